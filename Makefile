@@ -1,0 +1,63 @@
+# LendVerify. The two commands a fresh machine needs:
+#   make local   # the whole mortgage flow on this machine (moto + emulator + Terraform + handlers)
+#   make test    # every check and test; .ci/run calls exactly this
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VENV      := .tools/venv
+BUILD     := build
+LAMBDA    := $(BUILD)/lambda
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Tests never reach a real AWS account: no ambient profile or credentials leak in.
+export AWS_PROFILE :=
+export AWS_EC2_METADATA_DISABLED := true
+
+include mk/terraform.mk
+
+.PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply lambda-zip bench clean
+
+help: ## List the targets
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
+
+setup: ## Check prerequisites and install the project's tools into .tools/
+	@bash scripts/setup.sh
+
+local: setup ## Run the local stage on http://127.0.0.1:8080 until Ctrl-C
+	cargo build --quiet -p lendverify-local-stage
+	LENDVERIFY_ROOT=$(CURDIR) ./target/debug/lendverify-local-stage
+
+token: ## Print an ID token for USER (default alice@example.com) of the running local stage
+	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)"
+
+test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test ## Run every check and test
+	@echo "make test: every check passed"
+
+rust-fmt: ## cargo fmt --check
+	cargo fmt --all -- --check
+
+rust-lint: ## clippy with -D warnings
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+rust-test: setup ## Unit tests and the end-to-end tests (moto + emulator + local stage)
+	cargo test --workspace --no-fail-fast
+
+emulator-test: setup ## The Rekognition/Textract emulator's own tests
+	cd emulator && ../$(VENV)/bin/python -m pytest -q tests
+
+tf-local-apply: setup ## terraform apply and destroy of environments/local against a fresh moto
+	bash scripts/local-apply-check.sh
+
+lambda-zip: setup ## Build the arm64 provided.al2023 bootstrap zip once, with SHA256SUMS
+	cargo lambda build --release --arm64 --output-format zip -p lendverify-functions --bin bootstrap --lambda-dir $(BUILD)/cargo-lambda
+	mkdir -p $(LAMBDA)
+	cp $(BUILD)/cargo-lambda/bootstrap/bootstrap.zip $(LAMBDA)/bootstrap.zip
+	cd $(LAMBDA) && sha256sum bootstrap.zip > SHA256SUMS && cat SHA256SUMS
+	@ls -l $(LAMBDA)/bootstrap.zip
+
+bench: lambda-zip ## Zip size and cold-init time of the bootstrap binary (medians)
+	bash scripts/bench.sh
+
+clean: ## Remove build outputs (keeps .tools/)
+	cargo clean
+	rm -rf $(BUILD)

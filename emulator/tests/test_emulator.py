@@ -1,0 +1,728 @@
+"""Tests of the LendVerify emulator through boto3's real rekognition and textract clients.
+
+moto_server runs in a subprocess (S3, SNS, SQS); the emulator runs in-process on a free port.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.config import Config
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lendverify_emulator.app import Emulator  # noqa: E402
+from lendverify_emulator.aws import AwsSettings  # noqa: E402
+from lendverify_emulator.server import make_server  # noqa: E402
+
+REGION = "us-east-1"
+KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+
+for var, value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}.items():
+    os.environ[var] = value
+os.environ.pop("AWS_SESSION_TOKEN", None)
+os.environ.pop("AWS_PROFILE", None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def moto_url():
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(url + "/moto-api/")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def emulator_server(moto_url):
+    emulator = Emulator(AwsSettings(endpoint_url=moto_url, region=REGION), lending_delay=0.3)
+    server = make_server(emulator, "127.0.0.1", 0, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture()
+def emulator(emulator_server):
+    emulator_server.RequestHandlerClass.emulator.control_reset()
+    return emulator_server.RequestHandlerClass.emulator
+
+
+@pytest.fixture()
+def emu_url(emulator_server, emulator):
+    return emulator_server.url
+
+
+def _client(service: str, endpoint: str, **config):
+    return boto3.client(
+        service,
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(s3={"addressing_style": "path"}, **config),
+    )
+
+
+@pytest.fixture()
+def client_factory(emu_url, moto_url):
+    def make(service: str, **config):
+        endpoint = emu_url if service in ("rekognition", "textract") else moto_url
+        config.setdefault("retries", {"total_max_attempts": 1, "mode": "standard"})
+        return _client(service, endpoint, **config)
+
+    return make
+
+
+@pytest.fixture()
+def rekognition(client_factory):
+    return client_factory("rekognition")
+
+
+@pytest.fixture()
+def textract(client_factory):
+    return client_factory("textract")
+
+
+@pytest.fixture()
+def s3(client_factory):
+    return client_factory("s3")
+
+
+@pytest.fixture()
+def bucket(s3):
+    name = f"lv-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=name)
+    return name
+
+
+@pytest.fixture()
+def lending_channel(client_factory):
+    """SNS topic → SQS queue, as the stack wires Textract's completion notifications."""
+    sns = client_factory("sns")
+    sqs = client_factory("sqs")
+    suffix = uuid.uuid4().hex[:8]
+    topic_arn = sns.create_topic(Name=f"lending-{suffix}")["TopicArn"]
+    queue_url = sqs.create_queue(QueueName=f"lending-{suffix}")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
+
+    class Channel:
+        topic = topic_arn
+        role = "arn:aws:iam::123456789012:role/textract-publish"
+        queue = queue_url
+
+        @staticmethod
+        def receive(timeout: float = 10.0) -> dict:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                msgs = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+                for m in msgs.get("Messages", []):
+                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
+                    envelope = json.loads(m["Body"])
+                    return {"envelope": envelope, "message": json.loads(envelope["Message"])}
+            raise AssertionError("no completion message arrived")
+
+        @staticmethod
+        def pending() -> int:
+            attrs = sqs.get_queue_attributes(
+                QueueUrl=queue_url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+
+    return Channel
+
+
+def http(method: str, url: str, body=None, headers=None):
+    """(status, headers, parsed JSON body) without raising on 4xx/5xx."""
+    data = None
+    if body is not None:
+        data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            raw = resp.read()
+            return resp.status, dict(resp.headers), json.loads(raw) if raw else None
+    except urllib.error.HTTPError as err:
+        raw = err.read()
+        return err.code, dict(err.headers), json.loads(raw) if raw else None
+
+
+from botocore.exceptions import ClientError  # noqa: E402
+
+from lendverify_emulator import pdf as pdf_mod  # noqa: E402
+from lendverify_emulator.fixtures import (  # noqa: E402
+    face_id,
+    make_pdf,
+    make_png,
+    sample_lending_pages,
+    text_chunks,
+)
+from lendverify_emulator.textract import ID_FIELDS  # noqa: E402
+
+ALICE_ID = {
+    "face": "alice",
+    "fields": {
+        "FIRST_NAME": "Ana",
+        "LAST_NAME": "Müller",
+        "DATE_OF_BIRTH": "1990-04-12",
+        "EXPIRATION_DATE": "2031-01-31",
+        "DOCUMENT_NUMBER": "X1234567",
+        "ID_TYPE": "PASSPORT",
+        "MRZ_CODE": "P<UTOMULLER<<ANA<<<<<<<<<<<<<<<<<<<<<<<<<<<\nX1234567<0UTO9004125F3101315<<<<<<<<<<<<<<02",
+        "NATIONALITY": "UTO",
+    },
+    "confidence": {"DATE_OF_BIRTH": 62.0},
+}
+
+
+def error_code(exc_info) -> str:
+    return exc_info.value.response["Error"]["Code"]
+
+
+def put(s3, bucket: str, key: str, body: bytes) -> dict:
+    s3.put_object(Bucket=bucket, Key=key, Body=body)
+    return {"Bucket": bucket, "Name": key}
+
+
+# ------------------------------------------------------------------------ fixtures / formats
+
+
+def test_png_fixture_is_a_valid_png_with_text_chunks():
+    import struct
+    import zlib
+
+    data = make_png(face="alice", id_document={"face": "alice", "fields": {"LAST_NAME": "Müller 李"}})
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    pos, chunks = 8, []
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        ctype, body = data[pos + 4 : pos + 8], data[pos + 8 : pos + 8 + length]
+        (crc,) = struct.unpack(">I", data[pos + 8 + length : pos + 12 + length])
+        assert crc == zlib.crc32(ctype + body) & 0xFFFFFFFF
+        chunks.append(ctype)
+        if ctype == b"IDAT":
+            assert len(zlib.decompress(body)) == 8 * (8 + 1)  # 8 rows of filter byte + 8 pixels
+        pos += 12 + length
+    assert chunks[0] == b"IHDR" and chunks[-1] == b"IEND" and chunks.count(b"tEXt") == 2
+    assert face_id(data) == "alice"
+    # JSON escapes keep the chunk ASCII; the emulator still reads the real name.
+    assert text_chunks(data)["lendverify-id"].isascii()
+    from lendverify_emulator.images import id_document
+
+    assert id_document(data)["fields"]["LAST_NAME"] == "Müller 李"
+
+
+def test_utf8_text_chunk_written_by_another_language_is_read_as_utf8():
+    import struct
+    import zlib
+
+    body = b"lendverify-id\x00" + json.dumps({"face": "zoë", "fields": {}}, ensure_ascii=False).encode()
+    chunk = struct.pack(">I", len(body)) + b"tEXt" + body + struct.pack(">I", zlib.crc32(b"tEXt" + body))
+    png = make_png()
+    png = png[:33] + chunk + png[33:]  # right after IHDR
+    assert face_id(png) == "zoë"
+
+
+def test_jpeg_comment_segment_carries_the_face():
+    payload = b"lendverify-face\x00bob"
+    jpeg = b"\xff\xd8\xff\xe0\x00\x04\x00\x00" + b"\xff\xfe" + (len(payload) + 2).to_bytes(2, "big") + payload + b"\xff\xd9"
+    assert face_id(jpeg) == "bob"
+
+
+def test_pdf_text_extraction_handles_escapes_arrays_hex_and_flate():
+    import zlib
+
+    lines = pdf_mod.content_lines(
+        rb"BT (Pay Stub \(final\)) Tj [(GROSS) -250 (_PAY: 1)] TJ <4E45543A2032> Tj (a\\b\051) ' ET"
+    )
+    assert lines == ["Pay Stub (final)", "GROSS_PAY: 1", "NET: 2", "a\\b)"]
+
+    stream = zlib.compress(b"BT (Bank Statement) Tj ET")
+    doc = (
+        b"%PDF-1.5\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+        b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+        b"3 0 obj << /Type /Page /Parent 2 0 R /Contents 4 0 R >> endobj\n"
+        + b"4 0 obj << /Length " + str(len(stream)).encode() + b" /Filter /FlateDecode >>\nstream\n"
+        + stream
+        + b"\nendstream\nendobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    )
+    assert pdf_mod.page_texts(doc) == [["Bank Statement"]]
+
+
+def test_make_pdf_round_trips_including_non_ascii():
+    pages = [["Passport", "NAME: Müller (Ana) \\ x"], ["李 Bank Statement"]]
+    assert pdf_mod.page_texts(make_pdf(pages)) == pages
+
+
+# ------------------------------------------------------------------------ wire / control API
+
+
+def test_health_and_unknown_operation(emu_url):
+    status, _, body = http("GET", emu_url + "/_emulator/health")
+    assert status == 200 and body["status"] == "ok"
+
+    status, headers, body = http(
+        "POST",
+        emu_url + "/",
+        {},
+        {"X-Amz-Target": "RekognitionService.DetectFaces", "Content-Type": "application/x-amz-json-1.1"},
+    )
+    assert status == 400
+    assert body == {"__type": "UnknownOperationException", "message": body["message"]}
+    assert headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    assert headers["Content-Type"] == "application/x-amz-json-1.1"
+
+    status, _, body = http("POST", emu_url + "/", b"{not json", {"X-Amz-Target": "Textract.AnalyzeID"})
+    assert status == 400 and body["__type"] == "SerializationException"
+
+
+def test_cli_prints_ready_line_and_serves_health(moto_url):
+    env = dict(os.environ, AWS_ENDPOINT_URL=moto_url, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lendverify_emulator", "--host", "127.0.0.1", "--port", "0", "--quiet"],
+        cwd=str(ROOT),
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stdout.readline().strip()
+        assert line.startswith("emulator listening on http://127.0.0.1:")
+        url = line.rsplit(" ", 1)[1]
+        assert http("GET", url + "/_emulator/health")[0] == 200
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=5) == 0
+
+
+def test_cli_refuses_to_start_without_a_moto_endpoint():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "lendverify_emulator", "--port", "0"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=20,
+    )
+    assert proc.returncode != 0 and "AWS_ENDPOINT_URL" in proc.stderr
+
+
+# ------------------------------------------------------------------------ liveness
+
+
+def test_liveness_session_lifecycle_writes_images_with_kms(rekognition, s3, bucket, emu_url):
+    prefix = "applications/app-1/liveness"
+    req = {
+        "KmsKeyId": KMS_KEY_ARN,
+        "Settings": {"OutputConfig": {"S3Bucket": bucket, "S3KeyPrefix": prefix}, "AuditImagesLimit": 2},
+        "ClientRequestToken": "token-1",
+    }
+    session_id = rekognition.create_face_liveness_session(**req)["SessionId"]
+    assert str(uuid.UUID(session_id)) == session_id
+    assert rekognition.create_face_liveness_session(**req)["SessionId"] == session_id  # idempotent
+    assert rekognition.create_face_liveness_session(**{**req, "ClientRequestToken": "token-2"})["SessionId"] != session_id
+
+    res = rekognition.get_face_liveness_session_results(SessionId=session_id)
+    assert res["Status"] == "CREATED" and "Confidence" not in res
+
+    status, _, body = http(
+        "POST", f"{emu_url}/_emulator/liveness-sessions/{session_id}/complete", {"confidence": 97.5, "face": "alice"}
+    )
+    assert status == 200, body
+
+    res = rekognition.get_face_liveness_session_results(SessionId=session_id)
+    assert res["Status"] == "SUCCEEDED" and res["Confidence"] == 97.5
+    ref = res["ReferenceImage"]
+    assert ref["S3Object"] == {"Bucket": bucket, "Name": f"{prefix}/{session_id}/reference.png"}
+    assert set(ref["BoundingBox"]) == {"Width", "Height", "Left", "Top"}
+    assert [a["S3Object"]["Name"] for a in res["AuditImages"]] == [
+        f"{prefix}/{session_id}/audit_images/1.png",
+        f"{prefix}/{session_id}/audit_images/2.png",
+    ]
+    for key in [ref["S3Object"]["Name"]] + [a["S3Object"]["Name"] for a in res["AuditImages"]]:
+        obj = s3.get_object(Bucket=bucket, Key=key)
+        assert obj["ContentType"] == "image/png"
+        assert obj["ServerSideEncryption"] == "aws:kms"
+        assert obj["SSEKMSKeyId"] == KMS_KEY_ARN
+        assert face_id(obj["Body"].read()) == "alice"
+
+    # single use
+    status, _, _ = http("POST", f"{emu_url}/_emulator/liveness-sessions/{session_id}/complete", {"status": "FAILED"})
+    assert status == 409
+    status, _, desc = http("GET", f"{emu_url}/_emulator/liveness-sessions/{session_id}")
+    assert desc["KmsKeyId"] == KMS_KEY_ARN and desc["AuditImagesLimit"] == 2
+
+
+def test_liveness_expired_failed_and_unknown(rekognition, bucket, emu_url):
+    settings = {"OutputConfig": {"S3Bucket": bucket}}
+    for status in ("EXPIRED", "FAILED"):
+        sid = rekognition.create_face_liveness_session(Settings=settings)["SessionId"]
+        assert http("POST", f"{emu_url}/_emulator/liveness-sessions/{sid}/complete", {"status": status})[0] == 200
+        res = rekognition.get_face_liveness_session_results(SessionId=sid)
+        assert res["Status"] == status and "ReferenceImage" not in res and "Confidence" not in res
+
+    with pytest.raises(ClientError) as exc:
+        rekognition.get_face_liveness_session_results(SessionId=str(uuid.uuid4()))
+    assert error_code(exc) == "SessionNotFoundException"
+    assert http("POST", f"{emu_url}/_emulator/liveness-sessions/nope/complete", {"status": "FAILED"})[0] == 404
+    sid = rekognition.create_face_liveness_session()["SessionId"]
+    assert http("POST", f"{emu_url}/_emulator/liveness-sessions/{sid}/complete", {"confidence": 120, "face": "a"})[0] == 400
+
+
+def test_liveness_without_output_config_returns_bytes(rekognition, emu_url):
+    sid = rekognition.create_face_liveness_session(Settings={"AuditImagesLimit": 1})["SessionId"]
+    http("POST", f"{emu_url}/_emulator/liveness-sessions/{sid}/complete", {"confidence": 55, "face": "bob"})
+    res = rekognition.get_face_liveness_session_results(SessionId=sid)
+    assert face_id(res["ReferenceImage"]["Bytes"]) == "bob"
+    assert len(res["AuditImages"]) == 1 and "S3Object" not in res["AuditImages"][0]
+
+
+# ------------------------------------------------------------------------ CompareFaces
+
+
+def test_compare_faces_outcomes(rekognition, s3, bucket):
+    alice = {"Bytes": make_png(face="alice")}
+
+    same = rekognition.compare_faces(SourceImage=alice, TargetImage={"Bytes": make_png(face="alice")})
+    assert same["SourceImageFace"]["Confidence"] == 99.9
+    [match] = same["FaceMatches"]
+    assert match["Similarity"] == 99.7
+    face = match["Face"]
+    assert face["Confidence"] == 99.9 and face["Landmarks"] == []
+    assert set(face["Pose"]) == {"Roll", "Yaw", "Pitch"} and set(face["Quality"]) == {"Brightness", "Sharpness"}
+    assert same["UnmatchedFaces"] == []
+
+    review = rekognition.compare_faces(
+        SourceImage=alice, TargetImage={"Bytes": make_png(face="alice~97.0")}, SimilarityThreshold=80
+    )
+    assert review["FaceMatches"][0]["Similarity"] == 97.0
+    below = rekognition.compare_faces(
+        SourceImage=alice, TargetImage={"Bytes": make_png(face="alice~97.0")}, SimilarityThreshold=99
+    )
+    assert below["FaceMatches"] == [] and len(below["UnmatchedFaces"]) == 1
+
+    other = rekognition.compare_faces(SourceImage=alice, TargetImage={"Bytes": make_png(face="mallory")})
+    assert other["FaceMatches"] == [] and len(other["UnmatchedFaces"]) == 1
+    low = rekognition.compare_faces(
+        SourceImage=alice, TargetImage={"Bytes": make_png(face="mallory")}, SimilarityThreshold=0
+    )
+    assert low["FaceMatches"][0]["Similarity"] == 8.0
+
+    nobody = rekognition.compare_faces(SourceImage=alice, TargetImage={"Bytes": make_png()})
+    assert nobody["FaceMatches"] == [] and nobody["UnmatchedFaces"] == []
+    assert nobody["SourceImageFace"]["Confidence"] == 99.9
+
+    # S3 inputs; the ID front's face comes from its lendverify-id JSON
+    ref = put(s3, bucket, "applications/a/liveness/s/reference.png", make_png(face="alice"))
+    front = put(s3, bucket, "applications/a/uploads/front", make_png(id_document=ALICE_ID))
+    res = rekognition.compare_faces(
+        SourceImage={"S3Object": ref}, TargetImage={"S3Object": front}, SimilarityThreshold=99, QualityFilter="AUTO"
+    )
+    assert res["FaceMatches"][0]["Similarity"] == 99.7
+
+
+def test_compare_faces_errors(rekognition, bucket):
+    with pytest.raises(ClientError) as exc:
+        rekognition.compare_faces(SourceImage={"Bytes": make_png()}, TargetImage={"Bytes": make_png(face="a")})
+    assert error_code(exc) == "InvalidParameterException"
+    assert "no face detected in the source image" in exc.value.response["Error"]["Message"]
+
+    with pytest.raises(ClientError) as exc:
+        rekognition.compare_faces(SourceImage={"Bytes": b"GIF89a..."}, TargetImage={"Bytes": make_png(face="a")})
+    assert error_code(exc) == "InvalidImageFormatException"
+
+    with pytest.raises(ClientError) as exc:
+        rekognition.compare_faces(
+            SourceImage={"S3Object": {"Bucket": bucket, "Name": "missing.png"}},
+            TargetImage={"Bytes": make_png(face="a")},
+        )
+    assert error_code(exc) == "InvalidS3ObjectException"
+
+
+# ------------------------------------------------------------------------ AnalyzeID
+
+
+def test_analyze_id_fields(textract, s3, bucket):
+    front = put(s3, bucket, "applications/a/uploads/front", make_png(id_document=ALICE_ID))
+    res = textract.analyze_id(DocumentPages=[{"S3Object": front}])
+    assert res["AnalyzeIDModelVersion"] == "1.0" and res["DocumentMetadata"] == {"Pages": 1}
+    [doc] = res["IdentityDocuments"]
+    assert doc["DocumentIndex"] == 1 and doc["Blocks"] == []
+    fields = {f["Type"]["Text"]: f["ValueDetection"] for f in doc["IdentityDocumentFields"]}
+    assert list(fields)[: len(ID_FIELDS)] == list(ID_FIELDS)
+    assert fields["FIRST_NAME"] == {"Text": "Ana", "Confidence": 98.5}
+    assert fields["LAST_NAME"]["Text"] == "Müller"
+    assert fields["DATE_OF_BIRTH"] == {
+        "Text": "04/12/1990",
+        "NormalizedValue": {"Value": "1990-04-12T00:00:00", "ValueType": "DATE"},
+        "Confidence": 62.0,
+    }
+    assert fields["EXPIRATION_DATE"]["NormalizedValue"]["Value"] == "2031-01-31T00:00:00"
+    assert fields["MRZ_CODE"]["Text"].count("\n") == 1
+    assert fields["MIDDLE_NAME"]["Text"] == "" and "NormalizedValue" not in fields["DATE_OF_ISSUE"]
+    assert fields["NATIONALITY"]["Text"] == "UTO"  # non-standard keys pass through after the standard ones
+
+
+def test_analyze_id_without_document_chunk_and_two_pages(textract):
+    res = textract.analyze_id(DocumentPages=[{"Bytes": make_png(face="alice")}, {"Bytes": make_png(id_document=ALICE_ID)}])
+    assert res["DocumentMetadata"] == {"Pages": 2}
+    blank, back = res["IdentityDocuments"]
+    assert blank["DocumentIndex"] == 1 and back["DocumentIndex"] == 2
+    assert len(blank["IdentityDocumentFields"]) == len(ID_FIELDS)
+    assert all(f["ValueDetection"]["Text"] == "" and f["ValueDetection"]["Confidence"] < 50 for f in blank["IdentityDocumentFields"])
+
+    with pytest.raises(ClientError) as exc:
+        textract.analyze_id(DocumentPages=[{"Bytes": make_pdf([["Passport"]])}])
+    assert error_code(exc) == "UnsupportedDocumentException"
+
+
+# ------------------------------------------------------------------------ lending
+
+
+def start_job(textract, bucket, channel, key, body, **extra):
+    s3obj = {"Bucket": bucket, "Name": key}
+    return textract.start_lending_analysis(
+        DocumentLocation={"S3Object": s3obj},
+        NotificationChannel={"SNSTopicArn": channel.topic, "RoleArn": channel.role},
+        OutputConfig={"S3Bucket": bucket, "S3Prefix": "applications/app-1/textract/doc-1"},
+        KMSKeyId=KMS_KEY_ARN,
+        **extra,
+    )["JobId"]
+
+
+def test_lending_end_to_end(textract, s3, bucket, lending_channel, emulator):
+    key = "applications/app-1/uploads/package.pdf"
+    s3.put_object(Bucket=bucket, Key=key, Body=make_pdf(sample_lending_pages()))
+    job_id = start_job(textract, bucket, lending_channel, key, None, JobTag="doc-1", ClientRequestToken="doc-1")
+    assert len(job_id) == 64
+    # same token, same request: same job, no second job
+    assert start_job(textract, bucket, lending_channel, key, None, JobTag="doc-1", ClientRequestToken="doc-1") == job_id
+    with pytest.raises(ClientError) as exc:
+        start_job(textract, bucket, lending_channel, key, None, JobTag="other", ClientRequestToken="doc-1")
+    assert error_code(exc) == "IdempotentParameterMismatchException"
+    assert textract.get_lending_analysis(JobId=job_id)["JobStatus"] == "IN_PROGRESS"
+
+    received = lending_channel.receive()
+    assert received["envelope"]["Type"] == "Notification"
+    msg = received["message"]
+    assert msg["JobId"] == job_id and msg["Status"] == "SUCCEEDED" and msg["API"] == "StartLendingAnalysis"
+    assert msg["JobTag"] == "doc-1" and isinstance(msg["Timestamp"], int) and msg["Timestamp"] > 1_600_000_000_000
+    assert msg["DocumentLocation"] == {"S3ObjectName": key, "S3Bucket": bucket}
+    time.sleep(0.2)
+    assert lending_channel.pending() == 0  # exactly one job ran
+    assert len(emulator.state.lending_jobs) == 1
+
+    # follow NextToken with MaxResults=2
+    results, token, calls = [], None, 0
+    while True:
+        kwargs = {"JobId": job_id, "MaxResults": 2}
+        if token:
+            kwargs["NextToken"] = token
+        page = textract.get_lending_analysis(**kwargs)
+        calls += 1
+        assert page["JobStatus"] == "SUCCEEDED" and page["DocumentMetadata"] == {"Pages": 4}
+        results += page["Results"]
+        token = page.get("NextToken")
+        if not token:
+            break
+    assert calls == 2
+    assert [r["Page"] for r in results] == [1, 2, 3, 4]
+    types = [r["PageClassification"]["PageType"][0]["Value"] for r in results]
+    assert types == ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"]
+    assert all(r["PageClassification"]["PageNumber"][0]["Value"] == "1" for r in results)
+
+    urla = results[0]["Extractions"][0]["LendingDocument"]
+    fields = {f["Type"]: f for f in urla["LendingFields"]}
+    assert fields["BORROWER_NAME"]["KeyDetection"]["Text"] == "BORROWER_NAME"
+    assert fields["BORROWER_NAME"]["KeyDetection"]["Confidence"] == 99.0
+    assert fields["BORROWER_NAME"]["ValueDetections"][0]["Text"] == "Ana Muller"
+    assert fields["BORROWER_NAME"]["ValueDetections"][0]["Confidence"] == 97.0
+    assert "SIGNATURE" not in fields
+    assert len(urla["SignatureDetections"]) == 1 and urla["SignatureDetections"][0]["Confidence"] == 99.0
+    w2 = {f["Type"]: f for f in results[1]["Extractions"][0]["LendingDocument"]["LendingFields"]}
+    assert w2["WAGES_TIPS_OTHER_COMPENSATION"]["ValueDetections"][0]["Confidence"] == 71.5
+    assert not any(t.startswith("CONFIDENCE_") for t in w2)
+
+    summary = textract.get_lending_analysis_summary(JobId=job_id)
+    assert summary["JobStatus"] == "SUCCEEDED" and summary["AnalyzeLendingModelVersion"]
+    groups = {g["Type"]: g for g in summary["Summary"]["DocumentGroups"]}
+    assert list(groups) == ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"]
+    assert groups["1003"]["SplitDocuments"] == [{"Index": 1, "Pages": [1]}]
+    assert groups["1003"]["DetectedSignatures"] == [{"Page": 1}]
+    assert groups["1003"]["UndetectedSignatures"] == []
+    assert summary["Summary"]["UndetectedDocumentTypes"] == []
+
+    base = f"applications/app-1/textract/doc-1/{job_id}"
+    for out_key in (f"{base}/analyzelending/1", f"{base}/summary/output.json"):
+        head = s3.head_object(Bucket=bucket, Key=out_key)
+        assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == KMS_KEY_ARN
+    stored = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/summary/output.json")["Body"].read())
+    assert stored["Summary"] == summary["Summary"]
+
+    with pytest.raises(ClientError) as exc:
+        textract.get_lending_analysis(JobId=job_id, NextToken="garbage")
+    assert error_code(exc) == "InvalidParameterException"
+
+
+def test_lending_split_documents_and_unsigned_1003(textract, s3, bucket, lending_channel):
+    pages = [
+        ["Uniform Residential Loan Application", "BORROWER_NAME: A"],
+        ["Uniform Residential Loan Application", "SIGNATURE: present"],
+        ["Bank Statement", "ENDING_BALANCE: 1"],
+        ["Some cover letter"],
+        ["Bank Statement", "ENDING_BALANCE: 2", "ENDING_BALANCE: 3"],
+    ]
+    key = "applications/app-1/uploads/split.pdf"
+    s3.put_object(Bucket=bucket, Key=key, Body=make_pdf(pages))
+    job_id = start_job(textract, bucket, lending_channel, key, None)
+    assert lending_channel.receive()["message"]["Status"] == "SUCCEEDED"
+    groups = {g["Type"]: g for g in textract.get_lending_analysis_summary(JobId=job_id)["Summary"]["DocumentGroups"]}
+    assert groups["1003"]["SplitDocuments"] == [{"Index": 1, "Pages": [1, 2]}]
+    assert groups["1003"]["UndetectedSignatures"] == [{"Page": 1}]
+    assert groups["1003"]["DetectedSignatures"] == [{"Page": 2}]
+    assert groups["BANK_STATEMENT"]["SplitDocuments"] == [{"Index": 1, "Pages": [3]}, {"Index": 2, "Pages": [5]}]
+    assert groups["UNCLASSIFIED"]["SplitDocuments"] == [{"Index": 1, "Pages": [4]}]
+    res = textract.get_lending_analysis(JobId=job_id)  # default MaxResults 30: one call
+    assert "NextToken" not in res and len(res["Results"]) == 5
+    assert res["Results"][1]["PageClassification"]["PageNumber"][0]["Value"] == "2"
+    balance = res["Results"][4]["Extractions"][0]["LendingDocument"]["LendingFields"][0]
+    assert [v["Text"] for v in balance["ValueDetections"]] == ["2", "3"]
+
+
+def test_lending_non_pdf_fails(textract, s3, bucket, lending_channel):
+    key = "applications/app-1/uploads/photo.png"
+    s3.put_object(Bucket=bucket, Key=key, Body=make_png(face="alice"))
+    job_id = start_job(textract, bucket, lending_channel, key, None, JobTag="t")
+    msg = lending_channel.receive()["message"]
+    assert msg["JobId"] == job_id and msg["Status"] == "FAILED"
+    res = textract.get_lending_analysis(JobId=job_id)
+    assert res["JobStatus"] == "FAILED" and res["StatusMessage"] == "UNSUPPORTED_DOCUMENT" and "Results" not in res
+    assert textract.get_lending_analysis_summary(JobId=job_id)["JobStatus"] == "FAILED"
+
+
+def test_lending_errors(textract, bucket, lending_channel):
+    with pytest.raises(ClientError) as exc:
+        textract.get_lending_analysis(JobId="0" * 64)
+    assert error_code(exc) == "InvalidJobIdException"
+    with pytest.raises(ClientError) as exc:
+        textract.get_lending_analysis_summary(JobId="0" * 64)
+    assert error_code(exc) == "InvalidJobIdException"
+    with pytest.raises(ClientError) as exc:
+        start_job(textract, bucket, lending_channel, "missing.pdf", None)
+    assert error_code(exc) == "InvalidS3ObjectException"
+
+
+# ------------------------------------------------------------------------ faults and counters
+
+
+def test_faults_calls_and_reset(client_factory, emu_url, emulator):
+    alice = {"Bytes": make_png(face="alice")}
+    no_retry = client_factory("rekognition")
+    assert http("GET", emu_url + "/_emulator/calls")[2]["CompareFaces"] == 0
+
+    status, _, _ = http("POST", emu_url + "/_emulator/faults", {"operation": "CompareFaces", "error": "ThrottlingException", "count": 2})
+    assert status == 200
+    with pytest.raises(ClientError) as exc:
+        no_retry.compare_faces(SourceImage=alice, TargetImage=alice)
+    assert error_code(exc) == "ThrottlingException"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    # a retrying client rides out the remaining throttle
+    retrying = client_factory("rekognition", retries={"total_max_attempts": 3, "mode": "standard"})
+    assert retrying.compare_faces(SourceImage=alice, TargetImage=alice)["FaceMatches"]
+    assert http("GET", emu_url + "/_emulator/calls")[2]["CompareFaces"] == 3
+
+    http("POST", emu_url + "/_emulator/faults", {"operation": "AnalyzeID", "error": "InternalServerError", "count": 10})
+    textract = client_factory("textract")
+    with pytest.raises(ClientError) as exc:
+        textract.analyze_id(DocumentPages=[alice])
+    assert error_code(exc) == "InternalServerError"
+    assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 500
+    http("POST", emu_url + "/_emulator/faults", {"operation": "GetLendingAnalysis", "error": "ProvisionedThroughputExceededException"})
+    assert set(http("GET", emu_url + "/_emulator/faults")[2]) == {"AnalyzeID", "GetLendingAnalysis"}
+    assert http("DELETE", emu_url + "/_emulator/faults")[0] == 200
+    assert textract.analyze_id(DocumentPages=[alice])["DocumentMetadata"]["Pages"] == 1
+
+    calls = http("GET", emu_url + "/_emulator/calls")[2]
+    assert calls["AnalyzeID"] == 2 and calls["StartLendingAnalysis"] == 0
+    assert http("POST", emu_url + "/_emulator/faults", {"operation": "Nope", "error": "X"})[0] == 400
+
+    http("POST", emu_url + "/_emulator/faults", {"operation": "CompareFaces", "error": "ThrottlingException"})
+    assert http("POST", emu_url + "/_emulator/reset")[0] == 200
+    assert set(http("GET", emu_url + "/_emulator/calls")[2].values()) == {0}
+    assert http("GET", emu_url + "/_emulator/faults")[2] == {}
+    assert no_retry.compare_faces(SourceImage=alice, TargetImage=alice)["FaceMatches"]
+
+
+def test_keep_alive_connection_serves_errors_and_chunked_bodies(emu_url):
+    import http.client
+    from urllib.parse import urlsplit
+
+    u = urlsplit(emu_url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    headers = {"content-type": "application/x-amz-json-1.1", "x-amz-target": "Textract.GetLendingAnalysis"}
+    conn.request("POST", "/", body=json.dumps({"JobId": "nope"}), headers=headers)
+    resp = conn.getresponse()
+    assert resp.status == 400 and json.loads(resp.read())["__type"] == "InvalidJobIdException"
+    # same connection, chunked request body (SDKs may stream)
+    conn.request("POST", "/", body=iter([b'{"JobId"', b': "nope2"}']), headers=headers, encode_chunked=True)
+    resp = conn.getresponse()
+    assert resp.status == 400 and "nope2" in json.loads(resp.read())["message"]
+    conn.close()

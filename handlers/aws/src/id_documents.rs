@@ -1,0 +1,75 @@
+//! Textract AnalyzeID: reads the identity document.
+
+use aws_sdk_textract::types::{Document, S3Object};
+use aws_sdk_textract::Client;
+use lendverify_core::identity::IdDocument;
+
+use crate::error::AwsError;
+use crate::faces::S3Location;
+
+const SERVICE: &str = "textract";
+
+#[derive(Clone, Debug)]
+pub struct IdDocuments {
+    client: Client,
+}
+
+fn document(location: &S3Location) -> Document {
+    Document::builder()
+        .s3_object(
+            S3Object::builder()
+                .bucket(&location.bucket)
+                .name(&location.key)
+                .build(),
+        )
+        .build()
+}
+
+impl IdDocuments {
+    pub fn new(client: Client) -> Self {
+        Self { client }
+    }
+
+    /// Analyzes the front (and back, for a driver's licence) as one identity document.
+    pub async fn analyze(
+        &self,
+        front: &S3Location,
+        back: Option<&S3Location>,
+    ) -> Result<IdDocument, AwsError> {
+        let out = self
+            .client
+            .analyze_id()
+            .set_document_pages(Some(
+                std::iter::once(front)
+                    .chain(back)
+                    .map(document)
+                    .collect(),
+            ))
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(SERVICE, e))?;
+        let fields: Vec<(String, String, Option<String>, f32)> = out
+            .identity_documents()
+            .iter()
+            .flat_map(|d| d.identity_document_fields())
+            .filter_map(|field| {
+                let name = field.r#type()?.text().to_string();
+                let value = field.value_detection()?;
+                // Absent fields come back with empty text; the back page must not blank the front.
+                if value.text().trim().is_empty() {
+                    return None;
+                }
+                Some((
+                    name,
+                    value.text().to_string(),
+                    value
+                        .normalized_value()
+                        .and_then(|n| n.value())
+                        .map(str::to_string),
+                    value.confidence().unwrap_or(0.0),
+                ))
+            })
+            .collect();
+        Ok(IdDocument::from_fields(&fields))
+    }
+}

@@ -1,0 +1,173 @@
+//! Textract lending analysis: start a job, and read its classified pages and summary.
+
+use aws_sdk_textract::types::{DocumentLocation, NotificationChannel, OutputConfig, S3Object};
+use aws_sdk_textract::Client;
+use lendverify_core::lending::{DocumentGroup, LendingPage};
+
+use crate::config::AwsSettings;
+use crate::error::AwsError;
+use crate::faces::S3Location;
+
+const SERVICE: &str = "textract";
+
+#[derive(Clone, Debug)]
+pub struct Lending {
+    client: Client,
+    settings: AwsSettings,
+}
+
+/// Everything a finished job produced, in domain terms.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LendingResults {
+    pub pages: Vec<LendingPage>,
+    pub groups: Vec<DocumentGroup>,
+}
+
+fn page_number(value: Option<i32>) -> u32 {
+    value.and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
+}
+
+impl Lending {
+    pub fn new(client: Client, settings: AwsSettings) -> Self {
+        Self { client, settings }
+    }
+
+    /// Where Textract writes this document's output, under the application's prefix.
+    pub fn output_prefix(application_id: &str, document_id: &str) -> String {
+        format!(
+            "{}textract/{document_id}",
+            AwsSettings::application_prefix(application_id)
+        )
+    }
+
+    /// Starts the job. `document_id` is the client request token, so a retried start returns
+    /// the same job instead of a second one; the application id is the job tag.
+    pub async fn start(
+        &self,
+        document: &S3Location,
+        application_id: &str,
+        document_id: &str,
+    ) -> Result<String, AwsError> {
+        let bad = |e: aws_sdk_textract::error::BuildError| AwsError::malformed(SERVICE, e.to_string());
+        let out = self
+            .client
+            .start_lending_analysis()
+            .document_location(
+                DocumentLocation::builder()
+                    .s3_object(
+                        S3Object::builder()
+                            .bucket(&document.bucket)
+                            .name(&document.key)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .client_request_token(document_id)
+            .job_tag(application_id)
+            .notification_channel(
+                NotificationChannel::builder()
+                    .sns_topic_arn(&self.settings.lending_topic_arn)
+                    .role_arn(&self.settings.textract_publish_role_arn)
+                    .build()
+                    .map_err(bad)?,
+            )
+            .output_config(
+                OutputConfig::builder()
+                    .s3_bucket(&self.settings.textract_output_bucket)
+                    .s3_prefix(Self::output_prefix(application_id, document_id))
+                    .build()
+                    .map_err(bad)?,
+            )
+            .kms_key_id(&self.settings.kms_key_arn)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(SERVICE, e))?;
+        out.job_id
+            .ok_or_else(|| AwsError::malformed(SERVICE, "StartLendingAnalysis returned no JobId"))
+    }
+
+    /// Reads the summary and every page of a finished job (following `NextToken`).
+    pub async fn results(&self, job_id: &str) -> Result<LendingResults, AwsError> {
+        let summary = self
+            .client
+            .get_lending_analysis_summary()
+            .job_id(job_id)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(SERVICE, e))?;
+        let groups = summary
+            .summary()
+            .map(|s| s.document_groups())
+            .unwrap_or_default()
+            .iter()
+            .map(|group| {
+                let mut pages: Vec<u32> = group
+                    .split_documents()
+                    .iter()
+                    .flat_map(|d| d.pages().iter().map(|p| page_number(Some(*p))))
+                    .collect();
+                pages.sort_unstable();
+                DocumentGroup {
+                    doc_type: group.r#type().unwrap_or("UNCLASSIFIED").to_string(),
+                    pages,
+                    signatures_found: group
+                        .detected_signatures()
+                        .iter()
+                        .map(|s| page_number(s.page()))
+                        .collect(),
+                    signatures_missing: group
+                        .undetected_signatures()
+                        .iter()
+                        .map(|s| page_number(s.page()))
+                        .collect(),
+                }
+            })
+            .collect();
+
+        let mut pages = Vec::new();
+        let mut next_token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .get_lending_analysis()
+                .job_id(job_id)
+                .set_next_token(next_token.take())
+                .send()
+                .await
+                .map_err(|e| AwsError::classify(SERVICE, e))?;
+            for result in out.results() {
+                let page_type = result
+                    .page_classification()
+                    .and_then(|c| c.page_type().first())
+                    .and_then(|p| p.value())
+                    .unwrap_or("UNCLASSIFIED")
+                    .to_string();
+                let fields = result
+                    .extractions()
+                    .iter()
+                    .filter_map(|e| e.lending_document())
+                    .flat_map(|d| d.lending_fields())
+                    .filter_map(|field| {
+                        let name = field.r#type()?.to_string();
+                        let value = field.value_detections().first()?;
+                        Some((
+                            name,
+                            value.text().unwrap_or_default().to_string(),
+                            value.confidence().unwrap_or(0.0),
+                        ))
+                    })
+                    .collect();
+                pages.push(LendingPage {
+                    page: page_number(result.page()),
+                    page_type,
+                    fields,
+                });
+            }
+            match out.next_token {
+                Some(token) if !token.is_empty() => next_token = Some(token),
+                _ => break,
+            }
+        }
+        Ok(LendingResults { pages, groups })
+    }
+}

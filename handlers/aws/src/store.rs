@@ -1,0 +1,250 @@
+//! DynamoDB: the applications table.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::AwsError;
+use crate::records::*;
+
+const SERVICE: &str = "dynamodb";
+pub const OWNER_INDEX: &str = "owner-index";
+pub const JOB_INDEX: &str = "job-index";
+
+type Item = HashMap<String, AttributeValue>;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+fn to_item<T: Serialize>(value: &T) -> Result<Item, AwsError> {
+    serde_dynamo::to_item(value).map_err(|e| AwsError::malformed(SERVICE, e.to_string()))
+}
+
+fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, AwsError> {
+    serde_dynamo::from_item(item).map_err(|e| AwsError::malformed(SERVICE, e.to_string()))
+}
+
+fn s(value: &str) -> AttributeValue {
+    AttributeValue::S(value.to_string())
+}
+
+/// A put that fails instead of overwriting: ids are fresh, so an existing item means a replay.
+const NEW_ITEM: &str = "attribute_not_exists(pk)";
+
+impl Store {
+    pub fn new(client: Client, table: String) -> Self {
+        Self { client, table }
+    }
+
+    /// Creates an application, and its idempotency key in the same transaction when one is given,
+    /// so a replayed request can never create a second application.
+    pub async fn create_application(
+        &self,
+        application: &ApplicationItem,
+        idempotency: Option<&IdempotencyItem>,
+    ) -> Result<(), AwsError> {
+        let Some(idempotency) = idempotency else {
+            return self.put_new(application).await;
+        };
+        let put = |item: Item| -> Result<TransactWriteItem, AwsError> {
+            let put = Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression(NEW_ITEM)
+                .build()
+                .map_err(|e| AwsError::malformed(SERVICE, e.to_string()))?;
+            Ok(TransactWriteItem::builder().put(put).build())
+        };
+        self.client
+            .transact_write_items()
+            .transact_items(put(to_item(idempotency)?)?)
+            .transact_items(put(to_item(application)?)?)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(SERVICE, e))
+    }
+
+    /// Writes a new item; `ConditionFailed` if one with the same key exists.
+    pub async fn put_new<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(item)?))
+            .condition_expression(NEW_ITEM)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(SERVICE, e))
+    }
+
+    /// Replaces an item only while it is still `IN_PROGRESS`: the one allowed transition out of
+    /// that state happens once, however often it is attempted (duplicate SQS deliveries, two
+    /// concurrent polls of a liveness result).
+    pub async fn replace_in_progress<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(item)?))
+            .condition_expression("attribute_exists(pk) AND #status = :in_progress")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":in_progress", s("IN_PROGRESS"))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(SERVICE, e))
+    }
+
+    /// Writes an item unconditionally (the erasure record).
+    pub async fn put<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(item)?))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(SERVICE, e))
+    }
+
+    /// Reads one item with a strongly consistent read.
+    pub async fn get<T: DeserializeOwned>(&self, pk: &str, sk: &str) -> Result<Option<T>, AwsError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(pk))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(SERVICE, e))?;
+        out.item.map(from_item).transpose()
+    }
+
+    pub async fn get_application(&self, id: &str) -> Result<Option<ApplicationItem>, AwsError> {
+        self.get(&application_pk(id), APPLICATION_SK).await
+    }
+
+    /// Every item of one application, sorted by kind.
+    pub async fn application_items(&self, id: &str) -> Result<ApplicationItems, AwsError> {
+        let mut items = ApplicationItems::default();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(&application_pk(id)))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| AwsError::classify(SERVICE, e))?;
+            for item in out.items.unwrap_or_default() {
+                let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned();
+                let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned();
+                let (Some(pk), Some(sk)) = (pk, sk) else {
+                    continue;
+                };
+                items.keys.push((pk, sk.clone()));
+                if sk == APPLICATION_SK {
+                    items.application = Some(from_item(item)?);
+                } else if sk.starts_with(LIVENESS_PREFIX) {
+                    items.liveness.push(from_item(item)?);
+                } else if sk.starts_with(UPLOAD_PREFIX) {
+                    items.uploads.push(from_item(item)?);
+                } else if sk.starts_with(VERIFICATION_PREFIX) {
+                    items.verifications.push(from_item(item)?);
+                } else if sk.starts_with(DOCUMENT_PREFIX) {
+                    items.documents.push(from_item(item)?);
+                }
+            }
+            match out.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        Ok(items)
+    }
+
+    /// The caller's applications, newest first (GSI `owner-index`).
+    pub async fn owned_applications(&self, owner_sub: &str) -> Result<Vec<ApplicationItem>, AwsError> {
+        let mut result = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(OWNER_INDEX)
+                .key_condition_expression("ownerSub = :owner")
+                .expression_attribute_values(":owner", s(owner_sub))
+                .scan_index_forward(false)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| AwsError::classify(SERVICE, e))?;
+            for item in out.items.unwrap_or_default() {
+                result.push(from_item(item)?);
+            }
+            match out.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        Ok(result)
+    }
+
+    /// The lending document a Textract job belongs to (GSI `job-index`).
+    pub async fn document_by_job(&self, job_id: &str) -> Result<Option<DocumentItem>, AwsError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(JOB_INDEX)
+            .key_condition_expression("textractJobId = :job")
+            .expression_attribute_values(":job", s(job_id))
+            .limit(1)
+            .send()
+            .await
+            .map_err(|e| AwsError::classify(SERVICE, e))?;
+        out.items
+            .unwrap_or_default()
+            .into_iter()
+            .next()
+            .map(from_item)
+            .transpose()
+    }
+
+    pub async fn erasure(&self, application_id: &str) -> Result<Option<ErasureItem>, AwsError> {
+        self.get(&erasure_pk(application_id), "ERASURE").await
+    }
+
+    /// Deletes the given items one by one, the application item last, so an interrupted erasure
+    /// can be retried: the application stays visible to its owner until everything else is gone.
+    pub async fn delete_all(&self, keys: &[(String, String)]) -> Result<u32, AwsError> {
+        let (application, rest): (Vec<_>, Vec<_>) =
+            keys.iter().partition(|(_, sk)| sk == APPLICATION_SK);
+        let mut deleted = 0;
+        for (pk, sk) in rest.into_iter().chain(application) {
+            self.client
+                .delete_item()
+                .table_name(&self.table)
+                .key("pk", s(pk))
+                .key("sk", s(sk))
+                .send()
+                .await
+                .map_err(|e| AwsError::classify(SERVICE, e))?;
+            deleted += 1;
+        }
+        Ok(deleted)
+    }
+}

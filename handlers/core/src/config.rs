@@ -1,0 +1,510 @@
+//! Decision thresholds and the other tunables, read from the environment once at init.
+//!
+//! Every variable is required and validated up front: a Lambda that starts with a typo in a
+//! threshold must fail its init (visible in deployment) rather than approve applicants with a
+//! silently defaulted value. Reading goes through a `lookup` closure so tests never touch the
+//! process environment.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Why a configuration variable was rejected; always names the variable so the operator knows
+/// which Terraform input to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The variable is unset or empty.
+    #[error("environment variable {name} is missing or empty")]
+    Missing {
+        /// Variable name.
+        name: String,
+    },
+    /// The variable is set but does not parse as the expected number.
+    #[error("environment variable {name} is not a number: {value:?}")]
+    NotANumber {
+        /// Variable name.
+        name: String,
+        /// The offending value (configuration is not secret; showing it speeds up the fix).
+        value: String,
+    },
+    /// The variable parses but is outside its allowed range.
+    #[error("environment variable {name} is out of range: {reason}")]
+    OutOfRange {
+        /// Variable name.
+        name: String,
+        /// Which range was expected.
+        reason: String,
+    },
+    /// The variable is not a valid value of its kind (e.g. an unknown checklist item).
+    #[error("environment variable {name} is invalid: {reason}")]
+    Invalid {
+        /// Variable name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+/// Reads a required variable; unset, empty or whitespace-only all count as missing, because
+/// Terraform renders an unset optional input as an empty string.
+///
+/// Takes the lookup by value so both closures and `&closure` can be passed repeatedly.
+pub fn require(lookup: impl Fn(&str) -> Option<String>, name: &str) -> Result<String, ConfigError> {
+    match lookup(name) {
+        Some(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
+        _ => Err(ConfigError::Missing {
+            name: name.to_owned(),
+        }),
+    }
+}
+
+fn require_f32(
+    lookup: impl Fn(&str) -> Option<String>,
+    name: &str,
+    min: f32,
+    max: f32,
+) -> Result<f32, ConfigError> {
+    let raw = require(lookup, name)?;
+    let value: f32 = raw.parse().map_err(|_| ConfigError::NotANumber {
+        name: name.to_owned(),
+        value: raw.clone(),
+    })?;
+    if !value.is_finite() {
+        return Err(ConfigError::NotANumber {
+            name: name.to_owned(),
+            value: raw,
+        });
+    }
+    if !(min..=max).contains(&value) {
+        return Err(ConfigError::OutOfRange {
+            name: name.to_owned(),
+            reason: format!("{value} is not within {min}..={max}"),
+        });
+    }
+    Ok(value)
+}
+
+fn require_int<T>(
+    lookup: impl Fn(&str) -> Option<String>,
+    name: &str,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + fmt::Display + Copy,
+{
+    let raw = require(lookup, name)?;
+    // A value that parses as a wider integer is a range problem, not a typo; say so.
+    let value: T = match raw.parse() {
+        Ok(v) => v,
+        Err(_) if raw.parse::<i128>().is_ok() => {
+            return Err(ConfigError::OutOfRange {
+                name: name.to_owned(),
+                reason: format!("{raw} is not within {min}..={max}"),
+            })
+        }
+        Err(_) => {
+            return Err(ConfigError::NotANumber {
+                name: name.to_owned(),
+                value: raw,
+            })
+        }
+    };
+    if value < min || value > max {
+        return Err(ConfigError::OutOfRange {
+            name: name.to_owned(),
+            reason: format!("{value} is not within {min}..={max}"),
+        });
+    }
+    Ok(value)
+}
+
+/// Environment variable names, shared with Terraform and the local stage.
+pub mod vars {
+    /// Liveness confidence at or above which liveness passes.
+    pub const LIVENESS_PASS_THRESHOLD: &str = "LIVENESS_PASS_THRESHOLD";
+    /// Width below the pass threshold that still goes to review.
+    pub const LIVENESS_REVIEW_BAND: &str = "LIVENESS_REVIEW_BAND";
+    /// CompareFaces similarity for a match.
+    pub const FACE_SIMILARITY_THRESHOLD: &str = "FACE_SIMILARITY_THRESHOLD";
+    /// Width below the similarity threshold that goes to review.
+    pub const FACE_SIMILARITY_REVIEW_BAND: &str = "FACE_SIMILARITY_REVIEW_BAND";
+    /// AnalyzeID field confidence below which a field needs review.
+    pub const MIN_EXTRACTION_CONFIDENCE: &str = "MIN_EXTRACTION_CONFIDENCE";
+    /// Applicant minimum age in years.
+    pub const MINIMUM_AGE: &str = "MINIMUM_AGE";
+    /// Rekognition `AuditImagesLimit`.
+    pub const LIVENESS_AUDIT_IMAGES_LIMIT: &str = "LIVENESS_AUDIT_IMAGES_LIMIT";
+    /// Presigned PUT lifetime in seconds.
+    pub const UPLOAD_URL_TTL_SECONDS: &str = "UPLOAD_URL_TTL_SECONDS";
+    /// Comma list of checklist items.
+    pub const REQUIRED_DOCUMENTS: &str = "REQUIRED_DOCUMENTS";
+}
+
+/// The numbers every decision rule compares against. All scores are on Rekognition's and
+/// Textract's 0–100 scale.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Thresholds {
+    /// Liveness confidence at or above which the check passes.
+    pub liveness_pass: f32,
+    /// Width of the band below `liveness_pass` that goes to a human instead of failing.
+    pub liveness_review_band: f32,
+    /// CompareFaces similarity at or above which faces match.
+    pub face_similarity: f32,
+    /// Width of the band below `face_similarity` that goes to a human instead of rejecting.
+    pub face_similarity_review_band: f32,
+    /// AnalyzeID confidence below which an extracted field is not trusted without review.
+    pub min_extraction_confidence: f32,
+    /// Minimum applicant age in whole years.
+    pub minimum_age: u8,
+}
+
+impl Default for Thresholds {
+    /// The same defaults as the Terraform variables, for tests and the local stage.
+    fn default() -> Self {
+        Self {
+            liveness_pass: 90.0,
+            liveness_review_band: 10.0,
+            face_similarity: 99.0,
+            face_similarity_review_band: 4.0,
+            min_extraction_confidence: 90.0,
+            minimum_age: 18,
+        }
+    }
+}
+
+impl Thresholds {
+    /// Checks the cross-field invariants the decision rules rely on: every score within 0–100,
+    /// bands non-negative and not reaching below zero (a band wider than its threshold would make
+    /// the "fail" outcome unreachable, silently sending everything to review).
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let scores = [
+            (vars::LIVENESS_PASS_THRESHOLD, self.liveness_pass),
+            (vars::LIVENESS_REVIEW_BAND, self.liveness_review_band),
+            (vars::FACE_SIMILARITY_THRESHOLD, self.face_similarity),
+            (
+                vars::FACE_SIMILARITY_REVIEW_BAND,
+                self.face_similarity_review_band,
+            ),
+            (
+                vars::MIN_EXTRACTION_CONFIDENCE,
+                self.min_extraction_confidence,
+            ),
+        ];
+        for (name, value) in scores {
+            if !value.is_finite() || !(0.0..=100.0).contains(&value) {
+                return Err(ConfigError::OutOfRange {
+                    name: name.to_owned(),
+                    reason: format!("{value} is not within 0..=100"),
+                });
+            }
+        }
+        let bands = [
+            (
+                vars::LIVENESS_REVIEW_BAND,
+                self.liveness_pass,
+                self.liveness_review_band,
+            ),
+            (
+                vars::FACE_SIMILARITY_REVIEW_BAND,
+                self.face_similarity,
+                self.face_similarity_review_band,
+            ),
+        ];
+        for (name, threshold, band) in bands {
+            if threshold - band < 0.0 {
+                return Err(ConfigError::OutOfRange {
+                    name: name.to_owned(),
+                    reason: format!("band {band} is wider than its threshold {threshold}"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An item of the lending-package checklist (`REQUIRED_DOCUMENTS`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum ChecklistItem {
+    /// Uniform Residential Loan Application (Fannie Mae form 1003).
+    #[serde(rename = "URLA_1003")]
+    Urla1003,
+    /// A W-2 or a payslip.
+    #[serde(rename = "PROOF_OF_INCOME")]
+    ProofOfIncome,
+    /// A bank statement.
+    #[serde(rename = "BANK_STATEMENT")]
+    BankStatement,
+    /// An identity document in the package, or a verified identity.
+    #[serde(rename = "IDENTITY_DOCUMENT")]
+    IdentityDocument,
+}
+
+impl ChecklistItem {
+    /// Every item, in checklist order.
+    pub const ALL: [ChecklistItem; 4] = [
+        ChecklistItem::Urla1003,
+        ChecklistItem::ProofOfIncome,
+        ChecklistItem::BankStatement,
+        ChecklistItem::IdentityDocument,
+    ];
+
+    /// The wire/configuration spelling.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ChecklistItem::Urla1003 => "URLA_1003",
+            ChecklistItem::ProofOfIncome => "PROOF_OF_INCOME",
+            ChecklistItem::BankStatement => "BANK_STATEMENT",
+            ChecklistItem::IdentityDocument => "IDENTITY_DOCUMENT",
+        }
+    }
+}
+
+impl fmt::Display for ChecklistItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Error of [`ChecklistItem::from_str`]: the unknown spelling.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown checklist item {0:?} (expected one of URLA_1003, PROOF_OF_INCOME, BANK_STATEMENT, IDENTITY_DOCUMENT)")]
+pub struct UnknownChecklistItem(pub String);
+
+impl FromStr for ChecklistItem {
+    type Err = UnknownChecklistItem;
+
+    /// Exact, case-sensitive match: the spelling is part of the contract and a lower-case variant
+    /// in Terraform is more likely a mistake worth surfacing than something to guess at.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        ChecklistItem::ALL
+            .into_iter()
+            .find(|item| item.as_str() == s)
+            .ok_or_else(|| UnknownChecklistItem(s.to_owned()))
+    }
+}
+
+/// Everything the domain needs from the environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Decision thresholds.
+    pub thresholds: Thresholds,
+    /// Rekognition `AuditImagesLimit` (0–4), how many audit images liveness keeps.
+    pub audit_images_limit: u8,
+    /// Presigned upload URL lifetime in seconds (1–3600): short, since it grants write access.
+    pub upload_url_ttl_secs: u32,
+    /// Checklist items a lending package must contain, in configured order, without duplicates.
+    pub required_documents: Vec<ChecklistItem>,
+}
+
+impl Settings {
+    /// Reads and validates every domain variable; the first problem found is returned.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Settings, ConfigError> {
+        let thresholds = Thresholds {
+            liveness_pass: require_f32(&lookup, vars::LIVENESS_PASS_THRESHOLD, 0.0, 100.0)?,
+            liveness_review_band: require_f32(&lookup, vars::LIVENESS_REVIEW_BAND, 0.0, 100.0)?,
+            face_similarity: require_f32(&lookup, vars::FACE_SIMILARITY_THRESHOLD, 0.0, 100.0)?,
+            face_similarity_review_band: require_f32(
+                &lookup,
+                vars::FACE_SIMILARITY_REVIEW_BAND,
+                0.0,
+                100.0,
+            )?,
+            min_extraction_confidence: require_f32(
+                &lookup,
+                vars::MIN_EXTRACTION_CONFIDENCE,
+                0.0,
+                100.0,
+            )?,
+            // 0 disables the check (markets without an age limit); 125 catches typos like 180.
+            minimum_age: require_int(&lookup, vars::MINIMUM_AGE, 0u8, 125u8)?,
+        };
+        thresholds.validate()?;
+        let audit_images_limit = require_int(&lookup, vars::LIVENESS_AUDIT_IMAGES_LIMIT, 0u8, 4u8)?;
+        let upload_url_ttl_secs =
+            require_int(&lookup, vars::UPLOAD_URL_TTL_SECONDS, 1u32, 3600u32)?;
+        let required_documents = parse_checklist(&require(&lookup, vars::REQUIRED_DOCUMENTS)?)
+            .map_err(|reason| ConfigError::Invalid {
+                name: vars::REQUIRED_DOCUMENTS.to_owned(),
+                reason,
+            })?;
+        Ok(Settings {
+            thresholds,
+            audit_images_limit,
+            upload_url_ttl_secs,
+            required_documents,
+        })
+    }
+}
+
+/// Parses `A,B,C`, trimming spaces around items; an empty item (`A,,B`) is an error because it
+/// usually means a botched edit, and duplicates are dropped keeping the first position.
+fn parse_checklist(raw: &str) -> Result<Vec<ChecklistItem>, String> {
+    let mut items = Vec::new();
+    for part in raw.split(',') {
+        let part = part.trim();
+        if part.is_empty() {
+            return Err("contains an empty item".to_owned());
+        }
+        let item: ChecklistItem = part
+            .parse()
+            .map_err(|e: UnknownChecklistItem| e.to_string())?;
+        if !items.contains(&item) {
+            items.push(item);
+        }
+    }
+    Ok(items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(overrides: &[(&str, Option<&str>)]) -> HashMap<String, String> {
+        let mut m: HashMap<String, String> = [
+            ("LIVENESS_PASS_THRESHOLD", "90"),
+            ("LIVENESS_REVIEW_BAND", "10"),
+            ("FACE_SIMILARITY_THRESHOLD", "99"),
+            ("FACE_SIMILARITY_REVIEW_BAND", "4"),
+            ("MIN_EXTRACTION_CONFIDENCE", "90"),
+            ("MINIMUM_AGE", "18"),
+            ("LIVENESS_AUDIT_IMAGES_LIMIT", "4"),
+            ("UPLOAD_URL_TTL_SECONDS", "300"),
+            (
+                "REQUIRED_DOCUMENTS",
+                "URLA_1003,PROOF_OF_INCOME,BANK_STATEMENT,IDENTITY_DOCUMENT",
+            ),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        for (k, v) in overrides {
+            match v {
+                Some(v) => m.insert((*k).to_owned(), (*v).to_owned()),
+                None => m.remove(*k),
+            };
+        }
+        m
+    }
+
+    fn load(overrides: &[(&str, Option<&str>)]) -> Result<Settings, ConfigError> {
+        let m = env(overrides);
+        Settings::from_lookup(|k| m.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_load_and_match_thresholds_default() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.thresholds, Thresholds::default());
+        assert_eq!(s.audit_images_limit, 4);
+        assert_eq!(s.upload_url_ttl_secs, 300);
+        assert_eq!(s.required_documents, ChecklistItem::ALL.to_vec());
+        assert!(Thresholds::default().validate().is_ok());
+    }
+
+    #[test]
+    fn every_variable_is_required() {
+        for name in [
+            vars::LIVENESS_PASS_THRESHOLD,
+            vars::LIVENESS_REVIEW_BAND,
+            vars::FACE_SIMILARITY_THRESHOLD,
+            vars::FACE_SIMILARITY_REVIEW_BAND,
+            vars::MIN_EXTRACTION_CONFIDENCE,
+            vars::MINIMUM_AGE,
+            vars::LIVENESS_AUDIT_IMAGES_LIMIT,
+            vars::UPLOAD_URL_TTL_SECONDS,
+            vars::REQUIRED_DOCUMENTS,
+        ] {
+            assert_eq!(
+                load(&[(name, None)]),
+                Err(ConfigError::Missing {
+                    name: name.to_owned()
+                })
+            );
+            assert_eq!(
+                load(&[(name, Some("  "))]),
+                Err(ConfigError::Missing {
+                    name: name.to_owned()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_values_name_the_variable() {
+        let cases: &[(&str, &str, &str)] = &[
+            ("LIVENESS_PASS_THRESHOLD", "ninety", "not a number"),
+            ("LIVENESS_PASS_THRESHOLD", "NaN", "not a number"),
+            ("LIVENESS_PASS_THRESHOLD", "100.5", "out of range"),
+            ("FACE_SIMILARITY_REVIEW_BAND", "-1", "out of range"),
+            ("MIN_EXTRACTION_CONFIDENCE", "101", "out of range"),
+            ("MINIMUM_AGE", "18.5", "not a number"),
+            ("MINIMUM_AGE", "300", "out of range"),
+            ("MINIMUM_AGE", "-1", "out of range"),
+            ("LIVENESS_AUDIT_IMAGES_LIMIT", "5", "out of range"),
+            ("UPLOAD_URL_TTL_SECONDS", "0", "out of range"),
+            ("UPLOAD_URL_TTL_SECONDS", "3601", "out of range"),
+            ("UPLOAD_URL_TTL_SECONDS", "5m", "not a number"),
+            ("REQUIRED_DOCUMENTS", "URLA_1003,,W2", "invalid"),
+            ("REQUIRED_DOCUMENTS", "urla_1003", "invalid"),
+        ];
+        for (name, value, why) in cases {
+            let err = load(&[(name, Some(value))]).unwrap_err();
+            let msg = err.to_string();
+            assert!(msg.contains(name), "{msg}");
+            assert!(msg.contains(why), "{name}={value}: {msg}");
+        }
+    }
+
+    #[test]
+    fn band_wider_than_threshold_is_rejected() {
+        let err = load(&[
+            ("LIVENESS_PASS_THRESHOLD", Some("5")),
+            ("LIVENESS_REVIEW_BAND", Some("10")),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("LIVENESS_REVIEW_BAND"));
+        let t = Thresholds {
+            face_similarity: 3.0,
+            ..Thresholds::default()
+        };
+        assert!(t.validate().is_err());
+        let t = Thresholds {
+            min_extraction_confidence: f32::NAN,
+            ..Thresholds::default()
+        };
+        assert!(t.validate().is_err());
+    }
+
+    #[test]
+    fn checklist_parsing() {
+        let s = load(&[(
+            "REQUIRED_DOCUMENTS",
+            Some(" BANK_STATEMENT , URLA_1003,BANK_STATEMENT"),
+        )])
+        .unwrap();
+        assert_eq!(
+            s.required_documents,
+            vec![ChecklistItem::BankStatement, ChecklistItem::Urla1003]
+        );
+        for item in ChecklistItem::ALL {
+            assert_eq!(item.to_string().parse::<ChecklistItem>(), Ok(item));
+            assert_eq!(
+                serde_json::to_value(item).unwrap(),
+                serde_json::Value::String(item.to_string())
+            );
+        }
+    }
+
+    #[test]
+    fn require_trims_and_accepts_references() {
+        let lookup = |k: &str| (k == "X").then(|| " v ".to_owned());
+        assert_eq!(require(lookup, "X").unwrap(), "v");
+        assert_eq!(require(lookup, "X").unwrap(), "v");
+        assert!(require(lookup, "Y").is_err());
+    }
+}

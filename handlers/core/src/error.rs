@@ -1,0 +1,289 @@
+//! The one error type every handler answers with, rendered as RFC 9457 problem details.
+//!
+//! Handlers never build response bodies for failures themselves: they return an [`ApiError`] and
+//! the HTTP layer calls [`ApiError::status`], [`ApiError::problem`] and [`ApiError::retry_after`].
+//! Keeping the mapping here means every route reports the same failure the same way, and the
+//! wording of internal failures can be audited in one place (nothing internal may leak).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Media type of every error body (RFC 9457 §3), so clients can tell problems from resources.
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// Base of the `type` URIs; stable identifiers clients can switch on, independent of wording.
+const PROBLEM_TYPE_BASE: &str = "https://lendverify.dev/problems/";
+
+/// One invalid input, named the way the client sent it (JSON path or header name) so a front end
+/// can attach the message to the right form control.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// JSON path in camelCase (`applicant.givenName`) or a header name (`Idempotency-Key`).
+    pub field: String,
+    /// Human-readable reason, safe to show to the applicant.
+    pub message: String,
+}
+
+impl FieldError {
+    /// Builds a field error; a constructor keeps call sites short in validation code.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every failure a handler can report to a client.
+///
+/// Variants carry only what is safe to show: messages are written for the applicant, and
+/// [`ApiError::Internal`] carries nothing at all so that SDK errors, ARNs or stack details can
+/// never reach a response (log them where they happen instead).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The body is not JSON, is the wrong shape, or has unknown fields (400).
+    #[error("malformed request: {0}")]
+    MalformedJson(String),
+    /// No or invalid credentials (401). API Gateway normally answers this itself; the local stage
+    /// and defensive checks in handlers use it too.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// The resource does not exist *or belongs to someone else* (404): answering 403 for another
+    /// owner's application would confirm that the id exists.
+    #[error("{resource} not found")]
+    NotFound {
+        /// What was looked up, e.g. `"application"`; shown to the client.
+        resource: &'static str,
+    },
+    /// The request conflicts with the current state (409), e.g. verifying identity before liveness.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The declared upload size exceeds what Rekognition/Textract accept (413).
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    /// The content type is not one the target service can read (415).
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    /// Well-formed JSON with invalid values (422), listing every offending field at once so the
+    /// client can fix them in one round trip.
+    #[error("validation failed: {}", summarize(.0))]
+    Validation(Vec<FieldError>),
+    /// A dependency throttled or is down (503); clients should retry after the given delay.
+    #[error("service unavailable, retry after {retry_after_secs}s")]
+    ServiceUnavailable {
+        /// Seconds for the `Retry-After` header.
+        retry_after_secs: u32,
+    },
+    /// Anything unexpected (500). Deliberately carries no detail.
+    #[error("internal error")]
+    Internal,
+}
+
+fn summarize(errors: &[FieldError]) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", e.field, e.message))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+impl ApiError {
+    /// A 422 naming a single field; most validation failures are about one field.
+    pub fn field(field: impl Into<String>, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// A 400 from a `serde_json` error, whose message names the offending field or position
+    /// without echoing anything the client did not send itself.
+    pub fn from_json(err: &serde_json::Error) -> ApiError {
+        ApiError::MalformedJson(err.to_string())
+    }
+
+    /// Deserializes a request body that must be a JSON object. `serde` would otherwise accept a
+    /// JSON array for a struct (positional fields), which no client means to send.
+    pub fn parse_json_object<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+        match body.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => serde_json::from_slice(body).map_err(|e| ApiError::from_json(&e)),
+            Some(_) => Err(ApiError::MalformedJson(
+                "the request body must be a JSON object".to_owned(),
+            )),
+            None => Err(ApiError::MalformedJson(
+                "the request body is empty".to_owned(),
+            )),
+        }
+    }
+
+    /// HTTP status code of this error.
+    pub fn status(&self) -> u16 {
+        match self {
+            ApiError::MalformedJson(_) => 400,
+            ApiError::Unauthorized => 401,
+            ApiError::NotFound { .. } => 404,
+            ApiError::Conflict(_) => 409,
+            ApiError::PayloadTooLarge(_) => 413,
+            ApiError::UnsupportedMediaType(_) => 415,
+            ApiError::Validation(_) => 422,
+            ApiError::ServiceUnavailable { .. } => 503,
+            ApiError::Internal => 500,
+        }
+    }
+
+    /// Stable slug of the problem type (the variant name in kebab-case, so it is predictable from
+    /// code); the last segment of the `type` URI and handy as a metric dimension.
+    pub fn slug(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "malformed-json",
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::NotFound { .. } => "not-found",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PayloadTooLarge(_) => "payload-too-large",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::Validation(_) => "validation",
+            ApiError::ServiceUnavailable { .. } => "service-unavailable",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    /// Short summary that does not change between occurrences (RFC 9457 `title`).
+    pub fn title(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson(_) => "Malformed request",
+            ApiError::Unauthorized => "Unauthorized",
+            ApiError::NotFound { .. } => "Not found",
+            ApiError::Conflict(_) => "Conflict",
+            ApiError::PayloadTooLarge(_) => "Payload too large",
+            ApiError::UnsupportedMediaType(_) => "Unsupported media type",
+            ApiError::Validation(_) => "Validation failed",
+            ApiError::ServiceUnavailable { .. } => "Service unavailable",
+            ApiError::Internal => "Internal error",
+        }
+    }
+
+    /// Occurrence-specific explanation (RFC 9457 `detail`), never containing internal details.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::MalformedJson(m)
+            | ApiError::Conflict(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::UnsupportedMediaType(m) => m.clone(),
+            ApiError::Unauthorized => "Missing or invalid credentials.".to_owned(),
+            ApiError::NotFound { resource } => format!("The {resource} does not exist."),
+            ApiError::Validation(errors) => match errors.len() {
+                1 => "1 field is invalid.".to_owned(),
+                n => format!("{n} fields are invalid."),
+            },
+            ApiError::ServiceUnavailable { retry_after_secs } => format!(
+                "A dependency is temporarily unavailable; retry after {retry_after_secs} seconds."
+            ),
+            ApiError::Internal => "An unexpected error occurred.".to_owned(),
+        }
+    }
+
+    /// The RFC 9457 body. `instance` identifies this occurrence (the request path or a request
+    /// id) so support can correlate a client report with logs.
+    pub fn problem(&self, instance: &str) -> Value {
+        let mut body = json!({
+            "type": format!("{PROBLEM_TYPE_BASE}{}", self.slug()),
+            "title": self.title(),
+            "status": self.status(),
+            "detail": self.detail(),
+            "instance": instance,
+        });
+        if let ApiError::Validation(errors) = self {
+            body["errors"] = json!(errors);
+        }
+        body
+    }
+
+    /// Value for the `Retry-After` header, present only for 503 so clients back off correctly.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::ServiceUnavailable { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_match_the_contract() {
+        let cases: Vec<(ApiError, u16, &str)> = vec![
+            (ApiError::MalformedJson("x".into()), 400, "malformed-json"),
+            (ApiError::Unauthorized, 401, "unauthorized"),
+            (
+                ApiError::NotFound {
+                    resource: "application",
+                },
+                404,
+                "not-found",
+            ),
+            (ApiError::Conflict("x".into()), 409, "conflict"),
+            (
+                ApiError::PayloadTooLarge("x".into()),
+                413,
+                "payload-too-large",
+            ),
+            (
+                ApiError::UnsupportedMediaType("x".into()),
+                415,
+                "unsupported-media-type",
+            ),
+            (ApiError::field("a", "b"), 422, "validation"),
+            (
+                ApiError::ServiceUnavailable {
+                    retry_after_secs: 3,
+                },
+                503,
+                "service-unavailable",
+            ),
+            (ApiError::Internal, 500, "internal"),
+        ];
+        for (err, status, slug) in cases {
+            assert_eq!(err.status(), status, "{err:?}");
+            let body = err.problem("/applications/x");
+            assert_eq!(body["status"], status);
+            assert_eq!(
+                body["type"],
+                format!("https://lendverify.dev/problems/{slug}")
+            );
+            assert_eq!(body["instance"], "/applications/x");
+            assert!(body["title"].is_string());
+            assert!(body["detail"].is_string());
+            assert_eq!(body.get("errors").is_some(), status == 422);
+            assert_eq!(err.retry_after().is_some(), status == 503);
+        }
+    }
+
+    #[test]
+    fn validation_lists_fields() {
+        let err = ApiError::Validation(vec![
+            FieldError::new("applicant.givenName", "must not be empty"),
+            FieldError::new("applicant.dateOfBirth", "must not be in the future"),
+        ]);
+        let body = err.problem("/applications");
+        assert_eq!(body["errors"][0]["field"], "applicant.givenName");
+        assert_eq!(body["errors"][1]["message"], "must not be in the future");
+        assert_eq!(body["detail"], "2 fields are invalid.");
+    }
+
+    #[test]
+    fn internal_leaks_nothing() {
+        let body = ApiError::Internal.problem("/x");
+        assert_eq!(body["detail"], "An unexpected error occurred.");
+        assert_eq!(
+            ApiError::ServiceUnavailable {
+                retry_after_secs: 7
+            }
+            .retry_after(),
+            Some(7)
+        );
+    }
+
+    #[test]
+    fn content_type_constant() {
+        assert_eq!(PROBLEM_CONTENT_TYPE, "application/problem+json");
+    }
+}

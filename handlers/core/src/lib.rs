@@ -1,0 +1,45 @@
+//! LendVerify's domain, in plain Rust.
+//!
+//! This crate holds every rule that decides something about an applicant: request validation,
+//! the liveness and identity decisions, MRZ checking, the lending-document checklist, and the
+//! mapping of failures to `application/problem+json`. It deliberately knows nothing about AWS:
+//! the adapters (`lendverify-aws`) translate SDK types into the plain structs defined here, so
+//! the rules can be tested exhaustively and quickly without mocks, and an SDK upgrade can never
+//! silently change a decision.
+
+// Every public item documents why it exists: the adapters are written against this API.
+#![warn(missing_docs)]
+
+pub mod application;
+pub mod config;
+pub mod error;
+pub mod identity;
+pub mod ids;
+pub mod keys;
+pub mod lending;
+pub mod liveness;
+pub mod mrz;
+pub mod names;
+pub mod uploads;
+
+mod date_format;
+
+pub use application::{
+    derive_status, parse_create_request, validate_idempotency_key, Applicant, ApplicationStatus,
+};
+pub use config::{require, ChecklistItem, ConfigError, Settings, Thresholds};
+pub use error::{ApiError, FieldError, PROBLEM_CONTENT_TYPE};
+pub use identity::{
+    age_on, decide_identity, mask_document_number, Decision, DocumentKind, ExtractedField,
+    FaceComparison, IdDocument, IdentityInput, IdentityOutcome, ReasonCode,
+};
+pub use ids::{parse_body_id, parse_path_id, validate_id};
+pub use lending::{
+    can_start_analysis, extract, flags, missing_required, parse_job_status,
+    parse_start_document_request, DocumentFlag, DocumentGroup, DocumentStatus, ExtractedData,
+    JobStatus, LendingPage, StartDocumentRequest,
+};
+pub use liveness::{decide_liveness, LivenessStatus, SessionState};
+pub use mrz::{check_digit, parse_mrz, Mrz, MrzError};
+pub use names::{names_match, normalize_name};
+pub use uploads::{parse_upload_request, UploadPurpose, UploadRequest};

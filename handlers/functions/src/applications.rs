@@ -1,0 +1,187 @@
+//! `POST /applications`, `GET /applications`, `GET` and `DELETE /applications/{applicationId}`.
+
+use lambda_http::{Body, Request, Response};
+use lendverify_aws::records::*;
+use lendverify_aws::{AwsError, AwsSettings};
+use lendverify_core::application::{self, derive_status};
+use lendverify_core::ids::parse_path_id;
+use lendverify_core::ApiError;
+use serde_json::json;
+
+use crate::state::AppState;
+use crate::web::{self, Caller};
+
+/// How long an `Idempotency-Key` is honoured.
+const IDEMPOTENCY_TTL_SECS: i64 = 24 * 60 * 60;
+
+/// Loads an application the caller owns. Someone else's application and one that does not
+/// exist answer the same 404, so ids cannot be probed.
+pub async fn owned_items(
+    state: &AppState,
+    caller: &Caller,
+    req: &Request,
+) -> Result<(String, ApplicationItems), ApiError> {
+    let id = parse_path_id("application", &web::path_param(req, "applicationId")?)?;
+    let items = state.aws.store.application_items(&id).await?;
+    match &items.application {
+        Some(app) if app.owner_sub == caller.sub => Ok((id, items)),
+        _ => Err(ApiError::NotFound {
+            resource: "application",
+        }),
+    }
+}
+
+fn created_body(app: &ApplicationItem, status: application::ApplicationStatus) -> serde_json::Value {
+    json!({ "applicationId": app.application_id, "status": status, "createdAt": app.created_at })
+}
+
+pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let applicant = application::parse_create_request(web::json_body(req)?)?;
+    let key = req
+        .headers()
+        .get("idempotency-key")
+        .map(|v| v.to_str().map(str::to_string))
+        .transpose()
+        .map_err(|_| ApiError::field("Idempotency-Key", "must be visible ASCII"))?;
+    if let Some(key) = &key {
+        application::validate_idempotency_key(key)?;
+        if let Some(existing) = replay(state, &caller, key).await? {
+            return web::json(201, &created_body(&existing, derive_status(None, None)));
+        }
+    }
+
+    let id = uuid::Uuid::new_v4().to_string();
+    let now = state.now();
+    let app = ApplicationItem {
+        pk: application_pk(&id),
+        sk: APPLICATION_SK.into(),
+        application_id: id.clone(),
+        owner_sub: caller.sub.clone(),
+        created_at: crate::state::format_timestamp(now),
+        applicant,
+        idempotency_key: key.clone(),
+    };
+    let idempotency = key.as_ref().map(|key| IdempotencyItem {
+        pk: idempotency_pk(&caller.sub, key),
+        sk: "IDEMPOTENCY".into(),
+        application_id: id.clone(),
+        expires_at: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
+    });
+    match state.aws.store.create_application(&app, idempotency.as_ref()).await {
+        Ok(()) => {}
+        // Two concurrent requests with one key: the other one won; answer with its application.
+        Err(AwsError::ConditionFailed) if key.is_some() => {
+            let key = key.as_deref().unwrap_or_default();
+            return match replay(state, &caller, key).await? {
+                Some(existing) => web::json(201, &created_body(&existing, derive_status(None, None))),
+                None => Err(ApiError::Conflict("request with this Idempotency-Key is in flight".into())),
+            };
+        }
+        Err(err) => return Err(err.into()),
+    }
+    tracing::info!(application_id = %id, "application created");
+    web::json(201, &created_body(&app, derive_status(None, None)))
+}
+
+async fn replay(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<Option<ApplicationItem>, ApiError> {
+    let Some(record) = state
+        .aws
+        .store
+        .get::<IdempotencyItem>(&idempotency_pk(&caller.sub, key), "IDEMPOTENCY")
+        .await?
+    else {
+        return Ok(None);
+    };
+    if record.expires_at < state.now().unix_timestamp() {
+        return Ok(None);
+    }
+    Ok(state
+        .aws
+        .store
+        .get_application(&record.application_id)
+        .await?
+        .filter(|app| app.owner_sub == caller.sub))
+}
+
+pub async fn list(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let apps = state.aws.store.owned_applications(&caller.sub).await?;
+    let summaries: Vec<_> = apps
+        .iter()
+        .map(|a| json!({ "applicationId": a.application_id, "createdAt": a.created_at }))
+        .collect();
+    web::json(200, &json!({ "applications": summaries }))
+}
+
+/// The whole state of one application, as its owner sees it. Raw liveness confidence and
+/// similarity scores stay in the table.
+pub fn view(items: &ApplicationItems) -> serde_json::Value {
+    let Some(app) = &items.application else {
+        return json!(null);
+    };
+    let liveness = items.latest_liveness();
+    let identity = items.latest_verification();
+    let status = derive_status(liveness.map(|l| l.status), identity.map(|v| v.decision));
+    let mut documents: Vec<_> = items.documents.iter().collect();
+    documents.sort_by(|a, b| a.created_at.cmp(&b.created_at));
+    json!({
+        "applicationId": app.application_id,
+        "status": status,
+        "createdAt": app.created_at,
+        "applicant": app.applicant,
+        "liveness": liveness.map(|l| json!({ "sessionId": l.session_id, "status": l.status })),
+        "identity": identity.map(|v| json!({
+            "verificationId": v.verification_id,
+            "decision": v.decision,
+            "reasons": v.reasons,
+            "document": v.document,
+        })),
+        "documents": documents.iter().map(|d| json!({
+            "documentId": d.document_id,
+            "status": d.status,
+            "documentGroups": d.document_groups,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let (_, items) = owned_items(state, &caller, req).await?;
+    web::json(200, &view(&items))
+}
+
+/// Erases every object and item of the application, leaving only who asked and when.
+pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let (id, items) = owned_items(state, &caller, req).await?;
+    let prefix = AwsSettings::application_prefix(&id);
+    let mut objects_deleted = 0;
+    for bucket in state.aws.settings.buckets() {
+        objects_deleted += state.aws.objects.erase_prefix(bucket, &prefix).await?;
+    }
+    let mut keys = items.keys.clone();
+    if let Some(key) = items.application.as_ref().and_then(|a| a.idempotency_key.as_ref()) {
+        keys.push((idempotency_pk(&caller.sub, key), "IDEMPOTENCY".into()));
+    }
+    let items_deleted = state.aws.store.delete_all(&keys).await?;
+    state
+        .aws
+        .store
+        .put(&ErasureItem {
+            pk: erasure_pk(&id),
+            sk: "ERASURE".into(),
+            application_id: id.clone(),
+            erased_at: state.timestamp(),
+            erased_by: caller.sub.clone(),
+            objects_deleted,
+            items_deleted,
+        })
+        .await?;
+    tracing::info!(application_id = %id, objects_deleted, items_deleted, "application erased");
+    web::no_content()
+}

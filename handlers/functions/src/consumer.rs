@@ -1,0 +1,131 @@
+//! The lending completion consumer: SQS records carrying Textract's SNS notification.
+//!
+//! Each record is processed on its own; one that fails is reported in `batchItemFailures` so SQS
+//! redelivers only it (and, after the redrive limit, parks it in the DLQ). A record is never
+//! dropped silently, and a duplicate delivery changes nothing because the document leaves
+//! `IN_PROGRESS` through a conditional write exactly once.
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use lendverify_aws::records::*;
+use lendverify_aws::AwsError;
+use lendverify_core::lending::{extract, parse_job_status, DocumentStatus, JobStatus};
+use serde::Deserialize;
+
+use crate::state::AppState;
+
+/// Textract's completion message (the SNS `Message`).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Completion {
+    pub job_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub job_tag: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct SnsEnvelope {
+    message: String,
+}
+
+/// What happened to one record.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Recorded(DocumentStatus),
+    /// Already recorded by an earlier delivery.
+    Duplicate,
+    /// The application was erased before the job finished; there is nothing to record.
+    Erased,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RecordError {
+    #[error("record body is not a Textract completion: {0}")]
+    Malformed(String),
+    #[error("no document for job {0} yet")]
+    UnknownJob(String),
+    #[error("job {0} reported status {1}, which is not final")]
+    NotFinal(String, String),
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+}
+
+/// Reads the completion from an SQS body: an SNS envelope, or the bare message when the
+/// subscription uses raw delivery.
+pub fn parse_completion(body: &str) -> Result<Completion, RecordError> {
+    let malformed = |e: serde_json::Error| RecordError::Malformed(e.to_string());
+    let value: serde_json::Value = serde_json::from_str(body).map_err(malformed)?;
+    if value.get("JobId").is_some() {
+        return serde_json::from_value(value).map_err(malformed);
+    }
+    let envelope: SnsEnvelope = serde_json::from_value(value).map_err(malformed)?;
+    serde_json::from_str(&envelope.message).map_err(malformed)
+}
+
+pub async fn handle_batch(state: &AppState, event: SqsEvent) -> SqsBatchResponse {
+    let mut response = SqsBatchResponse::default();
+    for record in &event.records {
+        let message_id = record.message_id.clone().unwrap_or_default();
+        match process(state, record).await {
+            Ok(outcome) => tracing::info!(message_id, ?outcome, "lending completion processed"),
+            Err(err) => {
+                tracing::warn!(message_id, error = %err, "lending completion failed; SQS will redeliver");
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = message_id;
+                response.batch_item_failures.push(failure);
+            }
+        }
+    }
+    response
+}
+
+pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, RecordError> {
+    let completion = parse_completion(record.body.as_deref().unwrap_or_default())?;
+    let Some(document) = state.aws.store.document_by_job(&completion.job_id).await? else {
+        if let Some(application_id) = &completion.job_tag {
+            if state.aws.store.erasure(application_id).await?.is_some() {
+                return Ok(Outcome::Erased);
+            }
+        }
+        return Err(RecordError::UnknownJob(completion.job_id));
+    };
+    if document.status != DocumentStatus::InProgress {
+        return Ok(Outcome::Duplicate);
+    }
+    let status = parse_job_status(&completion.status);
+    let mut updated = DocumentItem {
+        completed_at: Some(state.timestamp()),
+        ..document.clone()
+    };
+    match status {
+        Some(status @ (JobStatus::Succeeded | JobStatus::PartialSuccess)) => {
+            let results = state.aws.lending.results(&completion.job_id).await?;
+            updated.status = if status == JobStatus::Succeeded {
+                DocumentStatus::Succeeded
+            } else {
+                DocumentStatus::PartialSuccess
+            };
+            updated.extracted = Some(extract(&results.pages));
+            updated.page_classes = results
+                .pages
+                .iter()
+                .map(|p| PageClass {
+                    page: p.page,
+                    page_type: p.page_type.clone(),
+                })
+                .collect();
+            updated.document_groups = results.groups;
+        }
+        Some(JobStatus::Failed) => {
+            updated.status = DocumentStatus::Failed;
+            updated.status_message = Some("Textract could not analyse the document".into());
+        }
+        _ => return Err(RecordError::NotFinal(completion.job_id, completion.status)),
+    }
+    match state.aws.store.replace_in_progress(&updated).await {
+        Ok(()) => Ok(Outcome::Recorded(updated.status)),
+        Err(AwsError::ConditionFailed) => Ok(Outcome::Duplicate),
+        Err(err) => Err(err.into()),
+    }
+}

@@ -1,0 +1,106 @@
+//! `POST /applications/{id}/documents` and `GET .../documents/{documentId}`.
+
+use lambda_http::{Body, Request, Response};
+use lendverify_aws::faces::S3Location;
+use lendverify_aws::records::*;
+use lendverify_aws::AwsError;
+use lendverify_core::identity::Decision;
+use lendverify_core::ids::parse_path_id;
+use lendverify_core::lending::{
+    can_start_analysis, flags, missing_required, parse_start_document_request, DocumentStatus,
+};
+use lendverify_core::ApiError;
+use serde_json::json;
+
+use crate::applications::owned_items;
+use crate::state::AppState;
+use crate::uploads::received;
+use crate::web;
+
+/// Document ids derive from the upload id, so analysing one upload twice (a client retry after a
+/// lost response) yields the same document, the same `ClientRequestToken`, and one Textract job.
+const DOCUMENT_ID_NAMESPACE: uuid::Uuid = uuid::uuid!("6f1c2a4e-1d0b-4b8e-9a57-3c1d2e4f5a60");
+
+fn accepted(document_id: &str, status: DocumentStatus) -> Result<Response<Body>, ApiError> {
+    web::json(202, &json!({ "documentId": document_id, "status": status }))
+}
+
+pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let request = parse_start_document_request(web::json_body(req)?)?;
+    let (id, items) = owned_items(state, &caller, req).await?;
+    let upload = received(state, &items, "uploadId", &request.upload_id).await?;
+    can_start_analysis(upload.purpose)?;
+
+    let document_id = uuid::Uuid::new_v5(&DOCUMENT_ID_NAMESPACE, upload.upload_id.as_bytes()).to_string();
+    if let Some(existing) = items.documents.iter().find(|d| d.document_id == document_id) {
+        return accepted(&existing.document_id, existing.status);
+    }
+    let location = S3Location {
+        bucket: upload.bucket.clone(),
+        key: upload.key.clone(),
+    };
+    let job_id = state.aws.lending.start(&location, &id, &document_id).await?;
+    let item = DocumentItem {
+        pk: application_pk(&id),
+        sk: format!("{DOCUMENT_PREFIX}{document_id}"),
+        application_id: id.clone(),
+        document_id: document_id.clone(),
+        upload_id: upload.upload_id.clone(),
+        textract_job_id: job_id.clone(),
+        status: DocumentStatus::InProgress,
+        created_at: state.timestamp(),
+        completed_at: None,
+        status_message: None,
+        document_groups: Vec::new(),
+        page_classes: Vec::new(),
+        extracted: None,
+    };
+    match state.aws.store.put_new(&item).await {
+        Ok(()) | Err(AwsError::ConditionFailed) => {}
+        Err(err) => return Err(err.into()),
+    }
+    tracing::info!(application_id = %id, document_id = %document_id, job_id = %job_id, "lending analysis started");
+    accepted(&document_id, DocumentStatus::InProgress)
+}
+
+pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let (_, items) = owned_items(state, &caller, req).await?;
+    let document_id = parse_path_id("document", &web::path_param(req, "documentId")?)?;
+    let document = items
+        .documents
+        .iter()
+        .find(|d| d.document_id == document_id)
+        .ok_or(ApiError::NotFound {
+            resource: "document",
+        })?;
+
+    let verified = items
+        .latest_verification()
+        .filter(|v| v.decision == Decision::Approved);
+    let verified_name = verified.and_then(|v| {
+        Some((
+            v.document.given_name.as_deref()?,
+            v.document.family_name.as_deref()?,
+        ))
+    });
+    let extracted = document.extracted.clone().unwrap_or_default();
+    let missing = missing_required(
+        &document.document_groups,
+        verified.is_some(),
+        &state.settings.required_documents,
+    );
+    web::json(
+        200,
+        &json!({
+            "documentId": document.document_id,
+            "status": document.status,
+            "statusMessage": document.status_message,
+            "documentGroups": document.document_groups,
+            "extracted": extracted,
+            "missingRequired": missing,
+            "flags": flags(&extracted, verified_name),
+        }),
+    )
+}

@@ -1,0 +1,102 @@
+//! `POST /applications/{id}/liveness-sessions` and `GET .../liveness-sessions/{sessionId}`.
+
+use lambda_http::{Body, Request, Response};
+use lendverify_aws::records::*;
+use lendverify_aws::AwsError;
+use lendverify_core::ids::parse_path_id;
+use lendverify_core::liveness::{decide_liveness, LivenessStatus};
+use lendverify_core::ApiError;
+use serde_json::json;
+
+use crate::applications::owned_items;
+use crate::state::AppState;
+use crate::web;
+
+pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    web::json_body(req)?;
+    let (id, _) = owned_items(state, &caller, req).await?;
+    // A fresh token per request: the SDK resends it on retries, so a retried call cannot open a
+    // second session.
+    let token = uuid::Uuid::new_v4().to_string();
+    let session_id = state
+        .aws
+        .liveness
+        .create_session(&id, &token, state.settings.audit_images_limit)
+        .await?;
+    let item = LivenessItem {
+        pk: application_pk(&id),
+        sk: format!("{LIVENESS_PREFIX}{session_id}"),
+        application_id: id.clone(),
+        session_id: session_id.clone(),
+        status: LivenessStatus::InProgress,
+        created_at: state.timestamp(),
+        decided_at: None,
+        confidence: None,
+        pass_threshold: None,
+        review_band: None,
+        reference_image_key: None,
+        audit_image_keys: Vec::new(),
+    };
+    state.aws.store.put_new(&item).await?;
+    tracing::info!(application_id = %id, session_id = %session_id, "liveness session created");
+    web::json(
+        201,
+        &json!({ "sessionId": session_id, "region": state.aws.settings.region }),
+    )
+}
+
+pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let (id, items) = owned_items(state, &caller, req).await?;
+    let session_id = parse_path_id("liveness session", &web::path_param(req, "sessionId")?)?;
+    let Some(stored) = items.liveness.iter().find(|l| l.session_id == session_id) else {
+        return Err(ApiError::NotFound {
+            resource: "liveness session",
+        });
+    };
+    if stored.status != LivenessStatus::InProgress {
+        return answer(stored);
+    }
+
+    let result = state.aws.liveness.results(&session_id).await?;
+    let thresholds = &state.settings.thresholds;
+    let status = decide_liveness(result.state, result.confidence, thresholds);
+    if status == LivenessStatus::InProgress {
+        return answer(stored);
+    }
+    let decided = LivenessItem {
+        status,
+        decided_at: Some(state.timestamp()),
+        confidence: result.confidence,
+        pass_threshold: Some(thresholds.liveness_pass),
+        review_band: Some(thresholds.liveness_review_band),
+        reference_image_key: result.reference_image_key,
+        audit_image_keys: result.audit_image_keys,
+        ..stored.clone()
+    };
+    match state.aws.store.replace_in_progress(&decided).await {
+        Ok(()) => {
+            tracing::info!(application_id = %id, session_id = %session_id, ?status, "liveness decided");
+            answer(&decided)
+        }
+        // A concurrent poll decided first; its record is the one that counts.
+        Err(AwsError::ConditionFailed) => {
+            let sk = format!("{LIVENESS_PREFIX}{session_id}");
+            match state.aws.store.get::<LivenessItem>(&application_pk(&id), &sk).await? {
+                Some(current) => answer(&current),
+                None => Err(ApiError::NotFound {
+                    resource: "liveness session",
+                }),
+            }
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn answer(item: &LivenessItem) -> Result<Response<Body>, ApiError> {
+    web::json(
+        200,
+        &json!({ "sessionId": item.session_id, "status": item.status }),
+    )
+}

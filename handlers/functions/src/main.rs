@@ -1,0 +1,42 @@
+//! `bootstrap`: the one binary behind every LendVerify Lambda function.
+//!
+//! Lambda sets `_HANDLER` from the function's `handler` attribute; one zip therefore serves all
+//! functions, is built once, and its SHA-256 is promoted unchanged from dev to prod.
+
+use std::convert::Infallible;
+
+use lambda_http::Request;
+use lambda_runtime::{service_fn, LambdaEvent};
+use lendverify_functions::routes::Function;
+use lendverify_functions::{consumer, handle, init_tracing, AppState};
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_runtime::Error> {
+    init_tracing();
+    let handler = std::env::var("_HANDLER").unwrap_or_default();
+    let function = Function::from_handler_name(&handler).ok_or_else(|| {
+        format!(
+            "_HANDLER is '{handler}'; expected one of: {}",
+            Function::ALL.map(Function::handler_name).join(", ")
+        )
+    })?;
+    // Fails the init phase (and so the deployment's first invoke) with the variable's name.
+    let state: &'static AppState = Box::leak(Box::new(AppState::from_env().await?));
+
+    match function {
+        Function::LendingAnalysisCompleted => {
+            lambda_runtime::run(service_fn(
+                move |event: LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| async move {
+                    Ok::<_, Infallible>(consumer::handle_batch(state, event.payload).await)
+                },
+            ))
+            .await
+        }
+        http_function => {
+            lambda_http::run(service_fn(move |req: Request| async move {
+                Ok::<_, Infallible>(handle(state, Some(http_function), req).await)
+            }))
+            .await
+        }
+    }
+}

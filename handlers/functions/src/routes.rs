@@ -1,0 +1,174 @@
+//! The route table: one list that both the Lambda dispatch and the local stage read, and that
+//! a test checks against the OpenAPI document API Gateway is built from.
+
+use http::Method;
+
+/// A Lambda function, named by its `handler` attribute (which Lambda exposes as `_HANDLER`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Function {
+    Applications,
+    CreateLivenessSession,
+    GetLivenessResults,
+    CreateUploadUrl,
+    VerifyIdentity,
+    StartLendingAnalysis,
+    GetLendingAnalysisResults,
+    LendingAnalysisCompleted,
+}
+
+impl Function {
+    pub const ALL: [Function; 8] = [
+        Function::Applications,
+        Function::CreateLivenessSession,
+        Function::GetLivenessResults,
+        Function::CreateUploadUrl,
+        Function::VerifyIdentity,
+        Function::StartLendingAnalysis,
+        Function::GetLendingAnalysisResults,
+        Function::LendingAnalysisCompleted,
+    ];
+
+    pub fn handler_name(self) -> &'static str {
+        match self {
+            Function::Applications => "applications",
+            Function::CreateLivenessSession => "create-liveness-session",
+            Function::GetLivenessResults => "get-liveness-results",
+            Function::CreateUploadUrl => "create-upload-url",
+            Function::VerifyIdentity => "verify-identity",
+            Function::StartLendingAnalysis => "start-lending-analysis",
+            Function::GetLendingAnalysisResults => "get-lending-analysis-results",
+            Function::LendingAnalysisCompleted => "lending-analysis-completed",
+        }
+    }
+
+    pub fn from_handler_name(name: &str) -> Option<Function> {
+        Function::ALL.into_iter().find(|f| f.handler_name() == name)
+    }
+}
+
+/// One API operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Operation {
+    CreateApplication,
+    ListApplications,
+    GetApplication,
+    EraseApplication,
+    CreateLivenessSession,
+    GetLivenessResults,
+    CreateUpload,
+    VerifyIdentity,
+    StartDocument,
+    GetDocument,
+}
+
+#[derive(Debug)]
+pub struct Route {
+    pub method: Method,
+    /// The API Gateway resource path, with `{name}` path parameters.
+    pub resource: &'static str,
+    pub operation: Operation,
+    pub function: Function,
+}
+
+macro_rules! route {
+    ($method:ident, $resource:literal, $operation:ident, $function:ident) => {
+        Route {
+            method: Method::$method,
+            resource: $resource,
+            operation: Operation::$operation,
+            function: Function::$function,
+        }
+    };
+}
+
+pub static ROUTES: [Route; 10] = [
+    route!(POST, "/applications", CreateApplication, Applications),
+    route!(GET, "/applications", ListApplications, Applications),
+    route!(GET, "/applications/{applicationId}", GetApplication, Applications),
+    route!(DELETE, "/applications/{applicationId}", EraseApplication, Applications),
+    route!(POST, "/applications/{applicationId}/liveness-sessions", CreateLivenessSession, CreateLivenessSession),
+    route!(GET, "/applications/{applicationId}/liveness-sessions/{sessionId}", GetLivenessResults, GetLivenessResults),
+    route!(POST, "/applications/{applicationId}/uploads", CreateUpload, CreateUploadUrl),
+    route!(POST, "/applications/{applicationId}/identity-verifications", VerifyIdentity, VerifyIdentity),
+    route!(POST, "/applications/{applicationId}/documents", StartDocument, StartLendingAnalysis),
+    route!(GET, "/applications/{applicationId}/documents/{documentId}", GetDocument, GetLendingAnalysisResults),
+];
+
+/// The route API Gateway matched, from its resource path.
+pub fn by_resource(method: &Method, resource: &str) -> Option<&'static Route> {
+    ROUTES
+        .iter()
+        .find(|r| r.method == *method && r.resource == resource)
+}
+
+/// Matches a concrete path the way API Gateway does, returning the route and its path
+/// parameters. `Err(())` means the path exists but not with this method (405).
+#[allow(clippy::result_unit_err)]
+pub fn match_path(
+    method: &Method,
+    path: &str,
+) -> Result<Option<(&'static Route, Vec<(String, String)>)>, ()> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let mut path_known = false;
+    for route in &ROUTES {
+        let template: Vec<&str> = route.resource.split('/').collect();
+        if template.len() != segments.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let matched = template.iter().zip(&segments).all(|(t, s)| {
+            match t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) {
+                Some(name) if !s.is_empty() => {
+                    params.push((name.to_string(), s.to_string()));
+                    true
+                }
+                Some(_) => false,
+                None => t == s,
+            }
+        });
+        if matched {
+            if route.method == *method {
+                return Ok(Some((route, params)));
+            }
+            path_known = true;
+        }
+    }
+    if path_known {
+        Err(())
+    } else {
+        Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_function_has_a_unique_handler_name() {
+        for f in Function::ALL {
+            assert_eq!(Function::from_handler_name(f.handler_name()), Some(f));
+        }
+        assert_eq!(Function::from_handler_name("nope"), None);
+    }
+
+    #[test]
+    fn paths_match_like_api_gateway() {
+        let (route, params) = match_path(&Method::GET, "/applications/a1/documents/d1")
+            .unwrap()
+            .unwrap();
+        assert_eq!(route.operation, Operation::GetDocument);
+        assert_eq!(
+            params,
+            vec![
+                ("applicationId".to_string(), "a1".to_string()),
+                ("documentId".to_string(), "d1".to_string())
+            ]
+        );
+        assert!(match_path(&Method::PUT, "/applications").is_err());
+        assert!(match_path(&Method::GET, "/nothing").unwrap().is_none());
+        assert!(match_path(&Method::GET, "/applications//documents/x")
+            .unwrap()
+            .is_none());
+    }
+}

@@ -1,0 +1,156 @@
+//! The local API Gateway: turns an HTTP request into the REST API proxy event API Gateway would
+//! send (resource, path parameters, authorizer claims) and runs the same handler the Lambda runs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body as AxumBody};
+use axum::extract::{Request as AxumRequest, State};
+use axum::response::{IntoResponse, Response as AxumResponse};
+use base64::Engine;
+use lambda_http::Body;
+use lendverify_core::ApiError;
+use lendverify_functions::{handle, routes, web, AppState};
+use serde_json::{json, Map, Value};
+
+use crate::auth::Authorizer;
+
+/// API Gateway's own payload limit.
+const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+pub struct Gateway {
+    pub state: AppState,
+    pub authorizer: Authorizer,
+    pub stage: String,
+}
+
+fn to_axum(response: lambda_http::Response<Body>) -> AxumResponse {
+    let (parts, body) = response.into_parts();
+    let bytes = match body {
+        Body::Empty => Vec::new(),
+        Body::Text(text) => text.into_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => Vec::new(),
+    };
+    AxumResponse::from_parts(parts, AxumBody::from(bytes))
+}
+
+fn refuse(err: ApiError, path: &str) -> AxumResponse {
+    to_axum(web::problem(&err, path))
+}
+
+/// Builds the REST API (v1) proxy event for this request.
+fn proxy_event(
+    stage: &str,
+    resource: &str,
+    path: &str,
+    method: &str,
+    headers: &http::HeaderMap,
+    query: Option<&str>,
+    path_parameters: &[(String, String)],
+    claims: Map<String, Value>,
+    body: &[u8],
+) -> Value {
+    let mut single = Map::new();
+    let mut multi: HashMap<String, Vec<String>> = HashMap::new();
+    for (name, value) in headers {
+        let value = value.to_str().unwrap_or_default().to_string();
+        single.insert(name.to_string(), Value::String(value.clone()));
+        multi.entry(name.to_string()).or_default().push(value);
+    }
+    let mut query_single = Map::new();
+    let mut query_multi: HashMap<String, Vec<String>> = HashMap::new();
+    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        query_single.insert(k.to_string(), Value::String(v.to_string()));
+        query_multi.entry(k.to_string()).or_default().push(v.to_string());
+    }
+    let (body, is_base64) = match std::str::from_utf8(body) {
+        _ if body.is_empty() => (Value::Null, false),
+        Ok(text) => (Value::String(text.to_string()), false),
+        Err(_) => (
+            Value::String(base64::engine::general_purpose::STANDARD.encode(body)),
+            true,
+        ),
+    };
+    let params: Map<String, Value> = path_parameters
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    json!({
+        "resource": resource,
+        "path": path,
+        "httpMethod": method,
+        "headers": single,
+        "multiValueHeaders": multi,
+        "queryStringParameters": if query_single.is_empty() { Value::Null } else { Value::Object(query_single) },
+        "multiValueQueryStringParameters": if query_multi.is_empty() { Value::Null } else { json!(query_multi) },
+        "pathParameters": if params.is_empty() { Value::Null } else { Value::Object(params) },
+        "stageVariables": null,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "resourceId": "local",
+            "resourcePath": resource,
+            "httpMethod": method,
+            "path": format!("/{stage}{path}"),
+            "stage": stage,
+            "requestId": uuid::Uuid::new_v4().to_string(),
+            "protocol": "HTTP/1.1",
+            "identity": { "sourceIp": "127.0.0.1" },
+            "authorizer": { "claims": claims },
+        },
+        "body": body,
+        "isBase64Encoded": is_base64,
+    })
+}
+
+pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) -> AxumResponse {
+    let (parts, body) = request.into_parts();
+    let path = parts.uri.path().to_string();
+    let (route, params) = match routes::match_path(&parts.method, &path) {
+        Ok(Some(found)) => found,
+        Ok(None) => return refuse(ApiError::NotFound { resource: "route" }, &path),
+        Err(()) => {
+            return (
+                http::StatusCode::METHOD_NOT_ALLOWED,
+                [(http::header::CONTENT_TYPE, "application/problem+json")],
+                json!({"type": "about:blank", "title": "Method Not Allowed", "status": 405, "instance": path}).to_string(),
+            )
+                .into_response()
+        }
+    };
+    // Every route has the Cognito authorizer, as in the OpenAPI document.
+    let authorization = parts
+        .headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let Some(claims) = gateway.authorizer.claims(authorization) else {
+        return refuse(ApiError::Unauthorized, &path);
+    };
+    let Ok(body) = to_bytes(body, MAX_PAYLOAD_BYTES).await else {
+        return refuse(
+            ApiError::PayloadTooLarge("API Gateway accepts at most 10 MB".into()),
+            &path,
+        );
+    };
+    let event = proxy_event(
+        &gateway.stage,
+        route.resource,
+        &path,
+        parts.method.as_str(),
+        &parts.headers,
+        parts.uri.query(),
+        &params,
+        claims,
+        &body,
+    );
+    let request = match lambda_http::request::from_str(&event.to_string()) {
+        Ok(request) => request,
+        Err(err) => {
+            tracing::error!(error = %err, "could not build the proxy event");
+            return refuse(ApiError::Internal, &path);
+        }
+    };
+    to_axum(handle(&gateway.state, None, request).await)
+}

@@ -1,0 +1,215 @@
+//! The local stage: the whole LendVerify API on one machine.
+//!
+//! It starts moto and the project's Rekognition/Textract emulator, provisions them with
+//! `environments/local` (the product's own Terraform modules), then serves every route from the
+//! same handler functions the Lambdas run, and drains the lending queue into the same consumer.
+//! Dropping or stopping a [`LocalStage`] stops every process it started.
+
+pub mod auth;
+pub mod gateway;
+pub mod provision;
+pub mod queue;
+pub mod services;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, Region};
+use lendverify_aws::{Aws, AwsSettings};
+use lendverify_core::config::Settings;
+use lendverify_functions::AppState;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+pub use provision::Outputs;
+use services::Service;
+
+pub const REGION: &str = "us-east-1";
+
+/// Where and how to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub repo_root: PathBuf,
+    /// The project venv holding moto and the emulator's dependencies.
+    pub venv: PathBuf,
+    /// Terraform working directory, state and service logs.
+    pub work_dir: PathBuf,
+    /// 0 picks a free port.
+    pub api_port: u16,
+    pub moto_port: u16,
+    pub emulator_port: u16,
+}
+
+impl Options {
+    /// Defaults relative to the repository root: `.tools/venv`, `.tools/local-stage`.
+    pub fn for_repo(repo_root: PathBuf) -> Self {
+        Self {
+            venv: repo_root.join(".tools/venv"),
+            work_dir: repo_root.join(".tools/local-stage"),
+            repo_root,
+            api_port: 0,
+            moto_port: 0,
+            emulator_port: 0,
+        }
+    }
+}
+
+pub struct LocalStage {
+    pub api_url: String,
+    pub moto_url: String,
+    pub emulator_url: String,
+    pub outputs: Outputs,
+    stop: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+    services: Vec<Service>,
+}
+
+fn port_or_free(port: u16) -> anyhow::Result<u16> {
+    if port == 0 {
+        services::free_port()
+    } else {
+        Ok(port)
+    }
+}
+
+/// The SDK configuration of the local stage: moto for every service, the project's emulator for
+/// Rekognition and Textract, and the same retry policy as the Lambdas.
+async fn sdk_config(moto_url: &str) -> aws_config::SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(aws_sdk_sqs::config::Credentials::new(
+            "test", "test", None, None, "local-stage",
+        ))
+        .endpoint_url(moto_url)
+        .retry_config(lendverify_aws::retry_config())
+        .load()
+        .await
+}
+
+/// `arn:aws:sqs:<region>:<account>:<name>` from moto's `http://host/<account>/<name>` URL.
+fn queue_arn(queue_url: &str) -> String {
+    let mut parts = queue_url.rsplit('/');
+    let name = parts.next().unwrap_or_default();
+    let account = parts.next().unwrap_or_default();
+    format!("arn:aws:sqs:{REGION}:{account}:{name}")
+}
+
+impl LocalStage {
+    pub async fn start(options: Options) -> anyhow::Result<Self> {
+        let logs = options.work_dir.join("logs");
+        let moto = services::start_moto(&options.venv, port_or_free(options.moto_port)?, &logs).await?;
+        let emulator = services::start_emulator(
+            &options.repo_root,
+            &options.venv,
+            port_or_free(options.emulator_port)?,
+            &moto.url,
+            &logs,
+        )
+        .await?;
+        let outputs = provision::apply(&options.repo_root, &options.work_dir, &moto.url).await?;
+
+        let environment = outputs.handler_environment.clone();
+        let lookup = |name: &str| match name {
+            "AWS_REGION" => Some(REGION.to_string()),
+            "S3_FORCE_PATH_STYLE" => Some("true".to_string()),
+            _ => environment.get(name).cloned(),
+        };
+        let settings = Settings::from_lookup(lookup).context("handler_environment")?;
+        let aws_settings = AwsSettings::from_lookup(lookup).context("handler_environment")?;
+        let sdk = sdk_config(&moto.url).await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        );
+        let rekognition = aws_sdk_rekognition::Client::from_conf(
+            aws_sdk_rekognition::config::Builder::from(&sdk)
+                .endpoint_url(&emulator.url)
+                .build(),
+        );
+        let textract = aws_sdk_textract::Client::from_conf(
+            aws_sdk_textract::config::Builder::from(&sdk)
+                .endpoint_url(&emulator.url)
+                .build(),
+        );
+        let aws = Aws::from_clients(
+            aws_settings,
+            aws_sdk_dynamodb::Client::new(&sdk),
+            s3,
+            rekognition,
+            textract,
+        );
+        let state = AppState {
+            aws,
+            settings,
+            clock: time::OffsetDateTime::now_utc,
+        };
+
+        let authorizer = auth::Authorizer::from_moto(
+            &moto.url,
+            REGION,
+            &outputs.user_pool_id,
+            &outputs.user_pool_client_id,
+        )
+        .await?;
+        let gateway = Arc::new(gateway::Gateway {
+            state: state.clone(),
+            authorizer,
+            stage: "local".into(),
+        });
+        let api_port = port_or_free(options.api_port)?;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", api_port))
+            .await
+            .with_context(|| format!("binding 127.0.0.1:{api_port}"))?;
+        let app = axum::Router::new()
+            .fallback(gateway::serve)
+            .with_state(gateway);
+        let stop = CancellationToken::new();
+        let server_stop = stop.clone();
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { server_stop.cancelled().await })
+                .await;
+        });
+        let consumer = tokio::spawn(queue::run(
+            state,
+            aws_sdk_sqs::Client::new(&sdk),
+            outputs.queue_url.clone(),
+            queue_arn(&outputs.queue_url),
+            stop.clone(),
+        ));
+        Ok(Self {
+            api_url: format!("http://127.0.0.1:{api_port}"),
+            moto_url: moto.url.clone(),
+            emulator_url: emulator.url.clone(),
+            outputs,
+            stop,
+            tasks: vec![server, consumer],
+            services: vec![emulator, moto],
+        })
+    }
+
+    /// Stops the API, the consumer and every process the stage started.
+    pub async fn stop(self) {
+        self.stop.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        for service in self.services {
+            tracing::debug!(service = service.name, "stopping");
+            service.stop().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn queue_arn_from_moto_url() {
+        assert_eq!(
+            super::queue_arn("http://127.0.0.1:5000/123456789012/lendverify-local-lending"),
+            "arn:aws:sqs:us-east-1:123456789012:lendverify-local-lending"
+        );
+    }
+}

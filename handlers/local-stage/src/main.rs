@@ -1,0 +1,55 @@
+//! `make local`: runs the local stage until Ctrl-C.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use lendverify_local_stage::{LocalStage, Options};
+
+fn port(name: &str, default: u16) -> anyhow::Result<u16> {
+    match std::env::var(name) {
+        Ok(v) => v.parse().with_context(|| format!("{name} must be a port number")),
+        Err(_) => Ok(default),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    lendverify_functions::init_tracing();
+    let repo_root = std::env::var("LENDVERIFY_ROOT")
+        .map(PathBuf::from)
+        .or_else(|_| std::env::current_dir())?;
+    let mut options = Options::for_repo(repo_root);
+    options.api_port = port("LOCAL_API_PORT", 8080)?;
+    options.moto_port = port("LOCAL_MOTO_PORT", 5000)?;
+    options.emulator_port = port("LOCAL_EMULATOR_PORT", 5001)?;
+
+    eprintln!("starting moto, the emulator and terraform apply of environments/local ...");
+    let work_dir = options.work_dir.clone();
+    let stage = LocalStage::start(options).await?;
+    // `make token` reads this to find the user pool on this run's moto.
+    let description = serde_json::json!({
+        "apiUrl": stage.api_url,
+        "motoUrl": stage.moto_url,
+        "emulatorUrl": stage.emulator_url,
+        "userPoolId": stage.outputs.user_pool_id,
+        "userPoolClientId": stage.outputs.user_pool_client_id,
+    });
+    std::fs::write(work_dir.join("stage.json"), description.to_string())?;
+    let api = &stage.api_url;
+    println!(
+        "\nLendVerify local stage is up.\n\
+         \n  API:       {api}\n  moto:      {moto}\n  emulator:  {emulator}\n\
+         \nGet a token and create an application:\n\
+         \n  TOKEN=$(make -s token USER_EMAIL=alice@example.com)\
+         \n  curl -s -X POST {api}/applications -H \"Authorization: Bearer $TOKEN\" \\\
+         \n       -H 'Content-Type: application/json' \\\
+         \n       -d '{{\"applicant\":{{\"givenName\":\"Ana\",\"familyName\":\"Silva\",\"dateOfBirth\":\"1990-04-12\"}}}}'\n\
+         \nCtrl-C stops every process this started.",
+        moto = stage.moto_url,
+        emulator = stage.emulator_url,
+    );
+    tokio::signal::ctrl_c().await?;
+    eprintln!("stopping ...");
+    stage.stop().await;
+    Ok(())
+}

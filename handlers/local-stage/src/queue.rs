@@ -1,0 +1,98 @@
+//! The local event source mapping: long-polls the lending queue and invokes the consumer with
+//! real SQS event records, deleting only what the consumer did not report as failed — exactly
+//! what Lambda does with `ReportBatchItemFailures`.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use lendverify_functions::{consumer, AppState};
+use serde_json::{json, Value};
+use tokio_util::sync::CancellationToken;
+
+pub async fn run(
+    state: AppState,
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+    queue_arn: String,
+    stop: CancellationToken,
+) {
+    loop {
+        let receive = sqs
+            .receive_message()
+            .queue_url(&queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .send();
+        let received = tokio::select! {
+            _ = stop.cancelled() => return,
+            received = receive => received,
+        };
+        let messages = match received {
+            Ok(out) => out.messages.unwrap_or_default(),
+            Err(err) => {
+                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&err), "receive failed");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                continue;
+            }
+        };
+        if messages.is_empty() {
+            continue;
+        }
+        let records: Vec<Value> = messages
+            .iter()
+            .map(|m| {
+                let attributes: serde_json::Map<String, Value> = m
+                    .attributes()
+                    .map(|a| {
+                        a.iter()
+                            .map(|(k, v)| (k.as_str().to_string(), Value::String(v.clone())))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                json!({
+                    "messageId": m.message_id(),
+                    "receiptHandle": m.receipt_handle(),
+                    "body": m.body(),
+                    "md5OfBody": m.md5_of_body(),
+                    "attributes": attributes,
+                    "messageAttributes": {},
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": queue_arn,
+                    "awsRegion": "us-east-1",
+                })
+            })
+            .collect();
+        let event: SqsEvent = match serde_json::from_value(json!({ "Records": records })) {
+            Ok(event) => event,
+            Err(err) => {
+                tracing::error!(error = %err, "could not build the SQS event");
+                continue;
+            }
+        };
+        let response = consumer::handle_batch(&state, event).await;
+        let failed: HashSet<String> = response
+            .batch_item_failures
+            .into_iter()
+            .map(|f| f.item_identifier)
+            .collect();
+        for message in &messages {
+            if failed.contains(message.message_id().unwrap_or_default()) {
+                continue; // left for redelivery after the visibility timeout, then the DLQ
+            }
+            if let Some(handle) = message.receipt_handle() {
+                if let Err(err) = sqs
+                    .delete_message()
+                    .queue_url(&queue_url)
+                    .receipt_handle(handle)
+                    .send()
+                    .await
+                {
+                    tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&err), "delete failed");
+                }
+            }
+        }
+    }
+}

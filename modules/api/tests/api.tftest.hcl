@@ -1,0 +1,428 @@
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/terraform"
+      user_id    = "AIDAEXAMPLE"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = {
+      id               = "a1b2c3d4e5"
+      arn              = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5"
+      execution_arn    = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5"
+      root_resource_id = "r00tr3s0ur"
+    }
+  }
+
+  mock_resource "aws_api_gateway_deployment" {
+    defaults = {
+      id = "d3pl0y"
+    }
+  }
+
+  mock_resource "aws_api_gateway_stage" {
+    defaults = {
+      arn           = "arn:aws:apigateway:eu-west-1::/restapis/a1b2c3d4e5/stages/v1"
+      execution_arn = "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1"
+      invoke_url    = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:eu-west-1:123456789012:log-group:mock"
+    }
+  }
+
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = {
+      arn = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/lendverify-test-api/11111111-2222-3333-4444-555555555555"
+      id  = "11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/lendverify-test-apigw-logging"
+    }
+  }
+}
+
+variables {
+  name_prefix           = "lendverify-test"
+  tags                  = { Project = "lendverify", Environment = "test" }
+  stage_name            = "v1"
+  allowed_origin        = "https://app.example.com"
+  cognito_user_pool_arn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_AbCdEf123"
+  log_kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+  functions = {
+    for h in [
+      "applications", "create-liveness-session", "get-liveness-results", "create-upload-url",
+      "verify-identity", "start-lending-analysis", "get-lending-analysis-results", "lending-analysis-completed",
+      ] : h => {
+      function_name = "lendverify-test-${h}"
+      function_arn  = "arn:aws:lambda:eu-west-1:123456789012:function:lendverify-test-${h}"
+      invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:lendverify-test-${h}/invocations"
+    }
+  }
+}
+
+run "openapi_contract" {
+  command = apply
+
+  # Every route of the handlers/README.md Functions table, plus a preflight per path.
+  assert {
+    condition = toset(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [for method, op in item : "${upper(method)} ${path}"]
+      ])) == toset([
+      "POST /applications", "GET /applications", "OPTIONS /applications",
+      "GET /applications/{applicationId}", "DELETE /applications/{applicationId}", "OPTIONS /applications/{applicationId}",
+      "POST /applications/{applicationId}/liveness-sessions", "OPTIONS /applications/{applicationId}/liveness-sessions",
+      "GET /applications/{applicationId}/liveness-sessions/{sessionId}", "OPTIONS /applications/{applicationId}/liveness-sessions/{sessionId}",
+      "POST /applications/{applicationId}/uploads", "OPTIONS /applications/{applicationId}/uploads",
+      "POST /applications/{applicationId}/identity-verifications", "OPTIONS /applications/{applicationId}/identity-verifications",
+      "POST /applications/{applicationId}/documents", "OPTIONS /applications/{applicationId}/documents",
+      "GET /applications/{applicationId}/documents/{documentId}", "OPTIONS /applications/{applicationId}/documents/{documentId}",
+    ])
+    error_message = "The OpenAPI document must define exactly the README routes plus one OPTIONS preflight per path."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [
+        for method, op in item : op.security == [{ cognito = [] }] if method != "options"
+      ]
+    ]))
+    error_message = "Every non-preflight operation must require the cognito security scheme."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [
+        for method, op in item : op.security == [] && op["x-amazon-apigateway-integration"].type == "mock" if method == "options"
+      ]
+    ]))
+    error_message = "Preflights must be unauthenticated mock integrations (browsers send no credentials on a preflight)."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [
+        for method, op in item : (
+          op["x-amazon-apigateway-integration"].type == "aws_proxy" &&
+          op["x-amazon-apigateway-integration"].httpMethod == "POST" &&
+          contains([for f in values(var.functions) : f.invoke_arn], op["x-amazon-apigateway-integration"].uri)
+        ) if method != "options"
+      ]
+    ]))
+    error_message = "Every operation must have an aws_proxy POST integration whose uri is one of the function invoke ARNs."
+  }
+
+  assert {
+    condition = (
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}/uploads"].post["x-amazon-apigateway-integration"].uri == var.functions["create-upload-url"].invoke_arn &&
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}"].delete["x-amazon-apigateway-integration"].uri == var.functions["applications"].invoke_arn &&
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}/documents/{documentId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-lending-analysis-results"].invoke_arn &&
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}/liveness-sessions/{sessionId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-liveness-results"].invoke_arn
+    )
+    error_message = "Routes must integrate with the handler the README assigns them."
+  }
+
+  assert {
+    condition = (
+      yamldecode(output.openapi_document).components.securitySchemes.cognito["x-amazon-apigateway-authtype"] == "cognito_user_pools" &&
+      yamldecode(output.openapi_document).components.securitySchemes.cognito["x-amazon-apigateway-authorizer"].type == "cognito_user_pools" &&
+      yamldecode(output.openapi_document).components.securitySchemes.cognito["x-amazon-apigateway-authorizer"].providerARNs == [var.cognito_user_pool_arn]
+    )
+    error_message = "The cognito security scheme must be a cognito_user_pools authorizer on the given user pool."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [
+        for method, op in item :
+        op["x-amazon-apigateway-integration"].responses["default"].responseParameters["method.response.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
+        if method == "options"
+      ]
+    ]))
+    error_message = "Every preflight must allow exactly the configured web origin."
+  }
+
+  assert {
+    condition = alltrue([
+      for rt, r in yamldecode(output.openapi_document)["x-amazon-apigateway-gateway-responses"] :
+      r.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'" &&
+      r.responseParameters["gatewayresponse.header.Content-Type"] == "'application/problem+json'" &&
+      can(jsondecode(replace(replace(r.responseTemplates["application/json"], "$context.error.messageString", "\"x\""), "$context.", "")).type)
+    ])
+    error_message = "Every gateway response must be problem+json (a JSON object with type) and carry the CORS origin header."
+  }
+
+  assert {
+    condition = alltrue([
+      for rt in ["DEFAULT_4XX", "DEFAULT_5XX"] : contains(keys(yamldecode(output.openapi_document)["x-amazon-apigateway-gateway-responses"]), rt)
+    ])
+    error_message = "DEFAULT_4XX and DEFAULT_5XX gateway responses must be customised."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in ["/applications/{applicationId}/uploads", "/applications/{applicationId}/identity-verifications", "/applications/{applicationId}/documents"] :
+      yamldecode(output.openapi_document).paths[p].post["x-amazon-apigateway-request-validator"] == "body-and-params" &&
+      yamldecode(output.openapi_document).paths[p].post.requestBody.required == true
+    ]) && yamldecode(output.openapi_document)["x-amazon-apigateway-request-validators"]["body-and-params"].validateRequestBody == true
+    error_message = "Operations with a required JSON body must be validated by API Gateway."
+  }
+
+  assert {
+    condition = (
+      contains(yamldecode(output.openapi_document).components.schemas.ValidationProblem.required, "errors") &&
+      yamldecode(output.openapi_document).components.schemas.ValidationProblem.properties.errors.items.required == ["field", "message"] &&
+      alltrue([for f in ["type", "title", "status", "detail", "instance"] : contains(keys(yamldecode(output.openapi_document).components.schemas.Problem.properties), f)])
+    )
+    error_message = "Problem must carry the RFC 9457 members and ValidationProblem the errors list."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [
+        for method, op in item : (
+          contains(keys(op.responses["503"].headers), "Retry-After") &&
+          keys(op.responses["401"].content) == ["application/problem+json"]
+        ) if method != "options"
+      ]
+    ]))
+    error_message = "Every operation must document 401 as problem+json and 503 with Retry-After."
+  }
+
+  assert {
+    condition     = yamldecode(output.openapi_document).components.schemas.LivenessStatus.enum == ["IN_PROGRESS", "PASSED", "FAILED", "NEEDS_REVIEW", "EXPIRED"] && yamldecode(output.openapi_document).components.schemas.CreateUploadRequest.properties.purpose.enum == ["ID_FRONT", "ID_BACK", "LENDING_PACKAGE"]
+    error_message = "Status and purpose enums must match the API shapes."
+  }
+
+  # Least-privilege invoke permissions.
+  assert {
+    condition     = length(aws_lambda_permission.api) == 10
+    error_message = "There must be one invoke permission per routed method/path."
+  }
+
+  assert {
+    condition = alltrue([
+      for p in aws_lambda_permission.api :
+      !endswith(p.source_arn, "/*/*") && !strcontains(p.source_arn, "/*/*/") &&
+      startswith(p.source_arn, "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/") &&
+      p.principal == "apigateway.amazonaws.com"
+    ])
+    error_message = "Invoke permissions must be scoped to this API, this stage, one method and one path."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.api["create-upload-url"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/POST/applications/*/uploads" &&
+      aws_lambda_permission.api["create-upload-url"].function_name == "lendverify-test-create-upload-url" &&
+      aws_lambda_permission.api["applications-delete"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/DELETE/applications/*"
+    )
+    error_message = "Invoke permissions must name the right function and route."
+  }
+
+  assert {
+    condition     = !contains([for p in aws_lambda_permission.api : p.function_name], "lendverify-test-lending-analysis-completed")
+    error_message = "The SQS consumer must not be invocable by API Gateway."
+  }
+
+  # Stage, deployment and logging.
+  assert {
+    condition     = aws_api_gateway_deployment.this.triggers.openapi_sha256 == sha256(output.openapi_document)
+    error_message = "The deployment must be re-created whenever the rendered document changes."
+  }
+
+  assert {
+    condition     = aws_api_gateway_stage.this.xray_tracing_enabled && !aws_api_gateway_stage.this.cache_cluster_enabled
+    error_message = "The stage must trace with X-Ray and run without a cache."
+  }
+
+  assert {
+    condition = (
+      jsondecode(aws_api_gateway_stage.this.access_log_settings[0].format).requestId == "$context.requestId" &&
+      jsondecode(aws_api_gateway_stage.this.access_log_settings[0].format).sub == "$context.authorizer.claims.sub" &&
+      aws_api_gateway_stage.this.access_log_settings[0].destination_arn == aws_cloudwatch_log_group.access.arn
+    )
+    error_message = "Access logs must be JSON with the request ID and caller sub, sent to the module's log group."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.access.kms_key_id == var.log_kms_key_arn && aws_cloudwatch_log_group.access.retention_in_days == 365
+    error_message = "The access log group must be KMS-encrypted with bounded retention."
+  }
+
+  assert {
+    condition = (
+      aws_api_gateway_method_settings.all.settings[0].metrics_enabled &&
+      !aws_api_gateway_method_settings.all.settings[0].caching_enabled &&
+      !aws_api_gateway_method_settings.all.settings[0].data_trace_enabled &&
+      aws_api_gateway_method_settings.all.settings[0].throttling_burst_limit == 100 &&
+      aws_api_gateway_method_settings.all.settings[0].throttling_rate_limit == 50
+    )
+    error_message = "Method settings must enable metrics and throttling, and disable caching and data tracing."
+  }
+
+  # WAF on by default.
+  assert {
+    condition     = length(aws_wafv2_web_acl_association.this) == 1 && aws_wafv2_web_acl_association.this[0].resource_arn == aws_api_gateway_stage.this.arn
+    error_message = "The web ACL must be associated with the stage when WAF is enabled."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for r in aws_wafv2_web_acl.this[0].rule : [for s in r.statement : [for m in s.managed_rule_group_statement : m.name]]
+    ])) == toset(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesAnonymousIpList"])
+    error_message = "The web ACL must use the AWS managed common, known-bad-inputs, IP reputation and anonymous IP rule groups."
+  }
+
+  assert {
+    condition     = length([for r in aws_wafv2_web_acl.this[0].rule : r if length(r.statement[0].rate_based_statement) == 1]) == 1
+    error_message = "The web ACL must have a rate-based rule."
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl_logging_configuration.this) == 1 && aws_wafv2_web_acl_logging_configuration.this[0].redacted_fields[0].single_header[0].name == "authorization"
+    error_message = "WAF logging must be on by default with the Authorization header redacted."
+  }
+
+  assert {
+    condition     = output.web_acl_arn == aws_wafv2_web_acl.this[0].arn && output.invoke_url == "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
+    error_message = "Outputs must expose the web ACL ARN and the stage URL."
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 0 && length(aws_iam_role.api_gateway_logging) == 0
+    error_message = "The account-level logging role is opt-in."
+  }
+}
+
+run "waf_disabled" {
+  command = apply
+
+  variables {
+    waf_enabled = false
+  }
+
+  assert {
+    condition     = length(aws_wafv2_web_acl.this) == 0 && length(aws_wafv2_web_acl_association.this) == 0 && length(aws_wafv2_web_acl_logging_configuration.this) == 0 && length(aws_cloudwatch_log_group.waf) == 0
+    error_message = "No WAF resources may exist when WAF is disabled."
+  }
+
+  assert {
+    condition     = output.web_acl_arn == null
+    error_message = "web_acl_arn must be null when WAF is disabled."
+  }
+}
+
+run "account_logging_role" {
+  command = apply
+
+  variables {
+    manage_account_logging_role = true
+  }
+
+  assert {
+    condition     = length(aws_api_gateway_account.this) == 1 && aws_api_gateway_account.this[0].cloudwatch_role_arn == aws_iam_role.api_gateway_logging[0].arn
+    error_message = "The account setting must point at the module's logging role when managed."
+  }
+
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.api_gateway_logging[0].policy, "\"logs:*\"") && jsondecode(aws_iam_role_policy.api_gateway_logging[0].policy).Statement[0].Resource == "arn:aws:logs:eu-west-1:123456789012:log-group:*"
+    error_message = "The logging role must list its actions and stay inside the region's log groups."
+  }
+}
+
+run "rejects_uppercase_name_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "LendVerify"
+  }
+
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_long_name_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "lendverify-a-name-prefix-that-is-too-long"
+  }
+
+  expect_failures = [var.name_prefix]
+}
+
+run "rejects_wildcard_origin" {
+  command = plan
+
+  variables {
+    allowed_origin = "*"
+  }
+
+  expect_failures = [var.allowed_origin]
+}
+
+run "rejects_origin_with_path" {
+  command = plan
+
+  variables {
+    allowed_origin = "https://app.example.com/"
+  }
+
+  expect_failures = [var.allowed_origin]
+}
+
+run "rejects_missing_handler" {
+  command = plan
+
+  variables {
+    functions = {
+      applications = {
+        function_name = "lendverify-test-applications"
+        function_arn  = "arn:aws:lambda:eu-west-1:123456789012:function:lendverify-test-applications"
+        invoke_arn    = "arn:aws:apigateway:eu-west-1:lambda:path/2015-03-31/functions/arn:aws:lambda:eu-west-1:123456789012:function:lendverify-test-applications/invocations"
+      }
+    }
+  }
+
+  expect_failures = [var.functions]
+}
+
+run "rejects_bad_user_pool_arn" {
+  command = plan
+
+  variables {
+    cognito_user_pool_arn = "eu-west-1_AbCdEf123"
+  }
+
+  expect_failures = [var.cognito_user_pool_arn]
+}
+
+run "rejects_unbounded_log_retention" {
+  command = plan
+
+  variables {
+    log_retention_days = 0
+  }
+
+  expect_failures = [var.log_retention_days]
+}

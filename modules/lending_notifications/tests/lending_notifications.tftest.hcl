@@ -1,0 +1,250 @@
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/terraform"
+      user_id    = "AIDAEXAMPLE"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:us-east-1:123456789012:lendverify-test-lending-analysis"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/lendverify-test-textract-publish"
+    }
+  }
+
+  mock_resource "aws_sns_topic_subscription" {
+    defaults = {
+      arn = "arn:aws:sns:us-east-1:123456789012:lendverify-test-lending-analysis:00000000-0000-0000-0000-000000000000"
+    }
+  }
+}
+
+override_resource {
+  override_during = plan
+  target          = aws_sqs_queue.this
+  values = {
+    arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed"
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-lending-analysis-completed"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-lending-analysis-completed"
+  }
+}
+
+override_resource {
+  override_during = plan
+  target          = aws_sqs_queue.dlq
+  values = {
+    arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed-dlq"
+    id  = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-lending-analysis-completed-dlq"
+    url = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-lending-analysis-completed-dlq"
+  }
+}
+
+variables {
+  name_prefix = "lendverify-test"
+  kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  tags        = { Project = "lendverify" }
+}
+
+run "everything_is_kms_encrypted" {
+  command = plan
+
+  assert {
+    condition     = aws_sns_topic.this.kms_master_key_id == var.kms_key_arn
+    error_message = "The topic must be encrypted with the given key."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && aws_sqs_queue.dlq.kms_master_key_id == var.kms_key_arn
+    error_message = "The queue and the DLQ must be encrypted with the given key."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this.kms_data_key_reuse_period_seconds == 300 && aws_sqs_queue.dlq.kms_data_key_reuse_period_seconds == 300
+    error_message = "kms_data_key_reuse_period_seconds must default to 300 on both queues."
+  }
+}
+
+run "visibility_timeout_redrive_and_dlq" {
+  command = plan
+
+  variables {
+    consumer_timeout_seconds = 120
+  }
+
+  assert {
+    condition     = aws_sqs_queue.this.visibility_timeout_seconds >= 6 * var.consumer_timeout_seconds && aws_sqs_queue.this.visibility_timeout_seconds == 720
+    error_message = "Visibility timeout must be 6 x consumer_timeout_seconds."
+  }
+
+  assert {
+    condition = jsondecode(aws_sqs_queue.this.redrive_policy) == {
+      deadLetterTargetArn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed-dlq"
+      maxReceiveCount     = 5
+    }
+    error_message = "The queue must redrive to the DLQ after max_receive_count (default 5) receives."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.dlq.message_retention_seconds == 1209600
+    error_message = "The DLQ must keep messages for 14 days."
+  }
+
+  assert {
+    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy) == {
+      redrivePermission = "byQueue"
+      sourceQueueArns   = ["arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed"]
+    }
+    error_message = "Only the completion queue may redrive into the DLQ."
+  }
+}
+
+run "queue_policy_only_admits_this_topic" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.queue.statement : s if s.effect == "Allow"
+    ]) == 1
+    error_message = "The queue policy must have exactly one Allow statement."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.queue.statement :
+      toset(s.actions) == toset(["sqs:SendMessage"]) &&
+      flatten([for p in s.principals : p.identifiers]) == ["sns.amazonaws.com"] &&
+      flatten([for c in s.condition : c.values if c.variable == "aws:SourceArn"]) == [aws_sns_topic.this.arn]
+      if s.effect == "Allow"
+    ])
+    error_message = "Only sns.amazonaws.com may SendMessage, and only with aws:SourceArn equal to the topic ARN."
+  }
+
+  assert {
+    condition     = aws_sns_topic.this.arn == "arn:aws:sns:us-east-1:123456789012:lendverify-test-lending-analysis"
+    error_message = "Mocked topic ARN expected (guards the SourceArn assertion above)."
+  }
+}
+
+run "subscription_keeps_sns_envelope" {
+  command = plan
+
+  assert {
+    condition     = aws_sns_topic_subscription.queue.protocol == "sqs" && aws_sns_topic_subscription.queue.raw_message_delivery == false
+    error_message = "The subscription must deliver the SNS envelope (raw_message_delivery = false) to SQS."
+  }
+
+  assert {
+    condition     = aws_sns_topic_subscription.queue.endpoint == aws_sqs_queue.this.arn && aws_sns_topic_subscription.queue.topic_arn == aws_sns_topic.this.arn
+    error_message = "The subscription must connect the topic to the completion queue."
+  }
+}
+
+run "topic_policy_limits_publishers" {
+  command = plan
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.topic.statement : [for p in s.principals : p.identifiers] if s.effect == "Allow"
+    ])) == toset(["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/lendverify-test-textract-publish"])
+    error_message = "Only the account and the Textract publish role may publish."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.topic.statement :
+      toset(s.actions) == toset(["sns:Publish"]) && s.resources == toset([aws_sns_topic.this.arn])
+    ])
+    error_message = "The topic policy may only concern sns:Publish on this topic."
+  }
+}
+
+run "textract_role_is_confined" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.textract_trust.statement :
+      flatten([for p in s.principals : p.identifiers]) == ["textract.amazonaws.com"] &&
+      flatten([for c in s.condition : c.values if c.variable == "aws:SourceAccount"]) == ["123456789012"] &&
+      flatten([for c in s.condition : c.values if c.variable == "aws:SourceArn" && c.test == "ArnLike"]) == ["arn:aws:textract:us-east-1:123456789012:*"]
+    ])
+    error_message = "Only Textract of this account and region may assume the publish role."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.textract_publish.statement : s.actions
+    ])) == toset(["sns:Publish", "kms:Decrypt", "kms:GenerateDataKey"])
+    error_message = "The publish role may only publish and use the key."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.textract_publish.statement : s.resources
+    ])) == toset([aws_sns_topic.this.arn, var.kms_key_arn])
+    error_message = "The publish role must be limited to the topic and the key."
+  }
+
+  assert {
+    condition     = output.textract_publish_role_arn == "arn:aws:iam::123456789012:role/lendverify-test-textract-publish"
+    error_message = "textract_publish_role_arn output must expose the role ARN."
+  }
+}
+
+run "rejects_consumer_timeout_beyond_lambda_maximum" {
+  command = plan
+
+  variables {
+    consumer_timeout_seconds = 1000
+  }
+
+  expect_failures = [var.consumer_timeout_seconds]
+}
+
+run "rejects_zero_max_receive_count" {
+  command = plan
+
+  variables {
+    max_receive_count = 0
+  }
+
+  expect_failures = [var.max_receive_count]
+}
+
+run "rejects_bad_name_prefix" {
+  command = plan
+
+  variables {
+    name_prefix = "-lendverify"
+  }
+
+  expect_failures = [var.name_prefix]
+}

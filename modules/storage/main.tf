@@ -1,0 +1,234 @@
+data "aws_caller_identity" "current" {}
+
+locals {
+  name_suffix = var.append_account_id_to_bucket_names ? "-${data.aws_caller_identity.current.account_id}" : ""
+
+  # Every object the handlers write sits under this prefix (handlers/README.md, Data layout), so the
+  # expiry rules target it and nothing else the operator may keep in the bucket.
+  data_prefix = "applications/"
+
+  buckets = {
+    uploads = {
+      name           = "${var.name_prefix}-uploads${local.name_suffix}"
+      retention_days = var.uploads_retention_days
+    }
+    biometrics = {
+      name           = "${var.name_prefix}-biometrics${local.name_suffix}"
+      retention_days = var.biometrics_retention_days
+    }
+    textract_output = {
+      name           = "${var.name_prefix}-textract-output${local.name_suffix}"
+      retention_days = var.textract_output_retention_days
+    }
+  }
+}
+
+resource "aws_s3_bucket" "this" {
+  #checkov:skip=CKV_AWS_144:Cross-region replication would copy biometric and financial data to a second region, against the data-residency and retention limits; durability comes from S3 and versioning.
+  #checkov:skip=CKV2_AWS_62:No consumer of S3 event notifications: processing is started by API calls and Textract notifies through SNS.
+  for_each = local.buckets
+
+  bucket        = each.value.name
+  force_destroy = var.force_destroy
+
+  tags = merge(var.tags, { Name = each.value.name, Purpose = each.key })
+}
+
+resource "aws_s3_bucket_public_access_block" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket                  = each.value.id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm     = "aws:kms"
+      kms_master_key_id = var.kms_key_arn
+    }
+    bucket_key_enabled = true
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+
+  rule {
+    id     = "expire-application-data"
+    status = "Enabled"
+
+    filter {
+      prefix = local.data_prefix
+    }
+
+    expiration {
+      days = local.buckets[each.key].retention_days
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = min(local.buckets[each.key].retention_days, var.noncurrent_version_retention_days)
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.abort_incomplete_multipart_upload_days
+    }
+  }
+
+  # Once every version of a key has expired only its delete marker is left; remove it too.
+  rule {
+    id     = "remove-expired-delete-markers"
+    status = "Enabled"
+
+    filter {
+      prefix = local.data_prefix
+    }
+
+    expiration {
+      expired_object_delete_marker = true
+    }
+  }
+
+  rule {
+    id     = "abort-incomplete-multipart-uploads"
+    status = "Enabled"
+
+    filter {}
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.abort_incomplete_multipart_upload_days
+    }
+  }
+
+  # Lifecycle rules act on versions; configure them after versioning is on.
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
+# Only the uploads bucket is reached from the browser (presigned PUT, see create-upload-url);
+# liveness video streams to Rekognition and Textract output is read server-side, so the other
+# buckets get no CORS at all.
+resource "aws_s3_bucket_cors_configuration" "uploads" {
+  count = length(var.web_origins) > 0 ? 1 : 0
+
+  bucket = aws_s3_bucket.this["uploads"].id
+
+  cors_rule {
+    allowed_methods = ["PUT", "GET", "HEAD"]
+    allowed_origins = var.web_origins
+    allowed_headers = var.cors_allowed_headers
+    expose_headers  = ["ETag", "x-amz-version-id"]
+    max_age_seconds = 3000
+  }
+}
+
+resource "aws_s3_bucket_logging" "this" {
+  for_each = var.access_log_bucket == null ? {} : aws_s3_bucket.this
+
+  bucket        = each.value.id
+  target_bucket = var.access_log_bucket
+  target_prefix = "${var.access_log_prefix}${each.key}/"
+}
+
+# Rekognition Face Liveness and Textract StartLendingAnalysis write their output with the caller's
+# credentials (the Lambda role needs s3:PutObject), so no service principal is granted here.
+data "aws_iam_policy_document" "bucket" {
+  for_each = aws_s3_bucket.this
+
+  # A Deny on the whole s3 namespace is the only way to make TLS mandatory for every present and
+  # future S3 action; it grants nothing (the project's no-wildcard rule targets grants).
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [each.value.arn, "${each.value.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+
+  statement {
+    sid       = "DenyTlsOlderThan12"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [each.value.arn, "${each.value.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "NumericLessThan"
+      variable = "s3:TlsVersion"
+      values   = ["1.2"]
+    }
+  }
+
+  # Default encryption already applies SSE-KMS; this stops a writer from explicitly choosing a
+  # weaker algorithm (SSE-S3). The key ID is not pinned: Textract and Rekognition forward the
+  # KMSKeyId they were given in whatever format (ID, ARN or alias).
+  statement {
+    sid       = "DenyNonKmsEncryption"
+    effect    = "Deny"
+    actions   = ["s3:PutObject"]
+    resources = ["${each.value.arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEqualsIfExists"
+      variable = "s3:x-amz-server-side-encryption"
+      values   = ["aws:kms"]
+    }
+  }
+}
+
+resource "aws_s3_bucket_policy" "this" {
+  for_each = aws_s3_bucket.this
+
+  bucket = each.value.id
+  policy = data.aws_iam_policy_document.bucket[each.key].json
+
+  # With BlockPublicPolicy on, S3 evaluates the policy against the block; apply the block first.
+  depends_on = [aws_s3_bucket_public_access_block.this]
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything LendVerify needs into project-local folders (.tools/), after checking the
+# three prerequisites: Rust (cargo), Python 3.10+ and Terraform 1.11+ with a hashicorp/aws mirror.
+# Safe to run again: the venv is rebuilt only when a requirements file changes.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+missing=0
+need() { # name, check command, how to get it
+  if ! eval "$2" >/dev/null 2>&1; then
+    echo "MISSING: $1 — $3" >&2
+    missing=1
+  fi
+}
+need "Rust toolchain (cargo, rustfmt, clippy)" "cargo --version && cargo fmt --version && cargo clippy --version" \
+  "install rustup from your OS packages, then: rustup component add rustfmt clippy"
+need "Python 3.10+" "python3 -c 'import sys, venv; assert sys.version_info >= (3, 10)'" \
+  "install python3 (with the venv module) from your OS packages"
+need "Terraform 1.11+" "terraform version -json | python3 -c 'import json,sys; v=json.load(sys.stdin)[\"terraform_version\"].split(\".\"); assert (int(v[0]), int(v[1])) >= (1, 11)'" \
+  "install Terraform 1.11 or newer"
+if [ "$missing" -ne 0 ]; then
+  echo "setup: prerequisites missing (see above); nothing was installed." >&2
+  exit 1
+fi
+# Also checks the provider mirror, loudly.
+source scripts/terraform-env.sh
+
+venv=.tools/venv
+requirements=(emulator/requirements.txt emulator/requirements-dev.txt scripts/requirements-tools.txt)
+stamp="$venv/.requirements.sha256"
+want="$(cat "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing Python tools into $venv (moto, checkov, cargo-lambda, pytest) ..."
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
+  (cd emulator && "$root/$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt)
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-tools.txt
+  echo "$want" >"$stamp"
+fi
+for tool in moto_server checkov cargo-lambda pytest; do
+  [ -x "$venv/bin/$tool" ] || { echo "setup: $venv/bin/$tool is missing after install" >&2; exit 1; }
+done
+echo "setup: ok"

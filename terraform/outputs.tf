@@ -1,0 +1,121 @@
+output "api_url" {
+  description = "Invoke URL of the API stage (https://<id>.execute-api.<region>.amazonaws.com/<stage>)."
+  value       = module.api.invoke_url
+}
+
+output "rest_api_id" {
+  description = "ID of the REST API."
+  value       = module.api.rest_api_id
+}
+
+output "web_acl_arn" {
+  description = "ARN of the WAFv2 web ACL protecting the API stage, or null when WAF is off."
+  value       = module.api.web_acl_arn
+}
+
+output "user_pool_id" {
+  description = "ID of the applicant Cognito user pool."
+  value       = module.identity.user_pool_id
+}
+
+output "user_pool_client_id" {
+  description = "ID of the public web app client of the user pool."
+  value       = module.identity.user_pool_client_id
+}
+
+output "identity_pool_id" {
+  description = "ID of the Cognito identity pool (Face Liveness streaming credentials)."
+  value       = module.identity.identity_pool_id
+}
+
+output "cognito_region" {
+  description = "Region of the Cognito pools."
+  value       = module.identity.region
+}
+
+output "kms_key_arn" {
+  description = "ARN of the customer-managed key."
+  value       = module.kms.key_arn
+}
+
+output "uploads_bucket_name" {
+  description = "Uploads bucket (ID images, lending packages)."
+  value       = module.storage.uploads_bucket_name
+}
+
+output "biometrics_bucket_name" {
+  description = "Biometrics bucket (liveness reference and audit images)."
+  value       = module.storage.biometrics_bucket_name
+}
+
+output "textract_output_bucket_name" {
+  description = "Textract lending output bucket."
+  value       = module.storage.textract_output_bucket_name
+}
+
+output "table_name" {
+  description = "DynamoDB applications table."
+  value       = module.tables.table_name
+}
+
+output "lending_topic_arn" {
+  description = "SNS topic Textract publishes lending completion to."
+  value       = module.lending_notifications.topic_arn
+}
+
+output "lending_queue_arn" {
+  description = "ARN of the completion queue consumed by lending-analysis-completed."
+  value       = module.lending_notifications.queue_arn
+}
+
+output "lending_queue_url" {
+  description = "URL of the completion queue."
+  value       = module.lending_notifications.queue_url
+}
+
+output "lending_dlq_arn" {
+  description = "ARN of the completion queue's dead-letter queue."
+  value       = module.lending_notifications.dlq_arn
+}
+
+output "lending_dlq_url" {
+  description = "URL of the completion queue's dead-letter queue."
+  value       = module.lending_notifications.dlq_url
+}
+
+output "textract_publish_role_arn" {
+  description = "Role Textract assumes to publish completion notifications."
+  value       = module.lending_notifications.textract_publish_role_arn
+}
+
+output "function_names" {
+  description = "Lambda function name per handler."
+  value       = { for name, f in module.functions : name => f.function_name }
+}
+
+output "function_role_arns" {
+  description = "Execution role ARN per handler."
+  value       = { for name, f in module.functions : name => f.role_arn }
+}
+
+output "handler_environment" {
+  description = "The environment variables every function receives (handlers/README.md, Configuration)."
+  value       = local.handler_environment
+}
+
+output "iam_actions_by_function" {
+  description = "IAM actions of each function's least-privilege statements (beyond the logs and X-Ray statements lambda_function adds), for review and tests."
+  value       = { for name, statements in local.policy_statements : name => sort(distinct(flatten([for s in statements : s.actions]))) }
+}
+
+output "protection" {
+  description = "The data-protection switches this stack was planned with (what the environment tests assert)."
+  value = {
+    table_deletion_protection = var.deletion_protection
+    buckets_force_destroy     = !var.deletion_protection
+    user_pool_deletion        = var.deletion_protection
+    waf_enabled               = module.api.web_acl_arn != null
+    alarms_enabled            = var.alarms_enabled
+    log_retention_days        = var.log_retention_days
+  }
+}

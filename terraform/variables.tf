@@ -1,0 +1,349 @@
+# ---------------------------------------------------------------------------------------------
+# Identity of the stack
+# ---------------------------------------------------------------------------------------------
+
+variable "environment" {
+  description = "Environment name (dev, staging, prod, ...). Used in tags and descriptions; resource names come from name_prefix."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,15}$", var.environment))
+    error_message = "environment must be 2-16 lowercase letters, digits or hyphens, starting with a letter."
+  }
+}
+
+variable "name_prefix" {
+  description = "Prefix of every resource name, e.g. `lendverify-prod`. Lowercase letters, digits and hyphens; starts with a letter; at most 32 characters."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,31}$", var.name_prefix)) && !endswith(var.name_prefix, "-")
+    error_message = "name_prefix must be 1-32 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every taggable resource. Project/environment/owner tags normally come from the root's provider default_tags."
+  type        = map(string)
+  default     = {}
+}
+
+variable "web_origins" {
+  description = "Browser origins of the applicant front end (S3 upload CORS, Cognito callback URLs). The first one is the API's CORS origin, as API Gateway answers with exactly one. https only, except http://localhost[:port] and http://127.0.0.1[:port]."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.web_origins) > 0
+    error_message = "web_origins needs at least one origin (the first is the API's CORS origin)."
+  }
+
+  validation {
+    condition = alltrue([
+      for origin in var.web_origins :
+      can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", origin)) ||
+      can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?$", origin))
+    ])
+    error_message = "web_origins entries must be https://<host>[:port] (no path, no trailing slash, no wildcard), or http://localhost[:port] / http://127.0.0.1[:port]."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# The one Lambda artifact
+# ---------------------------------------------------------------------------------------------
+
+variable "artifact" {
+  description = <<-EOT
+    The single deployment zip holding the multi-call `bootstrap` binary, shared by every function (each
+    function differs only in its `handler`). Either `local_path` (a zip on the machine running Terraform;
+    dev only), or `s3_bucket` + `s3_key` + `sha256` (hex, as printed by sha256sum): the promoted artifact.
+  EOT
+  type = object({
+    local_path = optional(string)
+    s3_bucket  = optional(string)
+    s3_key     = optional(string)
+    sha256     = optional(string)
+  })
+
+  validation {
+    condition = (
+      (var.artifact.local_path != null && var.artifact.s3_bucket == null && var.artifact.s3_key == null && var.artifact.sha256 == null) ||
+      (var.artifact.local_path == null && var.artifact.s3_bucket != null && var.artifact.s3_key != null && var.artifact.sha256 != null)
+    )
+    error_message = "artifact must set either local_path alone, or s3_bucket, s3_key and sha256 together."
+  }
+
+  validation {
+    condition     = var.artifact.sha256 == null || can(regex("^[0-9a-f]{64}$", var.artifact.sha256))
+    error_message = "artifact.sha256 must be 64 lowercase hex characters (sha256sum output)."
+  }
+
+  validation {
+    condition     = var.artifact.local_path == null || endswith(coalesce(var.artifact.local_path, "x"), ".zip")
+    error_message = "artifact.local_path must name a .zip file."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Decision thresholds (handlers/README.md, Configuration)
+# ---------------------------------------------------------------------------------------------
+
+variable "thresholds" {
+  description = "Decision thresholds handed to every function as environment variables. Defaults are the ones handlers/README.md names."
+  type = object({
+    liveness_pass_threshold     = optional(number, 90)
+    liveness_review_band        = optional(number, 10)
+    face_similarity_threshold   = optional(number, 99)
+    face_similarity_review_band = optional(number, 4)
+    min_extraction_confidence   = optional(number, 90)
+    minimum_age                 = optional(number, 18)
+    liveness_audit_images_limit = optional(number, 4)
+    upload_url_ttl_seconds      = optional(number, 300)
+    required_documents          = optional(list(string), ["URLA_1003", "PROOF_OF_INCOME", "BANK_STATEMENT", "IDENTITY_DOCUMENT"])
+  })
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for v in [
+        var.thresholds.liveness_pass_threshold, var.thresholds.liveness_review_band,
+        var.thresholds.face_similarity_threshold, var.thresholds.face_similarity_review_band,
+        var.thresholds.min_extraction_confidence,
+      ] : v >= 0 && v <= 100
+    ])
+    error_message = "Confidence/similarity thresholds and review bands must be between 0 and 100."
+  }
+
+  validation {
+    condition = (
+      var.thresholds.liveness_review_band <= var.thresholds.liveness_pass_threshold &&
+      var.thresholds.face_similarity_review_band <= var.thresholds.face_similarity_threshold
+    )
+    error_message = "A review band must not be wider than its threshold (threshold - band must stay >= 0)."
+  }
+
+  validation {
+    condition     = var.thresholds.minimum_age >= 18 && var.thresholds.minimum_age <= 120 && floor(var.thresholds.minimum_age) == var.thresholds.minimum_age
+    error_message = "minimum_age must be a whole number of years between 18 and 120."
+  }
+
+  validation {
+    condition     = contains([0, 1, 2, 3, 4], var.thresholds.liveness_audit_images_limit)
+    error_message = "liveness_audit_images_limit must be 0-4 (Rekognition AuditImagesLimit)."
+  }
+
+  validation {
+    condition     = var.thresholds.upload_url_ttl_seconds >= 60 && var.thresholds.upload_url_ttl_seconds <= 3600 && floor(var.thresholds.upload_url_ttl_seconds) == var.thresholds.upload_url_ttl_seconds
+    error_message = "upload_url_ttl_seconds must be a whole number between 60 and 3600: presigned PUT URLs should be short-lived."
+  }
+
+  validation {
+    condition = length(var.thresholds.required_documents) > 0 && alltrue([
+      for d in var.thresholds.required_documents : can(regex("^[A-Z0-9_]+$", d))
+    ])
+    error_message = "required_documents must be a non-empty list of checklist codes (upper case, digits, underscores), e.g. URLA_1003."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data protection and retention
+# ---------------------------------------------------------------------------------------------
+
+variable "deletion_protection" {
+  description = "Protect stateful resources: DynamoDB deletion protection on, buckets not force-destroyable. true for staging/prod; false only for throwaway environments."
+  type        = bool
+  default     = true
+}
+
+variable "uploads_retention_days" {
+  description = "Days before ID images and lending packages under `applications/` expire in the uploads bucket."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.uploads_retention_days >= 1 && floor(var.uploads_retention_days) == var.uploads_retention_days
+    error_message = "uploads_retention_days must be a whole number >= 1."
+  }
+}
+
+variable "biometrics_retention_days" {
+  description = "Days before liveness reference and audit images expire. Biometric data is kept the shortest (at most the other two retentions)."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.biometrics_retention_days >= 1 && floor(var.biometrics_retention_days) == var.biometrics_retention_days
+    error_message = "biometrics_retention_days must be a whole number >= 1."
+  }
+}
+
+variable "textract_output_retention_days" {
+  description = "Days before Textract lending output under `applications/` expires."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = var.textract_output_retention_days >= 1 && floor(var.textract_output_retention_days) == var.textract_output_retention_days
+    error_message = "textract_output_retention_days must be a whole number >= 1."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of every log group (functions, API access and WAF logs), in days; a value CloudWatch Logs accepts."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling."
+  type        = number
+  default     = 30
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
+    error_message = "kms_deletion_window_in_days must be a whole number between 7 and 30."
+  }
+}
+
+variable "s3_access_log_bucket" {
+  description = "Existing bucket receiving S3 server access logs of the three data buckets; null disables access logging."
+  type        = string
+  default     = null
+}
+
+# ---------------------------------------------------------------------------------------------
+# Functions
+# ---------------------------------------------------------------------------------------------
+
+variable "lambda_memory_size" {
+  description = "Memory (MB) of every function; also scales its CPU share."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
+    error_message = "lambda_memory_size must be a whole number between 128 and 10240."
+  }
+}
+
+variable "api_function_timeout_seconds" {
+  description = "Timeout of the API-facing functions; API Gateway REST integrations give up after 29 s, so more is pointless."
+  type        = number
+  default     = 29
+
+  validation {
+    condition     = var.api_function_timeout_seconds >= 1 && var.api_function_timeout_seconds <= 29 && floor(var.api_function_timeout_seconds) == var.api_function_timeout_seconds
+    error_message = "api_function_timeout_seconds must be a whole number between 1 and 29."
+  }
+}
+
+variable "consumer_timeout_seconds" {
+  description = "Timeout of the SQS consumer `lending-analysis-completed`; the completion queue's visibility timeout is derived from it."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.consumer_timeout_seconds >= 1 && var.consumer_timeout_seconds <= 900 && floor(var.consumer_timeout_seconds) == var.consumer_timeout_seconds
+    error_message = "consumer_timeout_seconds must be a whole number between 1 and 900."
+  }
+}
+
+variable "consumer_batch_size" {
+  description = "Messages per invocation of the SQS consumer (1-10)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.consumer_batch_size >= 1 && var.consumer_batch_size <= 10 && floor(var.consumer_batch_size) == var.consumer_batch_size
+    error_message = "consumer_batch_size must be a whole number between 1 and 10."
+  }
+}
+
+variable "code_signing_config_arn" {
+  description = "Optional Lambda code signing configuration (AWS Signer) enforced on every function."
+  type        = string
+  default     = null
+}
+
+# ---------------------------------------------------------------------------------------------
+# API
+# ---------------------------------------------------------------------------------------------
+
+variable "api_throttling" {
+  description = "Stage-wide API Gateway throttling: burst (requests) and steady rate (requests per second)."
+  type = object({
+    burst_limit = optional(number, 100)
+    rate_limit  = optional(number, 50)
+  })
+  default = {}
+
+  validation {
+    condition     = var.api_throttling.burst_limit >= 1 && var.api_throttling.rate_limit > 0
+    error_message = "api_throttling.burst_limit must be >= 1 and rate_limit > 0."
+  }
+}
+
+variable "api_manage_account_logging_role" {
+  description = "Create and register the account-wide API Gateway CloudWatch Logs role. One stack per account and region must do it; turn it off for a second stack sharing an account."
+  type        = bool
+  default     = true
+}
+
+variable "waf_enabled" {
+  description = "Protect the API stage with a WAFv2 web ACL (managed rule groups + per-IP rate rule)."
+  type        = bool
+  default     = true
+}
+
+variable "waf_rate_limit" {
+  description = "Requests per client IP per 5 minutes above which the WAF rate rule blocks."
+  type        = number
+  default     = 1000
+
+  validation {
+    condition     = var.waf_rate_limit >= 100 && floor(var.waf_rate_limit) == var.waf_rate_limit
+    error_message = "waf_rate_limit must be a whole number >= 100."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------------------------
+
+variable "alarms_enabled" {
+  description = "Create CloudWatch alarms (function errors/throttles, DLQ depth, API 5xx/latency) wired to the alarm topic."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_email_addresses" {
+  description = "Email addresses subscribed to the alarm topic (each must confirm the subscription)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alarm_email_addresses must be email addresses."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Applicant sign-in (Cognito)
+# ---------------------------------------------------------------------------------------------
+
+variable "identity" {
+  description = "Cognito settings: MFA (OPTIONAL/ON), feature tier and threat protection, SES sender (null = Cognito default sender, development only), optional hosted UI domain prefix."
+  type = object({
+    mfa_configuration       = optional(string, "OPTIONAL")
+    user_pool_tier          = optional(string, "PLUS")
+    threat_protection_mode  = optional(string, "ENFORCED")
+    ses_email_identity_arn  = optional(string)
+    from_email_address      = optional(string)
+    hosted_ui_domain_prefix = optional(string)
+  })
+  default = {}
+}

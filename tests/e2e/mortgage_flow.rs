@@ -1,0 +1,434 @@
+//! The whole mortgage flow, and its negative paths, against the local stage over real HTTP.
+//!
+//! One stage (moto, the emulator, `terraform apply` of environments/local, the local API and the
+//! queue consumer) is started for all scenarios and stopped at the end. Scenarios run one at a
+//! time because fault injection in the emulator is global.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use anyhow::{ensure, Context, Result};
+use lendverify_e2e::fixtures::{self, Passport};
+use lendverify_e2e::World;
+use libtest_mimic::{Arguments, Trial};
+use serde_json::json;
+
+type Scenario = fn(Arc<World>) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>;
+
+macro_rules! scenarios {
+    ($($name:ident),* $(,)?) => {
+        vec![$((stringify!($name), (|w| Box::pin($name(w))) as Scenario)),*]
+    };
+}
+
+fn main() {
+    let mut args = Arguments::from_args();
+    args.test_threads = Some(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime");
+    let world = match runtime.block_on(World::start()) {
+        Ok(world) => Arc::new(world),
+        Err(err) => {
+            eprintln!("could not start the local stage: {err:#}");
+            std::process::exit(1);
+        }
+    };
+    let trials = scenarios![
+        whole_mortgage_flow,
+        failed_liveness_blocks_identity_verification,
+        face_mismatch_is_rejected,
+        expired_document_is_rejected,
+        invalid_mrz_is_rejected,
+        another_users_application_is_not_found,
+        missing_or_bad_token_is_unauthorized,
+        malformed_body_is_400_and_writes_nothing,
+        unsupported_content_type_is_415_and_writes_nothing,
+        declared_oversize_is_413_and_writes_nothing,
+        duplicate_sqs_delivery_changes_nothing,
+        failed_lending_job_is_recorded,
+        throttled_aws_is_retried_then_503,
+    ]
+    .into_iter()
+    .map(|(name, scenario)| {
+        let world = world.clone();
+        let handle = runtime.handle().clone();
+        Trial::test(name, move || {
+            handle
+                .block_on(scenario(world))
+                .map_err(|e| format!("{e:#}").into())
+        })
+    })
+    .collect();
+    let conclusion = libtest_mimic::run(&args, trials);
+    if let Ok(world) = Arc::try_unwrap(world) {
+        runtime.block_on(world.stop());
+    }
+    conclusion.exit();
+}
+
+/// A verified applicant with a passed liveness session; returns the application id.
+async fn verified_application(w: &World, user: &str) -> Result<String> {
+    let api = w.user(user).await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    api.pass_liveness(&app, user, 99.1).await?;
+    let front = api
+        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport(user)))
+        .await?;
+    let verdict = api
+        .post(
+            &format!("/applications/{app}/identity-verifications"),
+            json!({ "idFrontUploadId": front }),
+        )
+        .await?
+        .expect(200)?;
+    ensure!(verdict["decision"] == "APPROVED", "verdict: {verdict}");
+    Ok(app)
+}
+
+async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
+    let api = w.user("alice").await?;
+    // 1. create an application
+    let app = api.create_application(fixtures::applicant()).await?;
+    // 2. liveness: the emulator completes the session; the result is PASSED
+    let liveness = api.pass_liveness(&app, "alice", 99.1).await?;
+    ensure!(liveness["status"] == "PASSED", "liveness: {liveness}");
+    ensure!(liveness.get("confidence").is_none(), "confidence must never reach the browser");
+    // 3. upload a generated passport and verify identity: APPROVED
+    let front = api
+        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport("alice")))
+        .await?;
+    let verdict = api
+        .post(
+            &format!("/applications/{app}/identity-verifications"),
+            json!({ "idFrontUploadId": front }),
+        )
+        .await?
+        .expect(200)?;
+    ensure!(verdict["decision"] == "APPROVED", "verdict: {verdict}");
+    ensure!(verdict["reasons"] == json!([]), "verdict: {verdict}");
+    ensure!(verdict["document"]["documentNumberMasked"] == "****4567", "masked: {verdict}");
+    // 4. upload a multi-page lending package and start the analysis
+    let package = api
+        .upload(&app, "LENDING_PACKAGE", "application/pdf", fixtures::lending_package("Ana Muller"))
+        .await?;
+    let started = api
+        .post(&format!("/applications/{app}/documents"), json!({ "uploadId": package }))
+        .await?
+        .expect(202)?;
+    ensure!(started["status"] == "IN_PROGRESS", "started: {started}");
+    let document = started["documentId"].as_str().context("documentId")?.to_string();
+    // 5–6. SNS → SQS → consumer; the document is SUCCEEDED with groups and fields
+    let done = api.wait_for_document(&app, &document).await?;
+    ensure!(done["status"] == "SUCCEEDED", "document: {done}");
+    let types: Vec<&str> = done["documentGroups"]
+        .as_array()
+        .context("documentGroups")?
+        .iter()
+        .filter_map(|g| g["type"].as_str())
+        .collect();
+    for expected in ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"] {
+        ensure!(types.contains(&expected), "{expected} missing from {types:?}");
+    }
+    let extracted = &done["extracted"];
+    ensure!(extracted["borrower"]["name"] == "Ana Muller", "borrower: {extracted}");
+    ensure!(extracted["w2"][0]["wages"] == "85,000.00", "w2: {extracted}");
+    ensure!(extracted["payslips"][0]["grossPay"] == "7,083.33", "payslip: {extracted}");
+    ensure!(extracted["bankStatements"][0]["endingBalance"] == "24,310.55", "bank: {extracted}");
+    ensure!(done["missingRequired"] == json!([]), "missing: {done}");
+    ensure!(done["flags"] == json!([]), "flags: {done}");
+    // 7. the application shows everything
+    let whole = api.get(&format!("/applications/{app}")).await?.expect(200)?;
+    ensure!(whole["liveness"]["status"] == "PASSED", "application: {whole}");
+    ensure!(whole["identity"]["decision"] == "APPROVED", "application: {whole}");
+    ensure!(whole["documents"][0]["status"] == "SUCCEEDED", "application: {whole}");
+    ensure!(!w.objects_of(&app).await?.is_empty(), "objects were written");
+    // 8. erase: every object and item is gone, checked directly against moto
+    api.delete(&format!("/applications/{app}")).await?.expect(204)?;
+    let objects = w.objects_of(&app).await?;
+    ensure!(objects.is_empty(), "objects left after erasure: {objects:?}");
+    let items = w.items_of(&app).await?;
+    ensure!(
+        items == vec![(format!("ERASURE#{app}"), "ERASURE".to_string())],
+        "items left after erasure: {items:?}"
+    );
+    api.get(&format!("/applications/{app}")).await?.expect_problem(404)?;
+    Ok(())
+}
+
+async fn failed_liveness_blocks_identity_verification(w: Arc<World>) -> Result<()> {
+    let api = w.user("bob").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    let liveness = api.pass_liveness(&app, "bob", 12.0).await?;
+    ensure!(liveness["status"] == "FAILED", "liveness: {liveness}");
+    let front = api
+        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport("bob")))
+        .await?;
+    let before = w.items_of(&app).await?;
+    api.post(
+        &format!("/applications/{app}/identity-verifications"),
+        json!({ "idFrontUploadId": front }),
+    )
+    .await?
+    .expect_problem(409)?;
+    ensure!(w.items_of(&app).await? == before, "a rejected request wrote an item");
+    Ok(())
+}
+
+async fn verify_with(w: &World, user: &str, passport: Passport<'_>) -> Result<serde_json::Value> {
+    let api = w.user(user).await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    api.pass_liveness(&app, user, 98.0).await?;
+    let front = api
+        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&passport))
+        .await?;
+    api.post(
+        &format!("/applications/{app}/identity-verifications"),
+        json!({ "idFrontUploadId": front }),
+    )
+    .await?
+    .expect(200)
+}
+
+fn has_reason(verdict: &serde_json::Value, decision: &str, reason: &str) -> Result<()> {
+    ensure!(verdict["decision"] == decision, "verdict: {verdict}");
+    ensure!(
+        verdict["reasons"].as_array().is_some_and(|r| r.iter().any(|x| x == reason)),
+        "{reason} missing: {verdict}"
+    );
+    Ok(())
+}
+
+async fn face_mismatch_is_rejected(w: Arc<World>) -> Result<()> {
+    let mut passport = fixtures::good_passport("mallory");
+    passport.face = "mallory";
+    let verdict = verify_with(&w, "carol", passport).await?;
+    has_reason(&verdict, "REJECTED", "FACE_MISMATCH")
+}
+
+async fn expired_document_is_rejected(w: Arc<World>) -> Result<()> {
+    let mut passport = fixtures::good_passport("dave");
+    passport.expires_on = "2021-01-31";
+    let verdict = verify_with(&w, "dave", passport).await?;
+    has_reason(&verdict, "REJECTED", "DOCUMENT_EXPIRED")
+}
+
+async fn invalid_mrz_is_rejected(w: Arc<World>) -> Result<()> {
+    let mut passport = fixtures::good_passport("erin");
+    passport.corrupt_mrz = true;
+    let verdict = verify_with(&w, "erin", passport).await?;
+    has_reason(&verdict, "REJECTED", "MRZ_INVALID")
+}
+
+async fn another_users_application_is_not_found(w: Arc<World>) -> Result<()> {
+    let owner = w.user("frank").await?;
+    let app = owner.create_application(fixtures::applicant()).await?;
+    let intruder = w.user("grace").await?;
+    let before = w.items_of(&app).await?;
+    intruder.get(&format!("/applications/{app}")).await?.expect_problem(404)?;
+    intruder.delete(&format!("/applications/{app}")).await?.expect_problem(404)?;
+    intruder
+        .post(&format!("/applications/{app}/liveness-sessions"), json!({}))
+        .await?
+        .expect_problem(404)?;
+    intruder
+        .post(
+            &format!("/applications/{app}/uploads"),
+            json!({ "purpose": "ID_FRONT", "contentType": "image/png", "contentLength": 100 }),
+        )
+        .await?
+        .expect_problem(404)?;
+    ensure!(w.items_of(&app).await? == before, "a foreign caller changed the application");
+    owner.get(&format!("/applications/{app}")).await?.expect(200)?;
+    Ok(())
+}
+
+async fn missing_or_bad_token_is_unauthorized(w: Arc<World>) -> Result<()> {
+    let before = w.item_count().await?;
+    let anonymous = w.anonymous();
+    anonymous
+        .post("/applications", json!({}))
+        .await?
+        .expect_problem(401)?;
+    anonymous
+        .send(
+            reqwest::Method::GET,
+            "/applications",
+            None,
+            &[("authorization", "Bearer not.a.token")],
+        )
+        .await?
+        .expect_problem(401)?;
+    ensure!(w.item_count().await? == before, "an unauthenticated request wrote an item");
+    Ok(())
+}
+
+async fn malformed_body_is_400_and_writes_nothing(w: Arc<World>) -> Result<()> {
+    let api = w.user("heidi").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    let before = w.item_count().await?;
+    api.send(
+        reqwest::Method::POST,
+        "/applications",
+        Some(("application/json", b"{\"applicant\": ".to_vec())),
+        &[],
+    )
+    .await?
+    .expect_problem(400)?;
+    api.send(
+        reqwest::Method::POST,
+        &format!("/applications/{app}/uploads"),
+        Some(("application/json", b"[1,2".to_vec())),
+        &[],
+    )
+    .await?
+    .expect_problem(400)?;
+    let invalid = api
+        .post(
+            "/applications",
+            json!({ "applicant": { "givenName": "", "familyName": "X", "dateOfBirth": "1990-01-01" } }),
+        )
+        .await?
+        .expect_problem(422)?;
+    ensure!(
+        invalid.to_string().contains("applicant.givenName"),
+        "422 must name the field: {invalid}"
+    );
+    ensure!(w.item_count().await? == before, "malformed input wrote an item");
+    Ok(())
+}
+
+async fn unsupported_content_type_is_415_and_writes_nothing(w: Arc<World>) -> Result<()> {
+    let api = w.user("ivan").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    let before = w.item_count().await?;
+    api.post(
+        &format!("/applications/{app}/uploads"),
+        json!({ "purpose": "ID_FRONT", "contentType": "application/pdf", "contentLength": 1000 }),
+    )
+    .await?
+    .expect_problem(415)?;
+    api.send(
+        reqwest::Method::POST,
+        "/applications",
+        Some(("text/plain", b"hello".to_vec())),
+        &[],
+    )
+    .await?
+    .expect_problem(415)?;
+    ensure!(w.item_count().await? == before, "a 415 wrote an item");
+    ensure!(w.objects_of(&app).await?.is_empty(), "a 415 wrote an object");
+    Ok(())
+}
+
+async fn declared_oversize_is_413_and_writes_nothing(w: Arc<World>) -> Result<()> {
+    let api = w.user("judy").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    let before = w.item_count().await?;
+    api.post(
+        &format!("/applications/{app}/uploads"),
+        json!({ "purpose": "ID_FRONT", "contentType": "image/jpeg", "contentLength": 6 * 1024 * 1024 }),
+    )
+    .await?
+    .expect_problem(413)?;
+    api.post(
+        &format!("/applications/{app}/uploads"),
+        json!({ "purpose": "LENDING_PACKAGE", "contentType": "application/pdf", "contentLength": 501u64 * 1024 * 1024 }),
+    )
+    .await?
+    .expect_problem(413)?;
+    ensure!(w.item_count().await? == before, "a 413 wrote an item");
+    Ok(())
+}
+
+async fn start_package(w: &World, user: &str, bytes: Vec<u8>) -> Result<(String, String)> {
+    let app = verified_application(w, user).await?;
+    let api = w.user(user).await?;
+    let package = api.upload(&app, "LENDING_PACKAGE", "application/pdf", bytes).await?;
+    let started = api
+        .post(&format!("/applications/{app}/documents"), json!({ "uploadId": package }))
+        .await?
+        .expect(202)?;
+    let document = started["documentId"].as_str().context("documentId")?.to_string();
+    Ok((app, document))
+}
+
+async fn duplicate_sqs_delivery_changes_nothing(w: Arc<World>) -> Result<()> {
+    let (app, document) = start_package(&w, "mallory", fixtures::lending_package("Ana Muller")).await?;
+    let api = w.user("mallory").await?;
+    let first = api.wait_for_document(&app, &document).await?;
+    ensure!(first["status"] == "SUCCEEDED", "document: {first}");
+    let key = (format!("APP#{app}"), format!("DOC#{document}"));
+    let stored = w.item(&key.0, &key.1).await?.context("document item")?;
+    let job_id = stored["textractJobId"].as_s().map_err(|_| anyhow::anyhow!("job id"))?.clone();
+    // Redeliver Textract's completion exactly as SNS wrapped it.
+    let message = json!({ "JobId": job_id, "Status": "SUCCEEDED", "API": "StartLendingAnalysis", "JobTag": app });
+    let envelope = json!({ "Type": "Notification", "MessageId": "duplicate", "TopicArn": w.env("LENDING_TOPIC_ARN"), "Message": message.to_string() });
+    for _ in 0..2 {
+        w.sqs
+            .send_message()
+            .queue_url(&w.stage.outputs.queue_url)
+            .message_body(envelope.to_string())
+            .send()
+            .await?;
+    }
+    w.queue_drained().await?;
+    let after = w.item(&key.0, &key.1).await?.context("document item")?;
+    ensure!(after == stored, "a duplicate delivery changed the document");
+    let calls = w.emulator_calls().await?;
+    ensure!(
+        calls["GetLendingAnalysisSummary"].as_u64().unwrap_or(0) >= 1,
+        "calls: {calls}"
+    );
+    Ok(())
+}
+
+async fn failed_lending_job_is_recorded(w: Arc<World>) -> Result<()> {
+    let (app, document) = start_package(&w, "niaj", b"this is not a PDF".to_vec()).await?;
+    let api = w.user("niaj").await?;
+    let done = api.wait_for_document(&app, &document).await?;
+    ensure!(done["status"] == "FAILED", "document: {done}");
+    ensure!(done["documentGroups"] == json!([]), "document: {done}");
+    Ok(())
+}
+
+async fn throttled_aws_is_retried_then_503(w: Arc<World>) -> Result<()> {
+    let api = w.user("olivia").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    api.pass_liveness(&app, "olivia", 99.0).await?;
+    let front = api
+        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport("olivia")))
+        .await?;
+    let before_items = w.items_of(&app).await?;
+    let before_calls = w.emulator_calls().await?["CompareFaces"].as_u64().unwrap_or(0);
+    w.emulator(
+        "/_emulator/faults",
+        json!({ "operation": "CompareFaces", "error": "ThrottlingException", "count": 10 }),
+    )
+    .await?;
+    let answer = api
+        .post(
+            &format!("/applications/{app}/identity-verifications"),
+            json!({ "idFrontUploadId": front }),
+        )
+        .await?;
+    w.clear_faults().await?;
+    let retry_after = answer.retry_after.clone();
+    answer.expect_problem(503)?;
+    ensure!(retry_after.is_some(), "503 without Retry-After");
+    let attempts = w.emulator_calls().await?["CompareFaces"].as_u64().unwrap_or(0) - before_calls;
+    ensure!(attempts == 3, "expected 3 attempts (standard retry), saw {attempts}");
+    ensure!(w.items_of(&app).await? == before_items, "a 503 wrote an item");
+    // And once the throttle passes, the same request succeeds.
+    let verdict = api
+        .post(
+            &format!("/applications/{app}/identity-verifications"),
+            json!({ "idFrontUploadId": front }),
+        )
+        .await?
+        .expect(200)?;
+    ensure!(verdict["decision"] == "APPROVED", "verdict: {verdict}");
+    Ok(())
+}

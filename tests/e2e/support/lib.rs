@@ -1,0 +1,428 @@
+//! Support for the end-to-end tests: the running stage, an authenticated API client, generated
+//! fixtures (ID images, lending PDFs), the emulator's control API, and direct reads of moto to
+//! prove what was (and was not) written.
+
+pub mod fixtures;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context};
+use aws_sdk_dynamodb::types::AttributeValue;
+use lendverify_local_stage::{LocalStage, Options};
+use serde_json::{json, Value};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The local stage plus direct clients of moto.
+pub struct World {
+    pub stage: LocalStage,
+    pub http: reqwest::Client,
+    pub dynamodb: aws_sdk_dynamodb::Client,
+    pub s3: aws_sdk_s3::Client,
+    pub sqs: aws_sdk_sqs::Client,
+}
+
+impl World {
+    pub async fn start() -> anyhow::Result<Self> {
+        let root = repo_root().canonicalize()?;
+        let mut options = Options::for_repo(root.clone());
+        let work = std::env::temp_dir().join(format!("lendverify-e2e-{}", std::process::id()));
+        options.work_dir = work;
+        let stage = LocalStage::start(options).await?;
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "test", "test", None, None, "e2e",
+            ))
+            .endpoint_url(&stage.moto_url)
+            .load()
+            .await;
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        );
+        Ok(Self {
+            http: reqwest::Client::new(),
+            dynamodb: aws_sdk_dynamodb::Client::new(&sdk),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            s3,
+            stage,
+        })
+    }
+
+    pub fn env(&self, name: &str) -> String {
+        self.stage
+            .outputs
+            .handler_environment
+            .get(name)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// An ID token for a (new or existing) user, from moto's Cognito, via the same script
+    /// `make token` runs.
+    pub async fn token(&self, user: &str) -> anyhow::Result<String> {
+        let python = repo_root().join(".tools/venv/bin/python");
+        let out = tokio::process::Command::new(python)
+            .arg(repo_root().join("scripts/local_token.py"))
+            .args(["--user", user, "--moto", &self.stage.moto_url])
+            .args(["--pool", &self.stage.outputs.user_pool_id])
+            .args(["--client", &self.stage.outputs.user_pool_client_id])
+            .output()
+            .await?;
+        ensure!(
+            out.status.success(),
+            "local_token.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Ok(String::from_utf8(out.stdout)?.trim().to_string())
+    }
+
+    pub async fn user(&self, name: &str) -> anyhow::Result<Api<'_>> {
+        Ok(Api {
+            world: self,
+            token: Some(self.token(&format!("{name}@example.com")).await?),
+        })
+    }
+
+    pub fn anonymous(&self) -> Api<'_> {
+        Api {
+            world: self,
+            token: None,
+        }
+    }
+
+    /// The emulator's control API (simulates the browser's liveness stream, injects faults).
+    pub async fn emulator(&self, path: &str, body: Value) -> anyhow::Result<Value> {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.stage.emulator_url))
+            .json(&body)
+            .send()
+            .await?;
+        let status = response.status();
+        let text = response.text().await?;
+        ensure!(status.is_success(), "emulator {path}: {status} {text}");
+        Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    pub async fn clear_faults(&self) -> anyhow::Result<()> {
+        self.http
+            .delete(format!("{}/_emulator/faults", self.stage.emulator_url))
+            .send()
+            .await?
+            .error_for_status()?;
+        Ok(())
+    }
+
+    /// Counts of calls per operation the emulator received.
+    pub async fn emulator_calls(&self) -> anyhow::Result<Value> {
+        Ok(self
+            .http
+            .get(format!("{}/_emulator/calls", self.stage.emulator_url))
+            .send()
+            .await?
+            .json()
+            .await?)
+    }
+
+    /// Every DynamoDB item whose key mentions the application (its partition, its erasure record).
+    pub async fn items_of(&self, application_id: &str) -> anyhow::Result<Vec<(String, String)>> {
+        let table = self.env("APPLICATIONS_TABLE");
+        let mut keys = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .dynamodb
+                .scan()
+                .table_name(&table)
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await?;
+            for item in out.items() {
+                let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                if pk.contains(application_id) {
+                    keys.push((pk, sk));
+                }
+            }
+            match out.last_evaluated_key {
+                Some(k) if !k.is_empty() => start = Some(k),
+                _ => break,
+            }
+        }
+        keys.sort();
+        Ok(keys)
+    }
+
+    /// The number of items in the whole table (for "nothing was written").
+    pub async fn item_count(&self) -> anyhow::Result<usize> {
+        let out = self
+            .dynamodb
+            .scan()
+            .table_name(self.env("APPLICATIONS_TABLE"))
+            .send()
+            .await?;
+        Ok(out.items().len())
+    }
+
+    /// One item, raw.
+    pub async fn item(
+        &self,
+        pk: &str,
+        sk: &str,
+    ) -> anyhow::Result<Option<std::collections::HashMap<String, AttributeValue>>> {
+        Ok(self
+            .dynamodb
+            .get_item()
+            .table_name(self.env("APPLICATIONS_TABLE"))
+            .key("pk", AttributeValue::S(pk.into()))
+            .key("sk", AttributeValue::S(sk.into()))
+            .send()
+            .await?
+            .item)
+    }
+
+    /// Every object version (and delete marker) under the application's prefix, in all buckets.
+    pub async fn objects_of(&self, application_id: &str) -> anyhow::Result<Vec<String>> {
+        let mut found = Vec::new();
+        for bucket in ["UPLOADS_BUCKET", "BIOMETRICS_BUCKET", "TEXTRACT_OUTPUT_BUCKET"] {
+            let bucket = self.env(bucket);
+            let out = self
+                .s3
+                .list_object_versions()
+                .bucket(&bucket)
+                .prefix(format!("applications/{application_id}/"))
+                .send()
+                .await?;
+            for v in out.versions() {
+                found.push(format!("{bucket}/{}", v.key().unwrap_or_default()));
+            }
+            for m in out.delete_markers() {
+                found.push(format!("{bucket}/{} (delete marker)", m.key().unwrap_or_default()));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Waits until the lending queue is empty and nothing is in flight.
+    pub async fn queue_drained(&self) -> anyhow::Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let attrs = self
+                .sqs
+                .get_queue_attributes()
+                .queue_url(&self.stage.outputs.queue_url)
+                .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+                .send()
+                .await?;
+            let get = |name: aws_sdk_sqs::types::QueueAttributeName| {
+                attrs
+                    .attributes()
+                    .and_then(|a| a.get(&name))
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            use aws_sdk_sqs::types::QueueAttributeName as Q;
+            if get(Q::ApproximateNumberOfMessages) == 0 && get(Q::ApproximateNumberOfMessagesNotVisible) == 0 {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                bail!("the lending queue did not drain within 30 s");
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    pub async fn stop(self) {
+        self.stage.stop().await;
+    }
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: String,
+    pub retry_after: Option<String>,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn expect(self, status: u16) -> anyhow::Result<Value> {
+        ensure!(
+            self.status == status,
+            "expected {status}, got {} {}",
+            self.status,
+            self.body
+        );
+        Ok(self.body)
+    }
+
+    /// A problem+json answer with this status.
+    pub fn expect_problem(self, status: u16) -> anyhow::Result<Value> {
+        ensure!(
+            self.content_type.starts_with("application/problem+json"),
+            "expected problem+json, got '{}' ({} {})",
+            self.content_type,
+            self.status,
+            self.body
+        );
+        ensure!(self.body["status"] == status, "problem body status: {}", self.body);
+        self.expect(status)
+    }
+}
+
+/// The API as one user (or nobody) calls it.
+pub struct Api<'w> {
+    pub world: &'w World,
+    token: Option<String>,
+}
+
+impl Api<'_> {
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<Answer> {
+        let mut request = self
+            .world
+            .http
+            .request(method, format!("{}{path}", self.world.stage.api_url));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        if let Some((content_type, bytes)) = body {
+            request = request.header("content-type", content_type).body(bytes);
+        }
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type").unwrap_or_default();
+        let retry_after = header("retry-after");
+        let text = response.text().await?;
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).with_context(|| format!("{status}: not JSON: {text}"))?
+        };
+        Ok(Answer {
+            status,
+            content_type,
+            retry_after,
+            body,
+        })
+    }
+
+    pub async fn get(&self, path: &str) -> anyhow::Result<Answer> {
+        self.send(reqwest::Method::GET, path, None, &[]).await
+    }
+
+    pub async fn delete(&self, path: &str) -> anyhow::Result<Answer> {
+        self.send(reqwest::Method::DELETE, path, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> anyhow::Result<Answer> {
+        self.send(
+            reqwest::Method::POST,
+            path,
+            Some(("application/json", body.to_string().into_bytes())),
+            &[],
+        )
+        .await
+    }
+
+    pub async fn create_application(&self, applicant: Value) -> anyhow::Result<String> {
+        let body = self
+            .post("/applications", json!({ "applicant": applicant }))
+            .await?
+            .expect(201)?;
+        Ok(body["applicationId"].as_str().context("applicationId")?.to_string())
+    }
+
+    /// Creates a liveness session and has the emulator complete it as the browser would.
+    pub async fn pass_liveness(&self, app: &str, face: &str, confidence: f64) -> anyhow::Result<Value> {
+        let session = self
+            .post(&format!("/applications/{app}/liveness-sessions"), json!({}))
+            .await?
+            .expect(201)?;
+        let session_id = session["sessionId"].as_str().context("sessionId")?.to_string();
+        self.world
+            .emulator(
+                &format!("/_emulator/liveness-sessions/{session_id}/complete"),
+                json!({ "confidence": confidence, "face": face }),
+            )
+            .await?;
+        self.get(&format!("/applications/{app}/liveness-sessions/{session_id}"))
+            .await?
+            .expect(200)
+    }
+
+    /// Asks for an upload URL and PUTs the bytes to it with the signed headers.
+    pub async fn upload(
+        &self,
+        app: &str,
+        purpose: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> anyhow::Result<String> {
+        let grant = self
+            .post(
+                &format!("/applications/{app}/uploads"),
+                json!({ "purpose": purpose, "contentType": content_type, "contentLength": bytes.len() }),
+            )
+            .await?
+            .expect(201)?;
+        let mut put = self
+            .world
+            .http
+            .put(grant["url"].as_str().context("url")?);
+        for (name, value) in grant["headers"].as_object().context("headers")? {
+            // reqwest derives content-length from the body itself.
+            if !name.eq_ignore_ascii_case("content-length") {
+                put = put.header(name.as_str(), value.as_str().unwrap_or_default());
+            }
+        }
+        let response = put.body(bytes).send().await?;
+        ensure!(
+            response.status().is_success(),
+            "presigned PUT: {} {}",
+            response.status(),
+            response.text().await?
+        );
+        Ok(grant["uploadId"].as_str().context("uploadId")?.to_string())
+    }
+
+    /// Polls a document until Textract's completion went through SNS → SQS → the consumer.
+    pub async fn wait_for_document(&self, app: &str, document: &str) -> anyhow::Result<Value> {
+        let deadline = Instant::now() + Duration::from_secs(45);
+        loop {
+            let body = self
+                .get(&format!("/applications/{app}/documents/{document}"))
+                .await?
+                .expect(200)?;
+            if body["status"] != "IN_PROGRESS" {
+                return Ok(body);
+            }
+            if Instant::now() > deadline {
+                bail!("document {document} still IN_PROGRESS after 45 s");
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+}
