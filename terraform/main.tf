@@ -5,6 +5,19 @@
 locals {
   tags = merge(var.tags, { Environment = var.environment })
 
+  # The origin applicants load the app from: a custom domain if given, else the Amplify branch URL
+  # (known from the app alone, so the API can name it while the branch names the API's URL).
+  primary_origin = coalesce(var.amplify.primary_origin, module.amplify_hosting.branch_url)
+  # Browser origins allowed by S3 upload CORS and Cognito redirects: the app plus e.g. localhost in
+  # dev. No distinct(): the primary origin is unknown until apply, and a list of unknown length
+  # would make the storage module's CORS count unknown.
+  web_origins = concat([local.primary_origin], var.web_origins)
+  # Cognito compares redirect URLs literally and refuses 127.0.0.1, so loopback uses localhost.
+  redirect_urls = concat(
+    ["${local.primary_origin}/"],
+    [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")],
+  )
+
   # Every function runs the same zip; only `handler` differs (bootstrap dispatches on _HANDLER).
   artifact_from_s3 = var.artifact.s3_bucket != null
 
@@ -34,6 +47,7 @@ locals {
     LIVENESS_AUDIT_IMAGES_LIMIT = tostring(var.thresholds.liveness_audit_images_limit)
     UPLOAD_URL_TTL_SECONDS      = tostring(var.thresholds.upload_url_ttl_seconds)
     REQUIRED_DOCUMENTS          = join(",", var.thresholds.required_documents)
+    ALLOWED_ORIGIN              = local.primary_origin
   }
 
   # Object-level resources: only the applications/ prefix, in which every key the handlers write lives.
@@ -46,14 +60,14 @@ locals {
   # Constant keys and values only: module.functions' for_each must not depend on the key, whose
   # policy names the functions' roles.
   functions = {
-    "applications" = "POST/GET /applications, GET/DELETE /applications/{applicationId}"
-    "create-liveness-session" = "POST /applications/{applicationId}/liveness-sessions"
-    "get-liveness-results" = "GET /applications/{applicationId}/liveness-sessions/{sessionId}"
-    "create-upload-url" = "POST /applications/{applicationId}/uploads"
-    "verify-identity" = "POST /applications/{applicationId}/identity-verifications"
-    "start-lending-analysis" = "POST /applications/{applicationId}/documents"
+    "applications"                 = "POST/GET /applications, GET/DELETE /applications/{applicationId}"
+    "create-liveness-session"      = "POST /applications/{applicationId}/liveness-sessions"
+    "get-liveness-results"         = "GET /applications/{applicationId}/liveness-sessions/{sessionId}"
+    "create-upload-url"            = "POST /applications/{applicationId}/uploads"
+    "verify-identity"              = "POST /applications/{applicationId}/identity-verifications"
+    "start-lending-analysis"       = "POST /applications/{applicationId}/documents"
     "get-lending-analysis-results" = "GET /applications/{applicationId}/documents/{documentId}"
-    "lending-analysis-completed" = "SQS consumer of Textract lending completion notifications"
+    "lending-analysis-completed"   = "SQS consumer of Textract lending completion notifications"
   }
 
   # handlers/README.md, "IAM actions per function": exactly these actions and resources. Logs and
@@ -90,7 +104,7 @@ locals {
     "create-liveness-session" = [
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {
@@ -115,7 +129,7 @@ locals {
     "get-liveness-results" = [
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:UpdateItem"]
+        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {
@@ -134,7 +148,7 @@ locals {
     "create-upload-url" = [
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {
@@ -153,7 +167,7 @@ locals {
     "verify-identity" = [
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {
@@ -183,7 +197,7 @@ locals {
     "start-lending-analysis" = [
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {
@@ -222,7 +236,7 @@ locals {
     "get-lending-analysis-results" = [
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:Query"]
+        actions   = ["dynamodb:Query"]
         resources = [local.table_arn]
       },
     ]
@@ -240,7 +254,7 @@ locals {
       },
       {
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {
@@ -258,19 +272,6 @@ locals {
   }
 
   consumer = "lending-analysis-completed"
-
-  # Roles whose README row grants KMS actions: the key policy names them so they can use the key.
-  # A literal list, because deriving it from policy_statements (which name the key) is a cycle;
-  # tests/stack.tftest.hcl checks it against policy_statements.
-  key_user_handlers = [
-    "applications",
-    "create-liveness-session",
-    "get-liveness-results",
-    "create-upload-url",
-    "verify-identity",
-    "start-lending-analysis",
-    "lending-analysis-completed",
-  ]
 }
 
 module "kms" {
@@ -279,7 +280,10 @@ module "kms" {
   name_prefix             = var.name_prefix
   tags                    = local.tags
   deletion_window_in_days = var.kms_deletion_window_in_days
-  key_user_arns           = [for name in local.key_user_handlers : module.functions[name].role_arn]
+  # No key_user_arns: the key policy delegates to IAM for use through S3, DynamoDB, Lambda,
+  # Rekognition, SNS, SQS and Textract (kms:ViaService), so each function's own statements below
+  # are what let its role use the key, with exactly the README's actions. Naming the roles in the
+  # key policy would also be a cycle (the functions' log groups and environment need the key).
 }
 
 module "storage" {
@@ -288,7 +292,7 @@ module "storage" {
   name_prefix                    = var.name_prefix
   tags                           = local.tags
   kms_key_arn                    = module.kms.key_arn
-  web_origins                    = var.web_origins
+  web_origins                    = local.web_origins
   uploads_retention_days         = var.uploads_retention_days
   biometrics_retention_days      = var.biometrics_retention_days
   textract_output_retention_days = var.textract_output_retention_days
@@ -355,7 +359,7 @@ module "api" {
     }
   }
   cognito_user_pool_arn       = module.identity.user_pool_arn
-  allowed_origin              = var.web_origins[0]
+  allowed_origin              = local.primary_origin
   stage_name                  = var.environment
   log_kms_key_arn             = module.kms.key_arn
   log_retention_days          = var.log_retention_days
@@ -378,8 +382,44 @@ module "identity" {
   ses_email_identity_arn  = var.identity.ses_email_identity_arn
   from_email_address      = var.identity.from_email_address
   hosted_ui_domain_prefix = var.identity.hosted_ui_domain_prefix
-  # Cognito compares redirect URLs literally; 127.0.0.1 is not an accepted redirect host, so
-  # loopback development uses http://localhost.
-  callback_urls = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
-  logout_urls   = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
+  callback_urls           = local.redirect_urls
+  logout_urls             = local.redirect_urls
+}
+
+data "aws_region" "current" {}
+
+module "amplify_hosting" {
+  source = "../modules/amplify_hosting"
+
+  name_prefix                 = var.name_prefix
+  tags                        = local.tags
+  deployment_mode             = var.amplify.deployment_mode
+  repository_url              = var.amplify.repository_url
+  repository_access_token     = var.amplify_repository_access_token
+  branch_name                 = var.amplify.branch_name
+  branch_stage                = var.amplify.branch_stage
+  build_spec                  = var.amplify.build_spec
+  extra_environment_variables = var.amplify.extra_environment_variables
+  api_origin                  = var.amplify.api_origin
+  aws_region                  = data.aws_region.current.name
+  api_url                     = module.api.invoke_url
+  user_pool_id                = module.identity.user_pool_id
+  user_pool_client_id         = module.identity.user_pool_client_id
+  identity_pool_id            = module.identity.identity_pool_id
+  uploads_bucket_name         = module.storage.uploads_bucket_name
+}
+
+module "observability" {
+  source = "../modules/observability"
+
+  name_prefix             = var.name_prefix
+  tags                    = local.tags
+  alarm_topic_kms_key_arn = module.kms.key_arn
+  alarm_email_addresses   = var.alarm_email_addresses
+  alarms_enabled          = var.alarms_enabled
+  lambda_function_names   = { for name, f in module.functions : name => f.function_name }
+  dead_letter_queue_name  = module.lending_notifications.dlq_name
+  api_name                = module.api.rest_api_name
+  api_stage_name          = module.api.stage_name
+  lending_topic_name      = module.lending_notifications.topic_name
 }

@@ -119,3 +119,38 @@ output "protection" {
     log_retention_days        = var.log_retention_days
   }
 }
+
+output "web_origin" {
+  description = "The app's primary origin: API CORS origin and the handlers' ALLOWED_ORIGIN."
+  value       = local.primary_origin
+}
+
+output "amplify_app_id" {
+  description = "ID of the Amplify app (aws amplify create-deployment --app-id)."
+  value       = module.amplify_hosting.app_id
+}
+
+output "amplify_branch_name" {
+  description = "Amplify branch of this environment."
+  value       = module.amplify_hosting.branch_name
+}
+
+output "amplify_branch_url" {
+  description = "URL the Amplify branch is served on."
+  value       = module.amplify_hosting.branch_url
+}
+
+output "frontend_environment" {
+  description = "VITE_* build-time variables of the front end (for manual-mode builds)."
+  value       = module.amplify_hosting.frontend_environment
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm notifies."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "alarm_names" {
+  description = "CloudWatch alarms created (empty when alarms are off)."
+  value       = module.observability.alarm_names
+}

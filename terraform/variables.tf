@@ -29,13 +29,9 @@ variable "tags" {
 }
 
 variable "web_origins" {
-  description = "Browser origins of the applicant front end (S3 upload CORS, Cognito callback URLs). The first one is the API's CORS origin, as API Gateway answers with exactly one. https only, except http://localhost[:port] and http://127.0.0.1[:port]."
+  description = "Extra browser origins (e.g. http://localhost:5173 in dev) allowed by S3 upload CORS and Cognito redirects, besides the app's primary origin (amplify.primary_origin or the Amplify branch URL), which alone is the API's CORS origin and ALLOWED_ORIGIN. https only, except http://localhost[:port] and http://127.0.0.1[:port]."
   type        = list(string)
-
-  validation {
-    condition     = length(var.web_origins) > 0
-    error_message = "web_origins needs at least one origin (the first is the API's CORS origin)."
-  }
+  default     = []
 
   validation {
     condition = alltrue([
@@ -346,4 +342,40 @@ variable "identity" {
     hosted_ui_domain_prefix = optional(string)
   })
   default = {}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Front end hosting (Amplify)
+# ---------------------------------------------------------------------------------------------
+
+variable "amplify" {
+  description = <<-EOT
+    Amplify Hosting of the applicant front end. deployment_mode "manual" (upload built bundles with
+    `aws amplify create-deployment`) or "repository" (Amplify builds branch_name of repository_url; the
+    token goes in amplify_repository_access_token). primary_origin: the origin applicants use (custom
+    domain); null means the Amplify branch URL. It becomes the API's CORS origin and ALLOWED_ORIGIN.
+  EOT
+  type = object({
+    deployment_mode             = optional(string, "manual")
+    repository_url              = optional(string)
+    branch_name                 = optional(string, "main")
+    branch_stage                = optional(string, "PRODUCTION")
+    build_spec                  = optional(string)
+    primary_origin              = optional(string)
+    api_origin                  = optional(string)
+    extra_environment_variables = optional(map(string), {})
+  })
+  default = {}
+
+  validation {
+    condition     = var.amplify.primary_origin == null || can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", coalesce(var.amplify.primary_origin, "https://x")))
+    error_message = "amplify.primary_origin must be null or an https origin without path."
+  }
+}
+
+variable "amplify_repository_access_token" {
+  description = "Token Amplify uses once to connect the repository (deployment_mode = \"repository\" only). Kept out of `amplify` so it stays sensitive."
+  type        = string
+  default     = null
+  sensitive   = true
 }

@@ -18,6 +18,9 @@ module "storage" {
   biometrics_retention_days      = 1
   textract_output_retention_days = 7
   force_destroy                  = true
+  # moto applies Deny statements without evaluating conditions (aws:SecureTransport included),
+  # so the TLS-only policy would refuse every write on plain-HTTP loopback. AWS roots keep it.
+  attach_bucket_policy = false
 }
 
 module "tables" {
@@ -33,6 +36,8 @@ module "lending_notifications" {
 
   name_prefix = var.name_prefix
   kms_key_arn = module.kms.key_arn
+  # moto 5.x does not implement RedriveAllowPolicy: the provider would wait for it forever.
+  dlq_redrive_allow_policy_enabled = false
 }
 
 module "identity" {
@@ -43,8 +48,11 @@ module "identity" {
   # Threat protection is a paid PLUS-tier feature of real Cognito; locally it would only slow sign-in.
   user_pool_tier         = "ESSENTIALS"
   threat_protection_mode = "OFF"
-  callback_urls          = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
-  logout_urls            = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
+  # moto 5.x does not implement SetIdentityPoolRoles. The pool itself is created; locally nothing
+  # assumes its role (the emulator serves Face Liveness).
+  identity_pool_roles_attachment_enabled = false
+  callback_urls                          = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
+  logout_urls                            = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
 }
 
 locals {
@@ -66,5 +74,6 @@ locals {
     LIVENESS_AUDIT_IMAGES_LIMIT = tostring(var.thresholds.liveness_audit_images_limit)
     UPLOAD_URL_TTL_SECONDS      = tostring(var.thresholds.upload_url_ttl_seconds)
     REQUIRED_DOCUMENTS          = join(",", var.thresholds.required_documents)
+    ALLOWED_ORIGIN              = var.web_origins[0]
   }
 }

@@ -158,6 +158,8 @@ resource "aws_iam_role_policy" "authenticated_liveness" {
 }
 
 resource "aws_cognito_identity_pool_roles_attachment" "applicants" {
+  count = var.identity_pool_roles_attachment_enabled ? 1 : 0
+
   identity_pool_id = aws_cognito_identity_pool.applicants.id
 
   roles = {

@@ -160,3 +160,9 @@ variable "hosted_ui_domain_prefix" {
     error_message = "hosted_ui_domain_prefix must be null or 1-63 lowercase letters, digits and hyphens, and must not contain aws, amazon or cognito."
   }
 }
+
+variable "identity_pool_roles_attachment_enabled" {
+  description = "Attach the authenticated role to the identity pool (without it signed-in applicants get no liveness streaming credentials). Keep true; false only for emulators lacking SetIdentityPoolRoles (moto 5.x)."
+  type        = bool
+  default     = true
+}

@@ -3,6 +3,11 @@ output "topic_arn" {
   value       = aws_sns_topic.this.arn
 }
 
+output "topic_name" {
+  description = "Name of the SNS topic (known at plan time, e.g. for the observability module's delivery-failure alarm)."
+  value       = aws_sns_topic.this.name
+}
+
 output "queue_arn" {
   description = "ARN of the completion queue (event source of `lending-analysis-completed`)."
   value       = aws_sqs_queue.this.arn

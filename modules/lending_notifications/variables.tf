@@ -67,3 +67,9 @@ variable "kms_data_key_reuse_period_seconds" {
     error_message = "kms_data_key_reuse_period_seconds must be a whole number between 60 and 86400."
   }
 }
+
+variable "dlq_redrive_allow_policy_enabled" {
+  description = "Restrict the DLQ to this module's queue as its only redrive source (RedriveAllowPolicy). Keep true; false only for emulators without RedriveAllowPolicy (moto 5.x never reports it back, so the provider waits forever)."
+  type        = bool
+  default     = true
+}

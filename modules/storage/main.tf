@@ -161,7 +161,7 @@ resource "aws_s3_bucket_logging" "this" {
 # Rekognition Face Liveness and Textract StartLendingAnalysis write their output with the caller's
 # credentials (the Lambda role needs s3:PutObject), so no service principal is granted here.
 data "aws_iam_policy_document" "bucket" {
-  for_each = aws_s3_bucket.this
+  for_each = var.attach_bucket_policy ? aws_s3_bucket.this : {}
 
   # A Deny on the whole s3 namespace is the only way to make TLS mandatory for every present and
   # future S3 action; it grants nothing (the project's no-wildcard rule targets grants).
@@ -224,7 +224,7 @@ data "aws_iam_policy_document" "bucket" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = var.attach_bucket_policy ? aws_s3_bucket.this : {}
 
   bucket = each.value.id
   policy = data.aws_iam_policy_document.bucket[each.key].json

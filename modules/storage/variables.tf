@@ -149,3 +149,9 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "attach_bucket_policy" {
+  description = "Attach the TLS-only / KMS-only deny policy to every bucket. Keep true everywhere on AWS; only the local stage turns it off, because moto applies Deny statements without evaluating their conditions and would refuse every write."
+  type        = bool
+  default     = true
+}

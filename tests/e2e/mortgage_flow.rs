@@ -75,7 +75,12 @@ async fn verified_application(w: &World, user: &str) -> Result<String> {
     let app = api.create_application(fixtures::applicant()).await?;
     api.pass_liveness(&app, user, 99.1).await?;
     let front = api
-        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport(user)))
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&fixtures::good_passport(user)),
+        )
         .await?;
     let verdict = api
         .post(
@@ -95,10 +100,18 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
     // 2. liveness: the emulator completes the session; the result is PASSED
     let liveness = api.pass_liveness(&app, "alice", 99.1).await?;
     ensure!(liveness["status"] == "PASSED", "liveness: {liveness}");
-    ensure!(liveness.get("confidence").is_none(), "confidence must never reach the browser");
+    ensure!(
+        liveness.get("confidence").is_none(),
+        "confidence must never reach the browser"
+    );
     // 3. upload a generated passport and verify identity: APPROVED
     let front = api
-        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport("alice")))
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&fixtures::good_passport("alice")),
+        )
         .await?;
     let verdict = api
         .post(
@@ -109,17 +122,31 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
         .expect(200)?;
     ensure!(verdict["decision"] == "APPROVED", "verdict: {verdict}");
     ensure!(verdict["reasons"] == json!([]), "verdict: {verdict}");
-    ensure!(verdict["document"]["documentNumberMasked"] == "****4567", "masked: {verdict}");
+    ensure!(
+        verdict["document"]["documentNumberMasked"] == "****4567",
+        "masked: {verdict}"
+    );
     // 4. upload a multi-page lending package and start the analysis
     let package = api
-        .upload(&app, "LENDING_PACKAGE", "application/pdf", fixtures::lending_package("Ana Muller"))
+        .upload(
+            &app,
+            "LENDING_PACKAGE",
+            "application/pdf",
+            fixtures::lending_package("Ana Muller"),
+        )
         .await?;
     let started = api
-        .post(&format!("/applications/{app}/documents"), json!({ "uploadId": package }))
+        .post(
+            &format!("/applications/{app}/documents"),
+            json!({ "uploadId": package }),
+        )
         .await?
         .expect(202)?;
     ensure!(started["status"] == "IN_PROGRESS", "started: {started}");
-    let document = started["documentId"].as_str().context("documentId")?.to_string();
+    let document = started["documentId"]
+        .as_str()
+        .context("documentId")?
+        .to_string();
     // 5–6. SNS → SQS → consumer; the document is SUCCEEDED with groups and fields
     let done = api.wait_for_document(&app, &document).await?;
     ensure!(done["status"] == "SUCCEEDED", "document: {done}");
@@ -130,31 +157,68 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
         .filter_map(|g| g["type"].as_str())
         .collect();
     for expected in ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"] {
-        ensure!(types.contains(&expected), "{expected} missing from {types:?}");
+        ensure!(
+            types.contains(&expected),
+            "{expected} missing from {types:?}"
+        );
     }
     let extracted = &done["extracted"];
-    ensure!(extracted["borrower"]["name"] == "Ana Muller", "borrower: {extracted}");
-    ensure!(extracted["w2"][0]["wages"] == "85,000.00", "w2: {extracted}");
-    ensure!(extracted["payslips"][0]["grossPay"] == "7,083.33", "payslip: {extracted}");
-    ensure!(extracted["bankStatements"][0]["endingBalance"] == "24,310.55", "bank: {extracted}");
+    ensure!(
+        extracted["borrower"]["name"] == "Ana Muller",
+        "borrower: {extracted}"
+    );
+    ensure!(
+        extracted["w2"][0]["wages"] == "85,000.00",
+        "w2: {extracted}"
+    );
+    ensure!(
+        extracted["payslips"][0]["grossPay"] == "7,083.33",
+        "payslip: {extracted}"
+    );
+    ensure!(
+        extracted["bankStatements"][0]["endingBalance"] == "24,310.55",
+        "bank: {extracted}"
+    );
     ensure!(done["missingRequired"] == json!([]), "missing: {done}");
     ensure!(done["flags"] == json!([]), "flags: {done}");
     // 7. the application shows everything
-    let whole = api.get(&format!("/applications/{app}")).await?.expect(200)?;
-    ensure!(whole["liveness"]["status"] == "PASSED", "application: {whole}");
-    ensure!(whole["identity"]["decision"] == "APPROVED", "application: {whole}");
-    ensure!(whole["documents"][0]["status"] == "SUCCEEDED", "application: {whole}");
-    ensure!(!w.objects_of(&app).await?.is_empty(), "objects were written");
+    let whole = api
+        .get(&format!("/applications/{app}"))
+        .await?
+        .expect(200)?;
+    ensure!(
+        whole["liveness"]["status"] == "PASSED",
+        "application: {whole}"
+    );
+    ensure!(
+        whole["identity"]["decision"] == "APPROVED",
+        "application: {whole}"
+    );
+    ensure!(
+        whole["documents"][0]["status"] == "SUCCEEDED",
+        "application: {whole}"
+    );
+    ensure!(
+        !w.objects_of(&app).await?.is_empty(),
+        "objects were written"
+    );
     // 8. erase: every object and item is gone, checked directly against moto
-    api.delete(&format!("/applications/{app}")).await?.expect(204)?;
+    api.delete(&format!("/applications/{app}"))
+        .await?
+        .expect(204)?;
     let objects = w.objects_of(&app).await?;
-    ensure!(objects.is_empty(), "objects left after erasure: {objects:?}");
+    ensure!(
+        objects.is_empty(),
+        "objects left after erasure: {objects:?}"
+    );
     let items = w.items_of(&app).await?;
     ensure!(
         items == vec![(format!("ERASURE#{app}"), "ERASURE".to_string())],
         "items left after erasure: {items:?}"
     );
-    api.get(&format!("/applications/{app}")).await?.expect_problem(404)?;
+    api.get(&format!("/applications/{app}"))
+        .await?
+        .expect_problem(404)?;
     Ok(())
 }
 
@@ -164,7 +228,12 @@ async fn failed_liveness_blocks_identity_verification(w: Arc<World>) -> Result<(
     let liveness = api.pass_liveness(&app, "bob", 12.0).await?;
     ensure!(liveness["status"] == "FAILED", "liveness: {liveness}");
     let front = api
-        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport("bob")))
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&fixtures::good_passport("bob")),
+        )
         .await?;
     let before = w.items_of(&app).await?;
     api.post(
@@ -173,7 +242,10 @@ async fn failed_liveness_blocks_identity_verification(w: Arc<World>) -> Result<(
     )
     .await?
     .expect_problem(409)?;
-    ensure!(w.items_of(&app).await? == before, "a rejected request wrote an item");
+    ensure!(
+        w.items_of(&app).await? == before,
+        "a rejected request wrote an item"
+    );
     Ok(())
 }
 
@@ -182,7 +254,12 @@ async fn verify_with(w: &World, user: &str, passport: Passport<'_>) -> Result<se
     let app = api.create_application(fixtures::applicant()).await?;
     api.pass_liveness(&app, user, 98.0).await?;
     let front = api
-        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&passport))
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&passport),
+        )
         .await?;
     api.post(
         &format!("/applications/{app}/identity-verifications"),
@@ -195,7 +272,9 @@ async fn verify_with(w: &World, user: &str, passport: Passport<'_>) -> Result<se
 fn has_reason(verdict: &serde_json::Value, decision: &str, reason: &str) -> Result<()> {
     ensure!(verdict["decision"] == decision, "verdict: {verdict}");
     ensure!(
-        verdict["reasons"].as_array().is_some_and(|r| r.iter().any(|x| x == reason)),
+        verdict["reasons"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|x| x == reason)),
         "{reason} missing: {verdict}"
     );
     Ok(())
@@ -227,8 +306,14 @@ async fn another_users_application_is_not_found(w: Arc<World>) -> Result<()> {
     let app = owner.create_application(fixtures::applicant()).await?;
     let intruder = w.user("grace").await?;
     let before = w.items_of(&app).await?;
-    intruder.get(&format!("/applications/{app}")).await?.expect_problem(404)?;
-    intruder.delete(&format!("/applications/{app}")).await?.expect_problem(404)?;
+    intruder
+        .get(&format!("/applications/{app}"))
+        .await?
+        .expect_problem(404)?;
+    intruder
+        .delete(&format!("/applications/{app}"))
+        .await?
+        .expect_problem(404)?;
     intruder
         .post(&format!("/applications/{app}/liveness-sessions"), json!({}))
         .await?
@@ -240,8 +325,14 @@ async fn another_users_application_is_not_found(w: Arc<World>) -> Result<()> {
         )
         .await?
         .expect_problem(404)?;
-    ensure!(w.items_of(&app).await? == before, "a foreign caller changed the application");
-    owner.get(&format!("/applications/{app}")).await?.expect(200)?;
+    ensure!(
+        w.items_of(&app).await? == before,
+        "a foreign caller changed the application"
+    );
+    owner
+        .get(&format!("/applications/{app}"))
+        .await?
+        .expect(200)?;
     Ok(())
 }
 
@@ -261,7 +352,10 @@ async fn missing_or_bad_token_is_unauthorized(w: Arc<World>) -> Result<()> {
         )
         .await?
         .expect_problem(401)?;
-    ensure!(w.item_count().await? == before, "an unauthenticated request wrote an item");
+    ensure!(
+        w.item_count().await? == before,
+        "an unauthenticated request wrote an item"
+    );
     Ok(())
 }
 
@@ -296,7 +390,10 @@ async fn malformed_body_is_400_and_writes_nothing(w: Arc<World>) -> Result<()> {
         invalid.to_string().contains("applicant.givenName"),
         "422 must name the field: {invalid}"
     );
-    ensure!(w.item_count().await? == before, "malformed input wrote an item");
+    ensure!(
+        w.item_count().await? == before,
+        "malformed input wrote an item"
+    );
     Ok(())
 }
 
@@ -319,7 +416,10 @@ async fn unsupported_content_type_is_415_and_writes_nothing(w: Arc<World>) -> Re
     .await?
     .expect_problem(415)?;
     ensure!(w.item_count().await? == before, "a 415 wrote an item");
-    ensure!(w.objects_of(&app).await?.is_empty(), "a 415 wrote an object");
+    ensure!(
+        w.objects_of(&app).await?.is_empty(),
+        "a 415 wrote an object"
+    );
     Ok(())
 }
 
@@ -346,23 +446,35 @@ async fn declared_oversize_is_413_and_writes_nothing(w: Arc<World>) -> Result<()
 async fn start_package(w: &World, user: &str, bytes: Vec<u8>) -> Result<(String, String)> {
     let app = verified_application(w, user).await?;
     let api = w.user(user).await?;
-    let package = api.upload(&app, "LENDING_PACKAGE", "application/pdf", bytes).await?;
+    let package = api
+        .upload(&app, "LENDING_PACKAGE", "application/pdf", bytes)
+        .await?;
     let started = api
-        .post(&format!("/applications/{app}/documents"), json!({ "uploadId": package }))
+        .post(
+            &format!("/applications/{app}/documents"),
+            json!({ "uploadId": package }),
+        )
         .await?
         .expect(202)?;
-    let document = started["documentId"].as_str().context("documentId")?.to_string();
+    let document = started["documentId"]
+        .as_str()
+        .context("documentId")?
+        .to_string();
     Ok((app, document))
 }
 
 async fn duplicate_sqs_delivery_changes_nothing(w: Arc<World>) -> Result<()> {
-    let (app, document) = start_package(&w, "mallory", fixtures::lending_package("Ana Muller")).await?;
+    let (app, document) =
+        start_package(&w, "mallory", fixtures::lending_package("Ana Muller")).await?;
     let api = w.user("mallory").await?;
     let first = api.wait_for_document(&app, &document).await?;
     ensure!(first["status"] == "SUCCEEDED", "document: {first}");
     let key = (format!("APP#{app}"), format!("DOC#{document}"));
     let stored = w.item(&key.0, &key.1).await?.context("document item")?;
-    let job_id = stored["textractJobId"].as_s().map_err(|_| anyhow::anyhow!("job id"))?.clone();
+    let job_id = stored["textractJobId"]
+        .as_s()
+        .map_err(|_| anyhow::anyhow!("job id"))?
+        .clone();
     // Redeliver Textract's completion exactly as SNS wrapped it.
     let message = json!({ "JobId": job_id, "Status": "SUCCEEDED", "API": "StartLendingAnalysis", "JobTag": app });
     let envelope = json!({ "Type": "Notification", "MessageId": "duplicate", "TopicArn": w.env("LENDING_TOPIC_ARN"), "Message": message.to_string() });
@@ -399,10 +511,17 @@ async fn throttled_aws_is_retried_then_503(w: Arc<World>) -> Result<()> {
     let app = api.create_application(fixtures::applicant()).await?;
     api.pass_liveness(&app, "olivia", 99.0).await?;
     let front = api
-        .upload(&app, "ID_FRONT", "image/png", fixtures::passport_png(&fixtures::good_passport("olivia")))
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&fixtures::good_passport("olivia")),
+        )
         .await?;
     let before_items = w.items_of(&app).await?;
-    let before_calls = w.emulator_calls().await?["CompareFaces"].as_u64().unwrap_or(0);
+    let before_calls = w.emulator_calls().await?["CompareFaces"]
+        .as_u64()
+        .unwrap_or(0);
     w.emulator(
         "/_emulator/faults",
         json!({ "operation": "CompareFaces", "error": "ThrottlingException", "count": 10 }),
@@ -418,9 +537,18 @@ async fn throttled_aws_is_retried_then_503(w: Arc<World>) -> Result<()> {
     let retry_after = answer.retry_after.clone();
     answer.expect_problem(503)?;
     ensure!(retry_after.is_some(), "503 without Retry-After");
-    let attempts = w.emulator_calls().await?["CompareFaces"].as_u64().unwrap_or(0) - before_calls;
-    ensure!(attempts == 3, "expected 3 attempts (standard retry), saw {attempts}");
-    ensure!(w.items_of(&app).await? == before_items, "a 503 wrote an item");
+    let attempts = w.emulator_calls().await?["CompareFaces"]
+        .as_u64()
+        .unwrap_or(0)
+        - before_calls;
+    ensure!(
+        attempts == 3,
+        "expected 3 attempts (standard retry), saw {attempts}"
+    );
+    ensure!(
+        w.items_of(&app).await? == before_items,
+        "a 503 wrote an item"
+    );
     // And once the throttle passes, the same request succeeds.
     let verdict = api
         .post(

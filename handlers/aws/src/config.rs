@@ -22,7 +22,7 @@ impl AwsSettings {
     /// Reads every variable; the first missing one fails with its name.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let region = require(
-            &|name: &str| lookup(name).or_else(|| lookup("AWS_DEFAULT_REGION")),
+            |name: &str| lookup(name).or_else(|| lookup("AWS_DEFAULT_REGION")),
             "AWS_REGION",
         )?;
         Ok(Self {

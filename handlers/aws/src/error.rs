@@ -75,8 +75,7 @@ impl AwsError {
         }
         let code = err.code().unwrap_or_default().to_string();
         let message = err.message().unwrap_or_default().to_string();
-        if THROTTLE_CODES.contains(&code.as_str()) || status.is_some_and(|s| s >= 500 || s == 429)
-        {
+        if THROTTLE_CODES.contains(&code.as_str()) || status.is_some_and(|s| s >= 500 || s == 429) {
             Self::Unavailable { service, code }
         } else if code == "ConditionalCheckFailedException"
             || code == "TransactionCanceledException"
@@ -93,7 +92,10 @@ impl AwsError {
         } else {
             Self::Fault {
                 service,
-                detail: format!("{}", aws_smithy_types::error::display::DisplayErrorContext(&err)),
+                detail: format!(
+                    "{}",
+                    aws_smithy_types::error::display::DisplayErrorContext(&err)
+                ),
             }
         }
     }

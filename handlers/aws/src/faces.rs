@@ -70,14 +70,16 @@ impl Faces {
                         })
                     }
                     other => Err(other),
-                }
+                };
             }
         };
         let best_similarity = out
             .face_matches()
             .iter()
             .filter_map(|m| m.similarity())
-            .fold(None, |best: Option<f32>, s| Some(best.map_or(s, |b| b.max(s))));
+            .fold(None, |best: Option<f32>, s| {
+                Some(best.map_or(s, |b| b.max(s)))
+            });
         let target_face_found = !out.face_matches().is_empty() || !out.unmatched_faces().is_empty();
         Ok(FaceComparison {
             source_face_found: out.source_image_face().is_some(),

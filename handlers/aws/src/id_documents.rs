@@ -40,10 +40,7 @@ impl IdDocuments {
             .client
             .analyze_id()
             .set_document_pages(Some(
-                std::iter::once(front)
-                    .chain(back)
-                    .map(document)
-                    .collect(),
+                std::iter::once(front).chain(back).map(document).collect(),
             ))
             .send()
             .await

@@ -48,7 +48,8 @@ impl Lending {
         application_id: &str,
         document_id: &str,
     ) -> Result<String, AwsError> {
-        let bad = |e: aws_sdk_textract::error::BuildError| AwsError::malformed(SERVICE, e.to_string());
+        let bad =
+            |e: aws_sdk_textract::error::BuildError| AwsError::malformed(SERVICE, e.to_string());
         let out = self
             .client
             .start_lending_analysis()

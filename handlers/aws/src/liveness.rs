@@ -34,7 +34,10 @@ impl Liveness {
 
     /// The per-application prefix Rekognition writes the reference and audit images under.
     pub fn output_prefix(application_id: &str) -> String {
-        format!("{}liveness", AwsSettings::application_prefix(application_id))
+        format!(
+            "{}liveness",
+            AwsSettings::application_prefix(application_id)
+        )
     }
 
     /// Creates a session whose images land, KMS-encrypted, under the application's prefix in the
@@ -88,10 +91,7 @@ impl Liveness {
             }
         };
         let key = |image: &aws_sdk_rekognition::types::AuditImage| {
-            image
-                .s3_object()
-                .and_then(|o| o.name())
-                .map(str::to_string)
+            image.s3_object().and_then(|o| o.name()).map(str::to_string)
         };
         Ok(LivenessResult {
             state,

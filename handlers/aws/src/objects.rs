@@ -71,9 +71,19 @@ impl Objects {
 
     /// The stored size of an object, or `None` when nothing was uploaded yet.
     pub async fn size(&self, bucket: &str, key: &str) -> Result<Option<u64>, AwsError> {
-        match self.client.head_object().bucket(bucket).key(key).send().await {
+        match self
+            .client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .send()
+            .await
+        {
             Ok(out) => Ok(Some(
-                out.content_length.unwrap_or_default().try_into().unwrap_or(0),
+                out.content_length
+                    .unwrap_or_default()
+                    .try_into()
+                    .unwrap_or(0),
             )),
             Err(err) => match AwsError::classify(SERVICE, err) {
                 AwsError::NotFound { .. } => Ok(None),
@@ -96,7 +106,10 @@ impl Objects {
                 .await
                 .map_err(|e| AwsError::classify(SERVICE, e))?;
             let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
-            let markers = page.delete_markers().iter().map(|m| (m.key(), m.version_id()));
+            let markers = page
+                .delete_markers()
+                .iter()
+                .map(|m| (m.key(), m.version_id()));
             let objects: Vec<ObjectIdentifier> = versions
                 .chain(markers)
                 .filter_map(|(key, version)| {

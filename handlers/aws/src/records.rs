@@ -182,12 +182,16 @@ pub struct ApplicationItems {
 impl ApplicationItems {
     /// The most recent verification (ids sort by time only by accident, so compare timestamps).
     pub fn latest_verification(&self) -> Option<&VerificationItem> {
-        self.verifications.iter().max_by(|a, b| a.created_at.cmp(&b.created_at))
+        self.verifications
+            .iter()
+            .max_by(|a, b| a.created_at.cmp(&b.created_at))
     }
 
     /// The most recent liveness session.
     pub fn latest_liveness(&self) -> Option<&LivenessItem> {
-        self.liveness.iter().max_by(|a, b| a.created_at.cmp(&b.created_at))
+        self.liveness
+            .iter()
+            .max_by(|a, b| a.created_at.cmp(&b.created_at))
     }
 
     /// The most recent PASSED liveness session, whose reference image identity verification uses.

@@ -114,7 +114,11 @@ impl Store {
     }
 
     /// Reads one item with a strongly consistent read.
-    pub async fn get<T: DeserializeOwned>(&self, pk: &str, sk: &str) -> Result<Option<T>, AwsError> {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        pk: &str,
+        sk: &str,
+    ) -> Result<Option<T>, AwsError> {
         let out = self
             .client
             .get_item()
@@ -176,7 +180,10 @@ impl Store {
     }
 
     /// The caller's applications, newest first (GSI `owner-index`).
-    pub async fn owned_applications(&self, owner_sub: &str) -> Result<Vec<ApplicationItem>, AwsError> {
+    pub async fn owned_applications(
+        &self,
+        owner_sub: &str,
+    ) -> Result<Vec<ApplicationItem>, AwsError> {
         let mut result = Vec::new();
         let mut start: Option<Item> = None;
         loop {

@@ -140,6 +140,9 @@ pub mod vars {
     pub const UPLOAD_URL_TTL_SECONDS: &str = "UPLOAD_URL_TTL_SECONDS";
     /// Comma list of checklist items.
     pub const REQUIRED_DOCUMENTS: &str = "REQUIRED_DOCUMENTS";
+    /// The web front end's origin, echoed in CORS headers (Lambda proxy integrations must
+    /// answer CORS themselves).
+    pub const ALLOWED_ORIGIN: &str = "ALLOWED_ORIGIN";
 }
 
 /// The numbers every decision rule compares against. All scores are on Rekognition's and
@@ -298,6 +301,8 @@ pub struct Settings {
     pub upload_url_ttl_secs: u32,
     /// Checklist items a lending package must contain, in configured order, without duplicates.
     pub required_documents: Vec<ChecklistItem>,
+    /// The one origin browsers may call the API from (`https://…`, or `http://localhost…` locally).
+    pub allowed_origin: String,
 }
 
 impl Settings {
@@ -331,11 +336,19 @@ impl Settings {
                 name: vars::REQUIRED_DOCUMENTS.to_owned(),
                 reason,
             })?;
+        let allowed_origin = require(&lookup, vars::ALLOWED_ORIGIN)?;
+        if allowed_origin == "*" || !allowed_origin.starts_with("http") {
+            return Err(ConfigError::Invalid {
+                name: vars::ALLOWED_ORIGIN.to_owned(),
+                reason: "must be one origin such as https://app.example.com, never *".to_owned(),
+            });
+        }
         Ok(Settings {
             thresholds,
             audit_images_limit,
             upload_url_ttl_secs,
             required_documents,
+            allowed_origin,
         })
     }
 }
@@ -378,6 +391,7 @@ mod tests {
                 "REQUIRED_DOCUMENTS",
                 "URLA_1003,PROOF_OF_INCOME,BANK_STATEMENT,IDENTITY_DOCUMENT",
             ),
+            ("ALLOWED_ORIGIN", "https://app.example.com"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -418,6 +432,7 @@ mod tests {
             vars::LIVENESS_AUDIT_IMAGES_LIMIT,
             vars::UPLOAD_URL_TTL_SECONDS,
             vars::REQUIRED_DOCUMENTS,
+            vars::ALLOWED_ORIGIN,
         ] {
             assert_eq!(
                 load(&[(name, None)]),
@@ -451,6 +466,7 @@ mod tests {
             ("UPLOAD_URL_TTL_SECONDS", "5m", "not a number"),
             ("REQUIRED_DOCUMENTS", "URLA_1003,,W2", "invalid"),
             ("REQUIRED_DOCUMENTS", "urla_1003", "invalid"),
+            ("ALLOWED_ORIGIN", "*", "invalid"),
         ];
         for (name, value, why) in cases {
             let err = load(&[(name, Some(value))]).unwrap_err();

@@ -25,7 +25,8 @@ pub mod uploads;
 mod date_format;
 
 pub use application::{
-    derive_status, parse_create_request, validate_idempotency_key, Applicant, ApplicationStatus,
+    derive_status, parse_create_request, parse_create_request_at, validate_idempotency_key,
+    Applicant, ApplicationStatus,
 };
 pub use config::{require, ChecklistItem, ConfigError, Settings, Thresholds};
 pub use error::{ApiError, FieldError, PROBLEM_CONTENT_TYPE};
@@ -33,13 +34,13 @@ pub use identity::{
     age_on, decide_identity, mask_document_number, Decision, DocumentKind, ExtractedField,
     FaceComparison, IdDocument, IdentityInput, IdentityOutcome, ReasonCode,
 };
-pub use ids::{parse_body_id, parse_path_id, validate_id};
+pub use ids::{is_uuid, parse_body_id, parse_path_id, validate_id};
 pub use lending::{
-    can_start_analysis, extract, flags, missing_required, parse_job_status,
-    parse_start_document_request, DocumentFlag, DocumentGroup, DocumentStatus, ExtractedData,
-    JobStatus, LendingPage, StartDocumentRequest,
+    can_start_analysis, extract, flags, missing_required, parse_job_status, parse_money_cents,
+    parse_start_document_request, BankStatement, Borrower, DocumentFlag, DocumentGroup,
+    DocumentStatus, ExtractedData, JobStatus, LendingPage, Payslip, StartDocumentRequest, W2,
 };
 pub use liveness::{decide_liveness, LivenessStatus, SessionState};
-pub use mrz::{check_digit, parse_mrz, Mrz, MrzError};
-pub use names::{names_match, normalize_name};
+pub use mrz::{check_digit, parse_mrz, Mrz, MrzError, MrzFormat};
+pub use names::{full_name_matches, given_names_compatible, names_match, normalize_name};
 pub use uploads::{parse_upload_request, UploadPurpose, UploadRequest};

@@ -31,7 +31,10 @@ pub async fn owned_items(
     }
 }
 
-fn created_body(app: &ApplicationItem, status: application::ApplicationStatus) -> serde_json::Value {
+fn created_body(
+    app: &ApplicationItem,
+    status: application::ApplicationStatus,
+) -> serde_json::Value {
     json!({ "applicationId": app.application_id, "status": status, "createdAt": app.created_at })
 }
 
@@ -68,14 +71,23 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
         application_id: id.clone(),
         expires_at: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
     });
-    match state.aws.store.create_application(&app, idempotency.as_ref()).await {
+    match state
+        .aws
+        .store
+        .create_application(&app, idempotency.as_ref())
+        .await
+    {
         Ok(()) => {}
         // Two concurrent requests with one key: the other one won; answer with its application.
         Err(AwsError::ConditionFailed) if key.is_some() => {
             let key = key.as_deref().unwrap_or_default();
             return match replay(state, &caller, key).await? {
-                Some(existing) => web::json(201, &created_body(&existing, derive_status(None, None))),
-                None => Err(ApiError::Conflict("request with this Idempotency-Key is in flight".into())),
+                Some(existing) => {
+                    web::json(201, &created_body(&existing, derive_status(None, None)))
+                }
+                None => Err(ApiError::Conflict(
+                    "request with this Idempotency-Key is in flight".into(),
+                )),
             };
         }
         Err(err) => return Err(err.into()),
@@ -165,7 +177,11 @@ pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
         objects_deleted += state.aws.objects.erase_prefix(bucket, &prefix).await?;
     }
     let mut keys = items.keys.clone();
-    if let Some(key) = items.application.as_ref().and_then(|a| a.idempotency_key.as_ref()) {
+    if let Some(key) = items
+        .application
+        .as_ref()
+        .and_then(|a| a.idempotency_key.as_ref())
+    {
         keys.push((idempotency_pk(&caller.sub, key), "IDEMPOTENCY".into()));
     }
     let items_deleted = state.aws.store.delete_all(&keys).await?;

@@ -32,15 +32,24 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     let upload = received(state, &items, "uploadId", &request.upload_id).await?;
     can_start_analysis(upload.purpose)?;
 
-    let document_id = uuid::Uuid::new_v5(&DOCUMENT_ID_NAMESPACE, upload.upload_id.as_bytes()).to_string();
-    if let Some(existing) = items.documents.iter().find(|d| d.document_id == document_id) {
+    let document_id =
+        uuid::Uuid::new_v5(&DOCUMENT_ID_NAMESPACE, upload.upload_id.as_bytes()).to_string();
+    if let Some(existing) = items
+        .documents
+        .iter()
+        .find(|d| d.document_id == document_id)
+    {
         return accepted(&existing.document_id, existing.status);
     }
     let location = S3Location {
         bucket: upload.bucket.clone(),
         key: upload.key.clone(),
     };
-    let job_id = state.aws.lending.start(&location, &id, &document_id).await?;
+    let job_id = state
+        .aws
+        .lending
+        .start(&location, &id, &document_id)
+        .await?;
     let item = DocumentItem {
         pk: application_pk(&id),
         sk: format!("{DOCUMENT_PREFIX}{document_id}"),

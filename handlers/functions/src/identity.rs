@@ -61,19 +61,26 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     let liveness = items.passed_liveness().ok_or_else(|| {
         ApiError::Conflict("identity verification needs a PASSED liveness session".into())
     })?;
-    let reference_key = liveness.reference_image_key.clone().ok_or_else(|| {
-        ApiError::Conflict("the liveness session has no reference image".into())
-    })?;
+    let reference_key = liveness
+        .reference_image_key
+        .clone()
+        .ok_or_else(|| ApiError::Conflict("the liveness session has no reference image".into()))?;
 
     let front = received(state, &items, "idFrontUploadId", &front_id).await?;
     if front.purpose != UploadPurpose::IdFront {
-        return Err(ApiError::field("idFrontUploadId", "upload is not an ID_FRONT image"));
+        return Err(ApiError::field(
+            "idFrontUploadId",
+            "upload is not an ID_FRONT image",
+        ));
     }
     let back = match &back_id {
         Some(back_id) => {
             let back = received(state, &items, "idBackUploadId", back_id).await?;
             if back.purpose != UploadPurpose::IdBack {
-                return Err(ApiError::field("idBackUploadId", "upload is not an ID_BACK image"));
+                return Err(ApiError::field(
+                    "idBackUploadId",
+                    "upload is not an ID_BACK image",
+                ));
             }
             Some(S3Location {
                 bucket: back.bucket.clone(),
@@ -100,9 +107,12 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     let outcome = decide_identity(
         &IdentityInput {
             liveness: LivenessStatus::Passed,
-            face: face.clone(),
+            face,
             document: &document,
-            declared: items.application.as_ref().and_then(|a| a.applicant.as_ref()),
+            declared: items
+                .application
+                .as_ref()
+                .and_then(|a| a.applicant.as_ref()),
             today: state.now().date(),
         },
         thresholds,

@@ -63,10 +63,11 @@ pub async fn handle(state: &AppState, only: Option<Function>, req: Request) -> R
             }
             None => Err(ApiError::NotFound { resource: "route" }),
         };
-        let response = match result {
+        let mut response = match result {
             Ok(response) => response,
             Err(err) => web::problem(&err, &instance),
         };
+        web::allow_origin(&mut response, &state.settings.allowed_origin);
         tracing::info!(status = response.status().as_u16(), "answered");
         response
     }
@@ -74,7 +75,11 @@ pub async fn handle(state: &AppState, only: Option<Function>, req: Request) -> R
     .await
 }
 
-async fn run(state: &AppState, operation: Operation, req: &Request) -> Result<Response<Body>, ApiError> {
+async fn run(
+    state: &AppState,
+    operation: Operation,
+    req: &Request,
+) -> Result<Response<Body>, ApiError> {
     match operation {
         Operation::CreateApplication => applications::create(state, req).await,
         Operation::ListApplications => applications::list(state, req).await,

@@ -83,7 +83,12 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         // A concurrent poll decided first; its record is the one that counts.
         Err(AwsError::ConditionFailed) => {
             let sk = format!("{LIVENESS_PREFIX}{session_id}");
-            match state.aws.store.get::<LivenessItem>(&application_pk(&id), &sk).await? {
+            match state
+                .aws
+                .store
+                .get::<LivenessItem>(&application_pk(&id), &sk)
+                .await?
+            {
                 Some(current) => answer(&current),
                 None => Err(ApiError::NotFound {
                     resource: "liveness session",

@@ -84,14 +84,54 @@ macro_rules! route {
 pub static ROUTES: [Route; 10] = [
     route!(POST, "/applications", CreateApplication, Applications),
     route!(GET, "/applications", ListApplications, Applications),
-    route!(GET, "/applications/{applicationId}", GetApplication, Applications),
-    route!(DELETE, "/applications/{applicationId}", EraseApplication, Applications),
-    route!(POST, "/applications/{applicationId}/liveness-sessions", CreateLivenessSession, CreateLivenessSession),
-    route!(GET, "/applications/{applicationId}/liveness-sessions/{sessionId}", GetLivenessResults, GetLivenessResults),
-    route!(POST, "/applications/{applicationId}/uploads", CreateUpload, CreateUploadUrl),
-    route!(POST, "/applications/{applicationId}/identity-verifications", VerifyIdentity, VerifyIdentity),
-    route!(POST, "/applications/{applicationId}/documents", StartDocument, StartLendingAnalysis),
-    route!(GET, "/applications/{applicationId}/documents/{documentId}", GetDocument, GetLendingAnalysisResults),
+    route!(
+        GET,
+        "/applications/{applicationId}",
+        GetApplication,
+        Applications
+    ),
+    route!(
+        DELETE,
+        "/applications/{applicationId}",
+        EraseApplication,
+        Applications
+    ),
+    route!(
+        POST,
+        "/applications/{applicationId}/liveness-sessions",
+        CreateLivenessSession,
+        CreateLivenessSession
+    ),
+    route!(
+        GET,
+        "/applications/{applicationId}/liveness-sessions/{sessionId}",
+        GetLivenessResults,
+        GetLivenessResults
+    ),
+    route!(
+        POST,
+        "/applications/{applicationId}/uploads",
+        CreateUpload,
+        CreateUploadUrl
+    ),
+    route!(
+        POST,
+        "/applications/{applicationId}/identity-verifications",
+        VerifyIdentity,
+        VerifyIdentity
+    ),
+    route!(
+        POST,
+        "/applications/{applicationId}/documents",
+        StartDocument,
+        StartLendingAnalysis
+    ),
+    route!(
+        GET,
+        "/applications/{applicationId}/documents/{documentId}",
+        GetDocument,
+        GetLendingAnalysisResults
+    ),
 ];
 
 /// The route API Gateway matched, from its resource path.
@@ -101,13 +141,16 @@ pub fn by_resource(method: &Method, resource: &str) -> Option<&'static Route> {
         .find(|r| r.method == *method && r.resource == resource)
 }
 
+/// A matched route and its path parameters, in template order.
+pub type PathMatch = (&'static Route, Vec<(String, String)>);
+
+/// The path exists, but not with this method (405).
+#[derive(Debug, PartialEq, Eq)]
+pub struct MethodNotAllowed;
+
 /// Matches a concrete path the way API Gateway does, returning the route and its path
-/// parameters. `Err(())` means the path exists but not with this method (405).
-#[allow(clippy::result_unit_err)]
-pub fn match_path(
-    method: &Method,
-    path: &str,
-) -> Result<Option<(&'static Route, Vec<(String, String)>)>, ()> {
+/// parameters.
+pub fn match_path(method: &Method, path: &str) -> Result<Option<PathMatch>, MethodNotAllowed> {
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     let mut path_known = false;
     for route in &ROUTES {
@@ -134,7 +177,7 @@ pub fn match_path(
         }
     }
     if path_known {
-        Err(())
+        Err(MethodNotAllowed)
     } else {
         Ok(None)
     }

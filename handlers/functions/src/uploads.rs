@@ -22,12 +22,21 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
 
     let upload_id = uuid::Uuid::new_v4().to_string();
     let bucket = state.aws.settings.uploads_bucket.clone();
-    let key = format!("{}uploads/{upload_id}", AwsSettings::application_prefix(&id));
+    let key = format!(
+        "{}uploads/{upload_id}",
+        AwsSettings::application_prefix(&id)
+    );
     let ttl = Duration::from_secs(u64::from(state.settings.upload_url_ttl_secs));
     let presigned = state
         .aws
         .objects
-        .presign_put(&bucket, &key, &upload.content_type, upload.content_length, ttl)
+        .presign_put(
+            &bucket,
+            &key,
+            &upload.content_type,
+            upload.content_length,
+            ttl,
+        )
         .await?;
     let item = UploadItem {
         pk: application_pk(&id),

@@ -37,7 +37,7 @@ pub fn caller(req: &Request) -> Result<Caller, ApiError> {
 
 /// A path parameter API Gateway filled in; a missing one means the route table and the API
 /// definition disagree, which is a 404 for the caller.
-pub fn path_param<'a>(req: &'a Request, name: &str) -> Result<String, ApiError> {
+pub fn path_param(req: &Request, name: &str) -> Result<String, ApiError> {
     req.path_parameters_ref()
         .and_then(|p| p.first(name))
         .map(str::to_string)
@@ -98,4 +98,14 @@ pub fn problem(err: &ApiError, instance: &str) -> Response<Body> {
     builder
         .body(Body::from(body))
         .unwrap_or_else(|_| Response::new(Body::Empty))
+}
+
+/// CORS for the one web origin. With Lambda proxy integrations API Gateway passes responses
+/// through untouched, so the function itself must name the origin, on errors too.
+pub fn allow_origin(response: &mut Response<Body>, origin: &str) {
+    if let Ok(value) = http::HeaderValue::from_str(origin) {
+        let headers = response.headers_mut();
+        headers.insert(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.insert(http::header::VARY, http::HeaderValue::from_static("Origin"));
+    }
 }

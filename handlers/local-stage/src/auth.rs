@@ -15,7 +15,12 @@ pub struct Authorizer {
 impl Authorizer {
     /// Fetches the user pool's JWKS from moto (`/{poolId}/.well-known/jwks.json`, as Cognito
     /// serves it from the issuer URL).
-    pub async fn from_moto(moto_url: &str, region: &str, user_pool_id: &str, client_id: &str) -> anyhow::Result<Self> {
+    pub async fn from_moto(
+        moto_url: &str,
+        region: &str,
+        user_pool_id: &str,
+        client_id: &str,
+    ) -> anyhow::Result<Self> {
         let jwks: JwkSet = reqwest::get(format!("{moto_url}/{user_pool_id}/.well-known/jwks.json"))
             .await?
             .error_for_status()?
@@ -23,7 +28,9 @@ impl Authorizer {
             .await
             .context("reading the user pool's JWKS")?;
         let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")]);
+        validation.set_issuer(&[format!(
+            "https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
+        )]);
         validation.set_audience(&[client_id]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
         Ok(Self { jwks, validation })
@@ -31,7 +38,10 @@ impl Authorizer {
 
     /// The verified claims of a bearer token, or `None` (401).
     pub fn claims(&self, authorization: Option<&str>) -> Option<Map<String, Value>> {
-        let token = authorization?.strip_prefix("Bearer ").unwrap_or(authorization?).trim();
+        let token = authorization?
+            .strip_prefix("Bearer ")
+            .unwrap_or(authorization?)
+            .trim();
         let header = decode_header(token).ok()?;
         let jwk = match &header.kid {
             Some(kid) => self.jwks.find(kid)?,

@@ -42,15 +42,16 @@ fn refuse(err: ApiError, path: &str) -> AxumResponse {
 /// Builds the REST API (v1) proxy event for this request.
 fn proxy_event(
     stage: &str,
+    request: &http::request::Parts,
     resource: &str,
-    path: &str,
-    method: &str,
-    headers: &http::HeaderMap,
-    query: Option<&str>,
     path_parameters: &[(String, String)],
     claims: Map<String, Value>,
     body: &[u8],
 ) -> Value {
+    let path = request.uri.path();
+    let method = request.method.as_str();
+    let headers = &request.headers;
+    let query = request.uri.query();
     let mut single = Map::new();
     let mut multi: HashMap<String, Vec<String>> = HashMap::new();
     for (name, value) in headers {
@@ -60,10 +61,17 @@ fn proxy_event(
     }
     let mut query_single = Map::new();
     let mut query_multi: HashMap<String, Vec<String>> = HashMap::new();
-    for pair in query.unwrap_or_default().split('&').filter(|p| !p.is_empty()) {
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         query_single.insert(k.to_string(), Value::String(v.to_string()));
-        query_multi.entry(k.to_string()).or_default().push(v.to_string());
+        query_multi
+            .entry(k.to_string())
+            .or_default()
+            .push(v.to_string());
     }
     let (body, is_base64) = match std::str::from_utf8(body) {
         _ if body.is_empty() => (Value::Null, false),
@@ -111,7 +119,7 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
     let (route, params) = match routes::match_path(&parts.method, &path) {
         Ok(Some(found)) => found,
         Ok(None) => return refuse(ApiError::NotFound { resource: "route" }, &path),
-        Err(()) => {
+        Err(routes::MethodNotAllowed) => {
             return (
                 http::StatusCode::METHOD_NOT_ALLOWED,
                 [(http::header::CONTENT_TYPE, "application/problem+json")],
@@ -136,11 +144,8 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
     };
     let event = proxy_event(
         &gateway.stage,
+        &parts,
         route.resource,
-        &path,
-        parts.method.as_str(),
-        &parts.headers,
-        parts.uri.query(),
         &params,
         claims,
         &body,

@@ -79,7 +79,11 @@ async fn sdk_config(moto_url: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(REGION))
         .credentials_provider(aws_sdk_sqs::config::Credentials::new(
-            "test", "test", None, None, "local-stage",
+            "test",
+            "test",
+            None,
+            None,
+            "local-stage",
         ))
         .endpoint_url(moto_url)
         .retry_config(lendverify_aws::retry_config())
@@ -98,7 +102,8 @@ fn queue_arn(queue_url: &str) -> String {
 impl LocalStage {
     pub async fn start(options: Options) -> anyhow::Result<Self> {
         let logs = options.work_dir.join("logs");
-        let moto = services::start_moto(&options.venv, port_or_free(options.moto_port)?, &logs).await?;
+        let moto =
+            services::start_moto(&options.venv, port_or_free(options.moto_port)?, &logs).await?;
         let emulator = services::start_emulator(
             &options.repo_root,
             &options.venv,

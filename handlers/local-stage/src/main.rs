@@ -7,7 +7,9 @@ use lendverify_local_stage::{LocalStage, Options};
 
 fn port(name: &str, default: u16) -> anyhow::Result<u16> {
     match std::env::var(name) {
-        Ok(v) => v.parse().with_context(|| format!("{name} must be a port number")),
+        Ok(v) => v
+            .parse()
+            .with_context(|| format!("{name} must be a port number")),
         Err(_) => Ok(default),
     }
 }

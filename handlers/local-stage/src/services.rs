@@ -34,7 +34,12 @@ async fn wait_ready(name: &str, child: &mut Child, url: &str) -> anyhow::Result<
         if let Some(status) = child.try_wait()? {
             bail!("{name} exited during start-up ({status}); see its log");
         }
-        if client.get(url).send().await.is_ok_and(|r| r.status().is_success()) {
+        if client
+            .get(url)
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
             return Ok(());
         }
         if Instant::now() > deadline {

@@ -333,6 +333,22 @@ run "waf_disabled" {
   }
 }
 
+run "anonymous_ip_count_only" {
+  command = apply
+
+  variables {
+    waf_anonymous_ip_action = "count"
+  }
+
+  assert {
+    condition = (
+      length(one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "aws-anonymous-ip"]).override_action[0].count) == 1 &&
+      length(one([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "aws-anonymous-ip"]).override_action[0].none) == 0
+    )
+    error_message = "With waf_anonymous_ip_action = count the anonymous IP group must only count."
+  }
+}
+
 run "account_logging_role" {
   command = apply
 

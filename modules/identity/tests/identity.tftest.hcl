@@ -76,7 +76,7 @@ run "defaults" {
   }
 
   assert {
-    condition     = length(aws_cognito_identity_pool_roles_attachment.applicants.roles) == 1 && aws_cognito_identity_pool_roles_attachment.applicants.roles["authenticated"] == aws_iam_role.authenticated.arn
+    condition     = length(aws_cognito_identity_pool_roles_attachment.applicants[0].roles) == 1 && aws_cognito_identity_pool_roles_attachment.applicants[0].roles["authenticated"] == aws_iam_role.authenticated.arn
     error_message = "Only an authenticated role may be attached."
   }
 

@@ -118,7 +118,7 @@ run "visibility_timeout_redrive_and_dlq" {
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq.redrive_allow_policy) == {
+    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq[0].redrive_allow_policy) == {
       redrivePermission = "byQueue"
       sourceQueueArns   = ["arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed"]
     }

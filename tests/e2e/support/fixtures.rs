@@ -18,7 +18,9 @@ pub fn png(text_chunks: &[(&str, String)]) -> Vec<u8> {
                 .expect("tEXt chunk");
         }
         let mut writer = encoder.write_header().expect("PNG header");
-        writer.write_image_data(&[128u8; 16 * 16]).expect("PNG data");
+        writer
+            .write_image_data(&[128u8; 16 * 16])
+            .expect("PNG data");
     }
     bytes
 }
@@ -106,7 +108,9 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
     let mut objects: Vec<String> = Vec::new();
     let page_count = pages.len();
     // 1: catalog, 2: pages, 3: font, then (page, content) pairs.
-    let kids: Vec<String> = (0..page_count).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    let kids: Vec<String> = (0..page_count)
+        .map(|i| format!("{} 0 R", 4 + 2 * i))
+        .collect();
     objects.push("<< /Type /Catalog /Pages 2 0 R >>".into());
     objects.push(format!(
         "<< /Type /Pages /Kids [{}] /Count {page_count} >>",
@@ -135,7 +139,9 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }

@@ -144,8 +144,16 @@ impl World {
                 .send()
                 .await?;
             for item in out.items() {
-                let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
-                let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned().unwrap_or_default();
+                let pk = item
+                    .get("pk")
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
+                let sk = item
+                    .get("sk")
+                    .and_then(|v| v.as_s().ok())
+                    .cloned()
+                    .unwrap_or_default();
                 if pk.contains(application_id) {
                     keys.push((pk, sk));
                 }
@@ -190,7 +198,11 @@ impl World {
     /// Every object version (and delete marker) under the application's prefix, in all buckets.
     pub async fn objects_of(&self, application_id: &str) -> anyhow::Result<Vec<String>> {
         let mut found = Vec::new();
-        for bucket in ["UPLOADS_BUCKET", "BIOMETRICS_BUCKET", "TEXTRACT_OUTPUT_BUCKET"] {
+        for bucket in [
+            "UPLOADS_BUCKET",
+            "BIOMETRICS_BUCKET",
+            "TEXTRACT_OUTPUT_BUCKET",
+        ] {
             let bucket = self.env(bucket);
             let out = self
                 .s3
@@ -203,7 +215,10 @@ impl World {
                 found.push(format!("{bucket}/{}", v.key().unwrap_or_default()));
             }
             for m in out.delete_markers() {
-                found.push(format!("{bucket}/{} (delete marker)", m.key().unwrap_or_default()));
+                found.push(format!(
+                    "{bucket}/{} (delete marker)",
+                    m.key().unwrap_or_default()
+                ));
             }
         }
         Ok(found)
@@ -228,7 +243,9 @@ impl World {
                     .unwrap_or(0)
             };
             use aws_sdk_sqs::types::QueueAttributeName as Q;
-            if get(Q::ApproximateNumberOfMessages) == 0 && get(Q::ApproximateNumberOfMessagesNotVisible) == 0 {
+            if get(Q::ApproximateNumberOfMessages) == 0
+                && get(Q::ApproximateNumberOfMessagesNotVisible) == 0
+            {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -272,7 +289,11 @@ impl Answer {
             self.status,
             self.body
         );
-        ensure!(self.body["status"] == status, "problem body status: {}", self.body);
+        ensure!(
+            self.body["status"] == status,
+            "problem body status: {}",
+            self.body
+        );
         self.expect(status)
     }
 }
@@ -352,25 +373,38 @@ impl Api<'_> {
             .post("/applications", json!({ "applicant": applicant }))
             .await?
             .expect(201)?;
-        Ok(body["applicationId"].as_str().context("applicationId")?.to_string())
+        Ok(body["applicationId"]
+            .as_str()
+            .context("applicationId")?
+            .to_string())
     }
 
     /// Creates a liveness session and has the emulator complete it as the browser would.
-    pub async fn pass_liveness(&self, app: &str, face: &str, confidence: f64) -> anyhow::Result<Value> {
+    pub async fn pass_liveness(
+        &self,
+        app: &str,
+        face: &str,
+        confidence: f64,
+    ) -> anyhow::Result<Value> {
         let session = self
             .post(&format!("/applications/{app}/liveness-sessions"), json!({}))
             .await?
             .expect(201)?;
-        let session_id = session["sessionId"].as_str().context("sessionId")?.to_string();
+        let session_id = session["sessionId"]
+            .as_str()
+            .context("sessionId")?
+            .to_string();
         self.world
             .emulator(
                 &format!("/_emulator/liveness-sessions/{session_id}/complete"),
                 json!({ "confidence": confidence, "face": face }),
             )
             .await?;
-        self.get(&format!("/applications/{app}/liveness-sessions/{session_id}"))
-            .await?
-            .expect(200)
+        self.get(&format!(
+            "/applications/{app}/liveness-sessions/{session_id}"
+        ))
+        .await?
+        .expect(200)
     }
 
     /// Asks for an upload URL and PUTs the bytes to it with the signed headers.
@@ -388,10 +422,7 @@ impl Api<'_> {
             )
             .await?
             .expect(201)?;
-        let mut put = self
-            .world
-            .http
-            .put(grant["url"].as_str().context("url")?);
+        let mut put = self.world.http.put(grant["url"].as_str().context("url")?);
         for (name, value) in grant["headers"].as_object().context("headers")? {
             // reqwest derives content-length from the body itself.
             if !name.eq_ignore_ascii_case("content-length") {
