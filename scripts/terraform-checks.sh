@@ -372,6 +372,45 @@ expect((len(acls) == 1) == prod_like, f"WAF web ACL count {len(acls)} (wanted {1
 expect((len(alarms) > 0) == prod_like, f"alarm count {len(alarms)}")
 retention = {"dev": 14, "staging": 90, "prod": 365}[env]
 expect(all(g["values"]["retention_in_days"] >= retention for g in log_groups), f"log retention below {retention} days")
+# Encryption and bucket settings whose key ARN / bucket ID is unknown until apply: checkov's plan
+# scan cannot see them (see PLAN_UNKNOWN_SKIPS), so they are checked here on resource_changes.
+changes = {rc["address"]: rc["change"] for rc in plan["resource_changes"] if rc["mode"] == "managed"}
+def set_at_apply(rtype, attr, nested=None):
+    bad = []
+    for r in resources:
+        if r["type"] != rtype:
+            continue
+        after, unknown = changes[r["address"]]["after"] or {}, changes[r["address"]].get("after_unknown") or {}
+        if nested:
+            after = (after.get(nested) or [{}])[0]
+            unknown = (unknown.get(nested) or [{}])[0] if isinstance(unknown.get(nested), list) else {}
+        if not (after.get(attr) or unknown.get(attr) is True):
+            bad.append(r["address"])
+    return bad
+
+for rtype, attr, nested in [
+    ("aws_cloudwatch_log_group", "kms_key_id", None),
+    ("aws_lambda_function", "kms_key_arn", None),
+    ("aws_sns_topic", "kms_master_key_id", None),
+    ("aws_sqs_queue", "kms_master_key_id", None),
+    ("aws_dynamodb_table", "kms_key_arn", "server_side_encryption"),
+]:
+    for addr in set_at_apply(rtype, attr, nested):
+        problems.append(f"{addr}: {attr} not set (must use the customer-managed key)")
+
+sse = of_type("aws_s3_bucket_server_side_encryption_configuration")
+expect(len(sse) == 3 and all(c["values"]["rule"][0]["apply_server_side_encryption_by_default"][0]["sse_algorithm"] == "aws:kms" for c in sse),
+       "every bucket needs default SSE-KMS")
+versioning = of_type("aws_s3_bucket_versioning")
+expect(len(versioning) == 3 and all(v["values"]["versioning_configuration"][0]["status"] == "Enabled" for v in versioning),
+       "every bucket needs versioning")
+expect(len(of_type("aws_s3_bucket_lifecycle_configuration")) == 3, "every bucket needs a lifecycle configuration")
+pab = of_type("aws_s3_bucket_public_access_block")
+expect(len(pab) == 3 and all(all(p["values"][k] for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")) for p in pab),
+       "every bucket needs a full public access block")
+expect(len(of_type("aws_s3_bucket_policy")) == 3, "every bucket needs its TLS-only policy")
+if prod_like:
+    expect(len(of_type("aws_s3_bucket_logging")) == 3, "staging/prod buckets need server access logging")
 if env != "dev":
     expect(all(f["values"].get("s3_bucket") and not f["values"].get("filename") for f in functions), f"{env} must deploy from S3")
 
@@ -382,6 +421,26 @@ print(f"  {env:8} plan checks ok: {len(resources)} resources, {documents} known 
       f"deletion protection {prod_like}, WAF {len(acls)}, alarms {len(alarms)}, log retention >= {retention} d")
 PY
 }
+
+# Checks the plan scan cannot judge, each replaced by an exact check in check_plan or decided on
+# purpose (every other check runs, and the source scans above run all of them):
+#   values unknown until apply (key ARN / bucket ID of resources created in the same plan), so
+#   checkov reads "not set"; check_plan asserts them on resource_changes instead:
+#     CKV_AWS_158 log group KMS, CKV_AWS_173 Lambda env KMS, CKV_AWS_26 SNS KMS, CKV_AWS_27 SQS KMS,
+#     CKV_AWS_119 DynamoDB CMK, CKV_AWS_145 S3 SSE-KMS, CKV_AWS_21 S3 versioning,
+#     CKV2_AWS_61 S3 lifecycle, CKV_AWS_18 S3 access logging (the last four are bucket<->config
+#     edges through the unknown bucket ID; check_plan asserts logging for staging/prod)
+#   CKV_AWS_272 Lambda code signing: optional (code_signing_config_arn); the artifact's integrity is
+#     its SHA-256, verified against the S3 checksum before every apply (cmd_apply).
+PLAN_SKIPS_ALL="CKV_AWS_158,CKV_AWS_173,CKV_AWS_26,CKV_AWS_27,CKV_AWS_119,CKV_AWS_145,CKV_AWS_21,CKV2_AWS_61,CKV_AWS_18,CKV_AWS_272"
+BUCKET_EDGE_CHECKS="CKV_AWS_18,CKV2_AWS_6,CKV2_AWS_61,CKV_AWS_21,CKV_AWS_145"
+# Per-environment decisions (environments/*/main.tf): dev is throwaway (no WAF, 14-day logs);
+# staging keeps logs 90 days. prod runs every remaining check.
+declare -A PLAN_SKIPS_ENV=(
+  [dev]="CKV2_AWS_29,CKV_AWS_338"
+  [staging]="CKV_AWS_338"
+  [prod]=""
+)
 
 # Runs checkov once and prints its summary; returns the number of failed checks via CHECKOV_FAILED.
 CHECKOV_TOTAL_PASSED=0
@@ -429,14 +488,21 @@ cmd_checkov() {
   run_checkov "terraform" -d terraform --framework terraform --skip-path '\.terraform'
   for d in environments/*/; do
     d="${d%/}"
-    run_checkov "$d" -d "$d" --framework terraform --skip-path '\.terraform'
+    if [ "$d" = "environments/local" ]; then
+      # The moto-only root calls storage directly, and checkov 3.3.30 loses the bucket ->
+      # config edges of two of its three for_each buckets there (the same module passes these five
+      # checks in the modules/ and terraform/ scans, and check_plan asserts them on every plan).
+      run_checkov "$d" -d "$d" --framework terraform --skip-path '\.terraform' \
+        --skip-check "$BUCKET_EDGE_CHECKS"
+    else
+      run_checkov "$d" -d "$d" --framework terraform --skip-path '\.terraform'
+    fi
   done
   for env in "${DEPLOY_ENVS[@]}"; do
-    # Plan enrichment maps plan resources back to the .tf sources so inline skip comments apply;
-    # deep analysis fills values unknown until apply (ARNs of keys created in the same plan) from
-    # the source graph, so "KMS key not set" is not reported for keys that are set.
+    # Plan enrichment maps plan resources back to the .tf sources so inline skip comments apply.
+    local skips="$PLAN_SKIPS_ALL${PLAN_SKIPS_ENV[$env]:+,${PLAN_SKIPS_ENV[$env]}}"
     run_checkov "plan-$env" -f "$PLAN_DIR/$env.json" --framework terraform_plan \
-      --repo-root-for-plan-enrichment "$ROOT" --deep-analysis
+      --repo-root-for-plan-enrichment "$ROOT" --skip-check "$skips"
   done
   log "checkov: $CHECKOV_TOTAL_PASSED passed, $CHECKOV_TOTAL_FAILED failed (logs in build/checkov/)"
   [ "$CHECKOV_TOTAL_FAILED" -eq 0 ] || die "checkov reported $CHECKOV_TOTAL_FAILED failed checks"

@@ -188,6 +188,18 @@ locals {
         resources = [local.objects.uploads, local.objects.biometrics]
       },
       {
+        # Without ListBucket S3 answers 403 instead of 404 for an upload that has not arrived yet.
+        # IfExists: a HeadObject carries no s3:prefix, a listing must stay under applications/.
+        sid       = "SeeWhetherUploadsArrived"
+        actions   = ["s3:ListBucket"]
+        resources = [local.uploads_arn]
+        conditions = [{
+          test     = "StringLikeIfExists"
+          variable = "s3:prefix"
+          values   = ["applications/*"]
+        }]
+      },
+      {
         sid       = "UseKey"
         actions   = ["kms:Decrypt"]
         resources = [local.key_arn]
@@ -210,6 +222,18 @@ locals {
         sid       = "ReadLendingPackages"
         actions   = ["s3:GetObject"]
         resources = [local.objects.uploads]
+      },
+      {
+        # Without ListBucket S3 answers 403 instead of 404 for an upload that has not arrived yet.
+        # IfExists: a HeadObject carries no s3:prefix, a listing must stay under applications/.
+        sid       = "SeeWhetherUploadsArrived"
+        actions   = ["s3:ListBucket"]
+        resources = [local.uploads_arn]
+        conditions = [{
+          test     = "StringLikeIfExists"
+          variable = "s3:prefix"
+          values   = ["applications/*"]
+        }]
       },
       {
         sid       = "WriteTextractOutput"

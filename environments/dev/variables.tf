@@ -119,3 +119,9 @@ variable "artifact_sha256" {
   type        = string
   default     = null
 }
+
+variable "s3_access_log_bucket" {
+  description = "Existing bucket receiving S3 server access logs of the data buckets; null (default) disables them in this throwaway environment."
+  type        = string
+  default     = null
+}

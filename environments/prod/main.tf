@@ -36,6 +36,7 @@ module "stack" {
 
   api_manage_account_logging_role = var.api_manage_account_logging_role
   alarm_email_addresses           = var.alarm_email_addresses
+  s3_access_log_bucket            = var.s3_access_log_bucket
 
   amplify = {
     deployment_mode = var.amplify_deployment_mode

@@ -152,3 +152,13 @@ variable "from_email_address" {
   type        = string
   default     = null
 }
+
+variable "s3_access_log_bucket" {
+  description = "Existing bucket (typically the organisation's central log archive) receiving S3 server access logs of the three data buckets. Required outside dev: access to biometric and financial documents must be auditable."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.s3_access_log_bucket))
+    error_message = "s3_access_log_bucket must be an S3 bucket name."
+  }
+}

@@ -13,7 +13,6 @@ use crate::config::ChecklistItem;
 use crate::error::ApiError;
 use crate::ids::parse_body_id;
 use crate::names::full_name_matches;
-use crate::uploads::UploadPurpose;
 
 /// Status of a Textract job, as `GetLendingAnalysis` and the SNS completion message report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -97,18 +96,6 @@ pub fn parse_start_document_request(body: &[u8]) -> Result<StartDocumentRequest,
     Ok(StartDocumentRequest {
         upload_id: parse_body_id("uploadId", upload_id.trim())?,
     })
-}
-
-/// Only lending packages can be analysed; identity images go through identity verification.
-/// A 422 on `uploadId` because the client picked the wrong upload.
-pub fn can_start_analysis(purpose: UploadPurpose) -> Result<(), ApiError> {
-    match purpose {
-        UploadPurpose::LendingPackage => Ok(()),
-        UploadPurpose::IdFront | UploadPurpose::IdBack => Err(ApiError::field(
-            "uploadId",
-            "upload is not a lending package",
-        )),
-    }
 }
 
 /// One document Textract found in the package (`GetLendingAnalysisSummary` document group).
@@ -542,16 +529,6 @@ mod tests {
                 *status,
                 "{body}"
             );
-        }
-    }
-
-    #[test]
-    fn analysis_only_for_lending_packages() {
-        assert!(can_start_analysis(UploadPurpose::LendingPackage).is_ok());
-        for p in [UploadPurpose::IdFront, UploadPurpose::IdBack] {
-            let err = can_start_analysis(p).unwrap_err();
-            assert_eq!(err.status(), 422);
-            assert_eq!(err.problem("/x")["errors"][0]["field"], "uploadId");
         }
     }
 

@@ -36,7 +36,7 @@ pub use identity::{
 };
 pub use ids::{is_uuid, parse_body_id, parse_path_id, validate_id};
 pub use lending::{
-    can_start_analysis, extract, flags, missing_required, parse_job_status, parse_money_cents,
+    extract, flags, missing_required, parse_job_status, parse_money_cents,
     parse_start_document_request, BankStatement, Borrower, DocumentFlag, DocumentGroup,
     DocumentStatus, ExtractedData, JobStatus, LendingPage, Payslip, StartDocumentRequest, W2,
 };

@@ -36,6 +36,23 @@ pub enum UploadPurpose {
     LendingPackage,
 }
 
+/// Each operation reads one kind of upload: an ID image is never sent to lending analysis and a
+/// lending package never to AnalyzeID. Picking the wrong upload is a 422 on the field named.
+pub fn require_purpose(
+    field: &str,
+    actual: UploadPurpose,
+    expected: UploadPurpose,
+) -> Result<(), ApiError> {
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(ApiError::field(
+            field,
+            format!("upload is not a {}", expected.as_str()),
+        ))
+    }
+}
+
 impl UploadPurpose {
     /// Every purpose.
     pub const ALL: [UploadPurpose; 3] = [
@@ -177,6 +194,21 @@ pub fn parse_upload_request(body: &[u8]) -> Result<UploadRequest, ApiError> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn each_operation_reads_its_own_kind_of_upload() {
+        assert!(require_purpose(
+            "uploadId",
+            UploadPurpose::LendingPackage,
+            UploadPurpose::LendingPackage
+        )
+        .is_ok());
+        for p in [UploadPurpose::IdFront, UploadPurpose::IdBack] {
+            let err = require_purpose("uploadId", p, UploadPurpose::LendingPackage).unwrap_err();
+            assert_eq!(err.status(), 422);
+            assert_eq!(err.problem("/x")["errors"][0]["field"], "uploadId");
+        }
+    }
     use super::*;
 
     fn req(purpose: &str, content_type: &str, len: u64) -> Result<UploadRequest, ApiError> {

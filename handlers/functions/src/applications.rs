@@ -40,7 +40,7 @@ fn created_body(
 
 pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
-    let applicant = application::parse_create_request(web::json_body(req)?)?;
+    let applicant = application::parse_create_request_at(web::json_body(req)?, state.now().date())?;
     let key = req
         .headers()
         .get("idempotency-key")

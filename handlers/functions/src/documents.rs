@@ -7,8 +7,9 @@ use lendverify_aws::AwsError;
 use lendverify_core::identity::Decision;
 use lendverify_core::ids::parse_path_id;
 use lendverify_core::lending::{
-    can_start_analysis, flags, missing_required, parse_start_document_request, DocumentStatus,
+    flags, missing_required, parse_start_document_request, DocumentStatus,
 };
+use lendverify_core::uploads::UploadPurpose;
 use lendverify_core::ApiError;
 use serde_json::json;
 
@@ -29,8 +30,14 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     let caller = web::caller(req)?;
     let request = parse_start_document_request(web::json_body(req)?)?;
     let (id, items) = owned_items(state, &caller, req).await?;
-    let upload = received(state, &items, "uploadId", &request.upload_id).await?;
-    can_start_analysis(upload.purpose)?;
+    let upload = received(
+        state,
+        &items,
+        "uploadId",
+        &request.upload_id,
+        UploadPurpose::LendingPackage,
+    )
+    .await?;
 
     let document_id =
         uuid::Uuid::new_v5(&DOCUMENT_ID_NAMESPACE, upload.upload_id.as_bytes()).to_string();

@@ -66,22 +66,24 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         .clone()
         .ok_or_else(|| ApiError::Conflict("the liveness session has no reference image".into()))?;
 
-    let front = received(state, &items, "idFrontUploadId", &front_id).await?;
-    if front.purpose != UploadPurpose::IdFront {
-        return Err(ApiError::field(
-            "idFrontUploadId",
-            "upload is not an ID_FRONT image",
-        ));
-    }
+    let front = received(
+        state,
+        &items,
+        "idFrontUploadId",
+        &front_id,
+        UploadPurpose::IdFront,
+    )
+    .await?;
     let back = match &back_id {
         Some(back_id) => {
-            let back = received(state, &items, "idBackUploadId", back_id).await?;
-            if back.purpose != UploadPurpose::IdBack {
-                return Err(ApiError::field(
-                    "idBackUploadId",
-                    "upload is not an ID_BACK image",
-                ));
-            }
+            let back = received(
+                state,
+                &items,
+                "idBackUploadId",
+                back_id,
+                UploadPurpose::IdBack,
+            )
+            .await?;
             Some(S3Location {
                 bucket: back.bucket.clone(),
                 key: back.key.clone(),

@@ -195,6 +195,33 @@ mod tests {
         assert_eq!(Function::from_handler_name("nope"), None);
     }
 
+    /// The OpenAPI document API Gateway is built from and this table must describe the same API:
+    /// every route here is an operation there, and there are no other (non-OPTIONS) operations.
+    #[test]
+    fn route_table_matches_the_openapi_document() {
+        let document = include_str!("../../../modules/api/openapi.yaml.tftpl");
+        let mut operations = Vec::new();
+        let mut path = "";
+        for line in document.lines() {
+            if let Some(p) = line.strip_prefix("  /").and_then(|p| p.strip_suffix(':')) {
+                path = p;
+            } else if let Some(m) = line.strip_prefix("    ").and_then(|m| m.strip_suffix(':')) {
+                if !path.is_empty() && m != "options" && m.chars().all(|c| c.is_ascii_lowercase()) {
+                    operations.push((m.to_uppercase(), format!("/{path}")));
+                }
+            } else if !line.starts_with(' ') && !line.is_empty() {
+                path = "";
+            }
+        }
+        let mut expected: Vec<(String, String)> = ROUTES
+            .iter()
+            .map(|r| (r.method.to_string(), r.resource.to_string()))
+            .collect();
+        operations.sort();
+        expected.sort();
+        assert_eq!(operations, expected);
+    }
+
     #[test]
     fn paths_match_like_api_gateway() {
         let (route, params) = match_path(&Method::GET, "/applications/a1/documents/d1")

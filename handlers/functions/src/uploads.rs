@@ -5,7 +5,7 @@ use std::time::Duration;
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::records::*;
 use lendverify_aws::AwsSettings;
-use lendverify_core::uploads::parse_upload_request;
+use lendverify_core::uploads::{parse_upload_request, require_purpose, UploadPurpose};
 use lendverify_core::ApiError;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
@@ -65,18 +65,21 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
     )
 }
 
-/// The upload the caller named, if it belongs to this application; and whether it arrived.
+/// The upload the caller named, if it belongs to this application, has the purpose the
+/// operation needs (422 otherwise, naming `field`), and has arrived in S3 (409 otherwise).
 pub async fn received<'a>(
     state: &AppState,
     items: &'a ApplicationItems,
     field: &str,
     upload_id: &str,
+    purpose: UploadPurpose,
 ) -> Result<&'a UploadItem, ApiError> {
     let upload = items
         .uploads
         .iter()
         .find(|u| u.upload_id == upload_id)
         .ok_or_else(|| ApiError::field(field, "no such upload in this application"))?;
+    require_purpose(field, upload.purpose, purpose)?;
     match state.aws.objects.size(&upload.bucket, &upload.key).await? {
         Some(_) => Ok(upload),
         None => Err(ApiError::Conflict(format!(

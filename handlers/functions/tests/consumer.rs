@@ -1,0 +1,605 @@
+//! `lending-analysis-completed`: the SQS consumer of Textract's SNS completion messages.
+
+mod support;
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_sdk_dynamodb::Client as DynamoDb;
+use aws_sdk_textract::operation::get_lending_analysis::GetLendingAnalysisOutput;
+use aws_sdk_textract::operation::get_lending_analysis_summary::{
+    GetLendingAnalysisSummaryError, GetLendingAnalysisSummaryOutput,
+};
+use aws_sdk_textract::types::{
+    DetectedSignature, DocumentGroup as TextractGroup, Extraction, LendingDetection,
+    LendingDocument, LendingField, LendingResult, LendingSummary, PageClassification, Prediction,
+    SplitDocument, UndetectedSignature,
+};
+use aws_smithy_mocks::{mock, Rule};
+use lendverify_aws::records::*;
+use lendverify_core::lending::{Borrower, DocumentGroup, DocumentStatus, ExtractedData, W2};
+use lendverify_functions::consumer::handle_batch;
+use lendverify_functions::AppState;
+use serde_json::{json, Value};
+use support::*;
+
+const QUEUE_ARN: &str = "arn:aws:sqs:us-east-1:123456789012:lendverify-lending-completed";
+
+/// Textract's completion message, as SNS delivers it inside the SQS body.
+fn completion(job_id: &str, status: &str, job_tag: Option<&str>) -> String {
+    let mut message = json!({
+        "JobId": job_id,
+        "Status": status,
+        "API": "StartLendingAnalysis",
+        "Timestamp": 1_795_780_800_000_i64,
+        "DocumentLocation": {
+            "S3ObjectName": upload_key(PACKAGE_UPLOAD_ID),
+            "S3Bucket": UPLOADS_BUCKET,
+        },
+    });
+    if let Some(tag) = job_tag {
+        message["JobTag"] = json!(tag);
+    }
+    message.to_string()
+}
+
+fn sns_envelope(message: &str) -> String {
+    json!({
+        "Type": "Notification",
+        "MessageId": "6b1d1f8c-4b1e-5f3a-9d2e-1c0b9a8f7e6d",
+        "TopicArn": TOPIC_ARN,
+        "Message": message,
+        "Timestamp": "2026-11-27T11:59:59.000Z",
+        "SignatureVersion": "1",
+        "Signature": "c2lnbmF0dXJl",
+        "SigningCertURL": "https://sns.us-east-1.amazonaws.com/cert.pem",
+        "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe",
+    })
+    .to_string()
+}
+
+/// A Lambda SQS event with one record per `(messageId, body)`.
+fn sqs_event(records: &[(&str, &str)]) -> SqsEvent {
+    let records: Vec<Value> = records
+        .iter()
+        .map(|(id, body)| {
+            json!({
+                "messageId": id,
+                "receiptHandle": format!("handle-{id}"),
+                "body": body,
+                "attributes": {
+                    "ApproximateReceiveCount": "1",
+                    "SentTimestamp": "1795780800000",
+                    "SenderId": "AIDAEXAMPLE",
+                    "ApproximateFirstReceiveTimestamp": "1795780800001",
+                },
+                "messageAttributes": {},
+                "md5OfBody": "d41d8cd98f00b204e9800998ecf8427e",
+                "eventSource": "aws:sqs",
+                "eventSourceARN": QUEUE_ARN,
+                "awsRegion": "us-east-1",
+            })
+        })
+        .collect();
+    serde_json::from_value(json!({ "Records": records })).expect("an SQS event")
+}
+
+fn failures(response: &SqsBatchResponse) -> Vec<String> {
+    let value = serde_json::to_value(response).unwrap();
+    value["batchItemFailures"]
+        .as_array()
+        .expect("batchItemFailures")
+        .iter()
+        .map(|f| f["itemIdentifier"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `Query` on `job-index` for `JOB_ID`.
+fn document_by_job(found: Option<DocumentItem>) -> Rule {
+    mock!(DynamoDb::query)
+        .match_requests(|r| {
+            r.index_name() == Some("job-index")
+                && r.key_condition_expression() == Some("textractJobId = :job")
+                && r.expression_attribute_values()
+                    .and_then(|v| v.get(":job"))
+                    .and_then(|v| v.as_s().ok())
+                    .is_some_and(|job| job == JOB_ID)
+        })
+        .then_output(move || {
+            aws_sdk_dynamodb::operation::query::QueryOutput::builder()
+                .set_items(Some(found.iter().map(item).collect()))
+                .build()
+        })
+}
+
+fn in_progress() -> DocumentItem {
+    document(DOCUMENT_ID, DocumentStatus::InProgress)
+}
+
+fn summary_ok() -> Rule {
+    mock!(aws_sdk_textract::Client::get_lending_analysis_summary)
+        .match_requests(|r| r.job_id() == Some(JOB_ID))
+        .then_output(|| {
+            GetLendingAnalysisSummaryOutput::builder()
+                .job_status(aws_sdk_textract::types::JobStatus::Succeeded)
+                .summary(
+                    LendingSummary::builder()
+                        .document_groups(
+                            TextractGroup::builder()
+                                .r#type("1003")
+                                .split_documents(
+                                    SplitDocument::builder().index(0).pages(2).pages(1).build(),
+                                )
+                                .detected_signatures(DetectedSignature::builder().page(2).build())
+                                .undetected_signatures(
+                                    UndetectedSignature::builder().page(1).build(),
+                                )
+                                .build(),
+                        )
+                        .document_groups(
+                            TextractGroup::builder()
+                                .r#type("W2")
+                                .split_documents(SplitDocument::builder().index(0).pages(3).build())
+                                .build(),
+                        )
+                        .build(),
+                )
+                .build()
+        })
+}
+
+fn field(ty: &str, text: &str) -> LendingField {
+    LendingField::builder()
+        .r#type(ty)
+        .value_detections(
+            LendingDetection::builder()
+                .text(text)
+                .confidence(98.5)
+                .build(),
+        )
+        .build()
+}
+
+fn page(number: i32, page_type: &str, fields: Vec<LendingField>) -> LendingResult {
+    LendingResult::builder()
+        .page(number)
+        .page_classification(
+            PageClassification::builder()
+                .page_type(
+                    Prediction::builder()
+                        .value(page_type)
+                        .confidence(99.0)
+                        .build(),
+                )
+                .page_number(
+                    Prediction::builder()
+                        .value(number.to_string())
+                        .confidence(99.0)
+                        .build(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .extractions(
+            Extraction::builder()
+                .lending_document(
+                    LendingDocument::builder()
+                        .set_lending_fields(Some(fields))
+                        .build(),
+                )
+                .build(),
+        )
+        .build()
+}
+
+/// Two pages of `GetLendingAnalysis`, linked by `NextToken`.
+fn analysis_pages() -> (Rule, Rule) {
+    let first = mock!(aws_sdk_textract::Client::get_lending_analysis)
+        .match_requests(|r| r.job_id() == Some(JOB_ID) && r.next_token().is_none())
+        .then_output(|| {
+            GetLendingAnalysisOutput::builder()
+                .job_status(aws_sdk_textract::types::JobStatus::Succeeded)
+                .results(page(1, "1003", vec![field("BORROWER_NAME", "Jane Doe")]))
+                .results(page(2, "1003", vec![]))
+                .next_token("page-2")
+                .build()
+        });
+    let second = mock!(aws_sdk_textract::Client::get_lending_analysis)
+        .match_requests(|r| r.job_id() == Some(JOB_ID) && r.next_token() == Some("page-2"))
+        .then_output(|| {
+            GetLendingAnalysisOutput::builder()
+                .job_status(aws_sdk_textract::types::JobStatus::Succeeded)
+                .results(page(
+                    3,
+                    "W2",
+                    vec![
+                        field("EMPLOYEE_NAME", "Jane Doe"),
+                        field("TAX_YEAR", "2025"),
+                        field("WAGES_TIPS_OTHER_COMPENSATION", "$52,000.00"),
+                    ],
+                ))
+                .build()
+        });
+    (first, second)
+}
+
+/// The consumer's world: the job lookup, Textract's results and the conditional write.
+struct Setup {
+    lookup: Rule,
+    summary: Rule,
+    first_page: Rule,
+    second_page: Rule,
+    writes: Writes,
+    state: AppState,
+}
+
+impl Setup {
+    fn with(lookup: Rule, summary: Rule, extra_dynamodb: &[&Rule]) -> Self {
+        let (first_page, second_page) = analysis_pages();
+        let writes = Writes::new();
+        let mut mocks = Mocks::new().dynamodb(&lookup);
+        for rule in extra_dynamodb {
+            mocks = mocks.dynamodb(rule);
+        }
+        let state = writes
+            .add_to(mocks)
+            .textract(&summary)
+            .textract(&first_page)
+            .textract(&second_page)
+            .state();
+        Self {
+            lookup,
+            summary,
+            first_page,
+            second_page,
+            writes,
+            state,
+        }
+    }
+
+    fn new(found: Option<DocumentItem>) -> Self {
+        Self::with(document_by_job(found), summary_ok(), &[])
+    }
+
+    fn textract_calls(&self) -> usize {
+        self.summary.num_calls() + self.first_page.num_calls() + self.second_page.num_calls()
+    }
+
+    async fn deliver(&self, records: &[(&str, &str)]) -> Vec<String> {
+        failures(&handle_batch(&self.state, sqs_event(records)).await)
+    }
+}
+
+#[tokio::test]
+async fn succeeded_job_records_groups_pages_and_extracted_data() {
+    let setup = Setup::new(Some(in_progress()));
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-1", &body)]).await;
+
+    assert_eq!(failed, Vec::<String>::new());
+    assert_eq!(setup.summary.num_calls(), 1);
+    assert_eq!(
+        (setup.first_page.num_calls(), setup.second_page.num_calls()),
+        (1, 1),
+        "every page, following NextToken"
+    );
+    let (stored, input): (DocumentItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.status, DocumentStatus::Succeeded);
+    assert_eq!(stored.completed_at.as_deref(), Some(NOW));
+    assert_eq!(stored.created_at, in_progress().created_at);
+    assert_eq!(stored.textract_job_id, JOB_ID);
+    assert_eq!(stored.status_message, None);
+    assert_eq!(
+        stored.document_groups,
+        vec![
+            DocumentGroup {
+                doc_type: "1003".into(),
+                pages: vec![1, 2],
+                signatures_found: vec![2],
+                signatures_missing: vec![1],
+            },
+            DocumentGroup {
+                doc_type: "W2".into(),
+                pages: vec![3],
+                signatures_found: vec![],
+                signatures_missing: vec![],
+            },
+        ]
+    );
+    assert_eq!(
+        stored.page_classes,
+        vec![
+            PageClass {
+                page: 1,
+                page_type: "1003".into()
+            },
+            PageClass {
+                page: 2,
+                page_type: "1003".into()
+            },
+            PageClass {
+                page: 3,
+                page_type: "W2".into()
+            },
+        ]
+    );
+    assert_eq!(
+        stored.extracted,
+        Some(ExtractedData {
+            borrower: Some(Borrower {
+                name: "Jane Doe".into(),
+                first_name: None,
+                last_name: None,
+                page: 1,
+            }),
+            w2: vec![W2 {
+                page: 3,
+                employee_name: Some("Jane Doe".into()),
+                tax_year: Some("2025".into()),
+                wages: Some("$52,000.00".into()),
+                wages_cents: Some(5_200_000),
+            }],
+            payslips: vec![],
+            bank_statements: vec![],
+        })
+    );
+    assert_eq!(
+        input.condition_expression(),
+        Some("attribute_exists(pk) AND #status = :in_progress"),
+        "a document leaves IN_PROGRESS exactly once"
+    );
+    let item = input.item().unwrap();
+    assert_eq!(item["status"].as_s().unwrap(), "SUCCEEDED");
+    assert!(item.contains_key("documentGroups"));
+    assert!(item.contains_key("extracted"));
+}
+
+#[tokio::test]
+async fn partial_success_is_recorded_as_such() {
+    let setup = Setup::new(Some(in_progress()));
+    let body = sns_envelope(&completion(JOB_ID, "PARTIAL_SUCCESS", Some(APP_ID)));
+
+    assert!(setup.deliver(&[("m-1", &body)]).await.is_empty());
+
+    let (stored, _): (DocumentItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.status, DocumentStatus::PartialSuccess);
+    assert_eq!(stored.document_groups.len(), 2);
+}
+
+#[tokio::test]
+async fn failed_job_is_recorded_without_reading_results() {
+    let setup = Setup::new(Some(in_progress()));
+    let body = sns_envelope(&completion(JOB_ID, "FAILED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-1", &body)]).await;
+
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(setup.textract_calls(), 0);
+    let (stored, input): (DocumentItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.status, DocumentStatus::Failed);
+    assert_eq!(
+        stored.status_message.as_deref(),
+        Some("Textract could not analyse the document")
+    );
+    assert_eq!(stored.completed_at.as_deref(), Some(NOW));
+    assert!(stored.document_groups.is_empty());
+    assert_eq!(stored.extracted, None);
+    assert_eq!(
+        input.condition_expression(),
+        Some("attribute_exists(pk) AND #status = :in_progress")
+    );
+}
+
+#[tokio::test]
+async fn duplicate_delivery_of_a_recorded_job_changes_nothing() {
+    for status in [
+        DocumentStatus::Succeeded,
+        DocumentStatus::PartialSuccess,
+        DocumentStatus::Failed,
+    ] {
+        let setup = Setup::new(Some(document(DOCUMENT_ID, status)));
+        let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+        let failed = setup.deliver(&[("m-1", &body)]).await;
+
+        assert!(
+            failed.is_empty(),
+            "a duplicate is not a failure: {failed:?}"
+        );
+        assert_eq!(setup.lookup.num_calls(), 1);
+        assert_eq!(
+            setup.textract_calls(),
+            0,
+            "no Textract calls for a duplicate"
+        );
+        setup.writes.assert_none();
+    }
+}
+
+#[tokio::test]
+async fn the_same_message_twice_in_one_batch_is_not_a_failure() {
+    // The first delivery wins the conditional write; the second loses it.
+    let put = mock!(DynamoDb::put_item)
+        .sequence()
+        .output(|| aws_sdk_dynamodb::operation::put_item::PutItemOutput::builder().build())
+        .error(|| {
+            aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(
+                aws_sdk_dynamodb::types::error::ConditionalCheckFailedException::builder()
+                    .meta(error_meta("ConditionalCheckFailedException"))
+                    .build(),
+            )
+        })
+        .build();
+    let lookup = document_by_job(Some(in_progress()));
+    let state = Mocks::new().dynamodb(&lookup).dynamodb(&put).state();
+    let body = sns_envelope(&completion(JOB_ID, "FAILED", Some(APP_ID)));
+
+    let response = handle_batch(&state, sqs_event(&[("m-1", &body), ("m-2", &body)])).await;
+
+    assert!(failures(&response).is_empty());
+    assert_eq!(put.num_calls(), 2);
+}
+
+#[tokio::test]
+async fn a_lost_conditional_write_is_treated_as_a_duplicate() {
+    // Rules match in order, so this failing PutItem shadows the support's succeeding one.
+    let put = put_item_condition_failed();
+    let setup = Setup::with(document_by_job(Some(in_progress())), summary_ok(), &[&put]);
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-1", &body)]).await;
+
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(put.num_calls(), 1, "a failed condition is not retried");
+    assert_eq!(setup.writes.put.num_calls(), 0);
+    assert_eq!(setup.summary.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_reported_as_batch_item_failures() {
+    let not_json = "this is not json";
+    let no_message = json!({ "Type": "Notification" }).to_string();
+    let message_not_json = sns_envelope("{\"JobId\": ");
+    let message_without_status = sns_envelope(&json!({ "JobId": JOB_ID }).to_string());
+    for body in [
+        not_json,
+        "",
+        no_message.as_str(),
+        message_not_json.as_str(),
+        message_without_status.as_str(),
+    ] {
+        let setup = Setup::new(Some(in_progress()));
+
+        let failed = setup.deliver(&[("m-bad", body)]).await;
+
+        assert_eq!(failed, vec!["m-bad".to_string()], "{body}");
+        assert_eq!(setup.lookup.num_calls(), 0);
+        assert_eq!(setup.textract_calls(), 0);
+        setup.writes.assert_none();
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_job_is_reported_so_sqs_redelivers_it() {
+    let erasure = get_item(&erasure_pk(APP_ID), "ERASURE", None);
+    let setup = Setup::with(document_by_job(None), summary_ok(), &[&erasure]);
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-unknown", &body)]).await;
+
+    assert_eq!(failed, vec!["m-unknown".to_string()]);
+    assert_eq!(
+        erasure.num_calls(),
+        1,
+        "an erased application would explain it"
+    );
+    assert_eq!(setup.textract_calls(), 0);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn an_unknown_job_without_a_tag_is_reported() {
+    let setup = Setup::new(None);
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", None));
+
+    let failed = setup.deliver(&[("m-untagged", &body)]).await;
+
+    assert_eq!(failed, vec!["m-untagged".to_string()]);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn a_job_of_an_erased_application_is_dropped_quietly() {
+    let record = ErasureItem {
+        pk: erasure_pk(APP_ID),
+        sk: "ERASURE".into(),
+        application_id: APP_ID.into(),
+        erased_at: "2026-11-27T11:55:00Z".into(),
+        erased_by: OWNER.into(),
+        objects_deleted: 3,
+        items_deleted: 4,
+    };
+    let erasure = get_item(&erasure_pk(APP_ID), "ERASURE", Some(item(&record)));
+    let setup = Setup::with(document_by_job(None), summary_ok(), &[&erasure]);
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-erased", &body)]).await;
+
+    assert!(failed.is_empty());
+    assert_eq!(setup.textract_calls(), 0);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn a_non_final_status_is_reported() {
+    let setup = Setup::new(Some(in_progress()));
+    let body = sns_envelope(&completion(JOB_ID, "IN_PROGRESS", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-early", &body)]).await;
+
+    assert_eq!(failed, vec!["m-early".to_string()]);
+    assert_eq!(setup.textract_calls(), 0);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn a_textract_throttle_is_reported_after_the_retries() {
+    let summary = mock!(aws_sdk_textract::Client::get_lending_analysis_summary)
+        .then_error(|| GetLendingAnalysisSummaryError::ThrottlingException(textract_throttle()));
+    let setup = Setup::with(document_by_job(Some(in_progress())), summary, &[]);
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-throttled", &body)]).await;
+
+    assert_eq!(failed, vec!["m-throttled".to_string()]);
+    assert_eq!(
+        setup.summary.num_calls(),
+        3,
+        "the SDK retried before giving up"
+    );
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn a_dynamodb_throttle_is_reported_after_the_retries() {
+    let setup = Setup::with(query_throttled(), summary_ok(), &[]);
+    let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-throttled", &body)]).await;
+
+    assert_eq!(failed, vec!["m-throttled".to_string()]);
+    assert_eq!(setup.lookup.num_calls(), 3);
+    assert_eq!(setup.textract_calls(), 0);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn raw_delivery_without_the_sns_envelope_is_accepted() {
+    let setup = Setup::new(Some(in_progress()));
+    let body = completion(JOB_ID, "FAILED", Some(APP_ID));
+
+    assert!(setup.deliver(&[("m-raw", &body)]).await.is_empty());
+
+    let (stored, _): (DocumentItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.status, DocumentStatus::Failed);
+}
+
+#[tokio::test]
+async fn only_the_failing_records_of_a_batch_are_reported() {
+    let setup = Setup::new(Some(in_progress()));
+    let good = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+
+    let failed = setup
+        .deliver(&[("m-1", &good), ("m-2", "garbage"), ("m-3", "{}")])
+        .await;
+
+    assert_eq!(failed, vec!["m-2".to_string(), "m-3".to_string()]);
+    assert_eq!(setup.writes.put.num_calls(), 1);
+}
+
+#[tokio::test]
+async fn an_empty_batch_reports_nothing() {
+    let setup = Setup::new(None);
+
+    assert!(setup.deliver(&[]).await.is_empty());
+    assert_eq!(setup.lookup.num_calls(), 0);
+}

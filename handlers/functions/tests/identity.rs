@@ -1,0 +1,623 @@
+//! `verify-identity`: AnalyzeID on the ID, CompareFaces against the liveness reference image,
+//! the decision, and the verification record.
+
+mod support;
+
+use aws_sdk_rekognition::operation::compare_faces::{CompareFacesError, CompareFacesOutput};
+use aws_sdk_rekognition::types::{CompareFacesMatch, ComparedFace, ComparedSourceImageFace};
+use aws_sdk_textract::operation::analyze_id::{AnalyzeIDError, AnalyzeIdOutput};
+use aws_sdk_textract::types::{
+    AnalyzeIdDetections, IdentityDocument, IdentityDocumentField, NormalizedValue, ValueType,
+};
+use aws_smithy_mocks::{mock, Rule};
+use lendverify_aws::records::*;
+use lendverify_core::identity::{Decision, ReasonCode};
+use lendverify_core::liveness::LivenessStatus;
+use lendverify_core::uploads::UploadPurpose;
+use lendverify_functions::routes::Function;
+use lendverify_functions::AppState;
+use serde_json::{json, Value};
+use support::*;
+
+const VERIFICATIONS: &str = "/applications/{applicationId}/identity-verifications";
+
+/// `(type, text, normalized date)`, all read with 99 % confidence.
+type Field = (&'static str, &'static str, Option<&'static str>);
+
+fn jane_doe_license(expiry: &'static str) -> Vec<Field> {
+    vec![
+        ("ID_TYPE", "DRIVER LICENSE FRONT", None),
+        ("FIRST_NAME", "JANE", None),
+        ("MIDDLE_NAME", "", None),
+        ("LAST_NAME", "DOE", None),
+        ("DATE_OF_BIRTH", "05/17/1990", Some("1990-05-17T00:00:00")),
+        ("EXPIRATION_DATE", expiry, None),
+        ("DOCUMENT_NUMBER", "D12345678", None),
+        ("MRZ_CODE", "", None),
+    ]
+}
+
+fn detection(text: &str) -> AnalyzeIdDetections {
+    AnalyzeIdDetections::builder()
+        .text(text)
+        .confidence(99.0)
+        .build()
+        .unwrap()
+}
+
+fn analyze_id(fields: Vec<Field>, pages: usize) -> Rule {
+    mock!(aws_sdk_textract::Client::analyze_id)
+        .match_requests(move |r| {
+            let pages_sent = r.document_pages();
+            pages_sent.len() == pages
+                && pages_sent[0].s3_object().is_some_and(|o| {
+                    o.bucket() == Some(UPLOADS_BUCKET)
+                        && o.name() == Some(upload_key(FRONT_UPLOAD_ID).as_str())
+                })
+                && (pages < 2
+                    || pages_sent[1]
+                        .s3_object()
+                        .and_then(|o| o.name())
+                        .is_some_and(|n| n == upload_key(BACK_UPLOAD_ID)))
+        })
+        .then_output(move || {
+            let fields = fields
+                .iter()
+                .map(|(ty, text, normalized)| {
+                    let mut value = AnalyzeIdDetections::builder().text(*text).confidence(99.0);
+                    if let Some(n) = normalized {
+                        value = value.normalized_value(
+                            NormalizedValue::builder()
+                                .value(*n)
+                                .value_type(ValueType::Date)
+                                .build(),
+                        );
+                    }
+                    IdentityDocumentField::builder()
+                        .r#type(detection(ty))
+                        .value_detection(value.build().unwrap())
+                        .build()
+                })
+                .collect();
+            AnalyzeIdOutput::builder()
+                .identity_documents(
+                    IdentityDocument::builder()
+                        .document_index(1)
+                        .set_identity_document_fields(Some(fields))
+                        .build(),
+                )
+                .document_metadata(
+                    aws_sdk_textract::types::DocumentMetadata::builder()
+                        .pages(pages as i32)
+                        .build(),
+                )
+                .build()
+        })
+}
+
+fn compare_faces(similarity: f32) -> Rule {
+    mock!(aws_sdk_rekognition::Client::compare_faces)
+        .match_requests(|r| {
+            let source = r.source_image().and_then(|i| i.s3_object());
+            let target = r.target_image().and_then(|i| i.s3_object());
+            source.and_then(|o| o.bucket()) == Some(BIOMETRICS_BUCKET)
+                && source.and_then(|o| o.name()) == Some(REFERENCE_KEY)
+                && target.and_then(|o| o.bucket()) == Some(UPLOADS_BUCKET)
+                && target.and_then(|o| o.name()) == Some(upload_key(FRONT_UPLOAD_ID).as_str())
+                && r.similarity_threshold() == Some(0.0)
+        })
+        .then_output(move || {
+            CompareFacesOutput::builder()
+                .source_image_face(ComparedSourceImageFace::builder().confidence(99.9).build())
+                .face_matches(
+                    CompareFacesMatch::builder()
+                        .similarity(similarity)
+                        .face(ComparedFace::builder().confidence(99.8).build())
+                        .build(),
+                )
+                .build()
+        })
+}
+
+/// The application with a PASSED liveness session and both sides of the ID uploaded.
+fn ready_application() -> Rule {
+    owned_application_with(vec![
+        item(&liveness(LivenessStatus::Passed)),
+        item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
+        item(&upload(BACK_UPLOAD_ID, UploadPurpose::IdBack)),
+        item(&upload(PACKAGE_UPLOAD_ID, UploadPurpose::LendingPackage)),
+    ])
+}
+
+struct Setup {
+    query: Rule,
+    heads: Vec<Rule>,
+    analyze: Rule,
+    compare: Rule,
+    writes: Writes,
+    state: AppState,
+}
+
+impl Setup {
+    fn new(query: Rule, analyze: Rule, compare: Rule) -> Self {
+        let heads = vec![
+            head_object_found(&upload_key(FRONT_UPLOAD_ID)),
+            head_object_found(&upload_key(BACK_UPLOAD_ID)),
+            head_object_found(&upload_key(PACKAGE_UPLOAD_ID)),
+        ];
+        Self::with_heads(query, heads, analyze, compare)
+    }
+
+    fn with_heads(query: Rule, heads: Vec<Rule>, analyze: Rule, compare: Rule) -> Self {
+        let writes = Writes::new();
+        let mut mocks = writes
+            .add_to(Mocks::new().dynamodb(&query))
+            .textract(&analyze)
+            .rekognition(&compare);
+        for head in &heads {
+            mocks = mocks.s3(head);
+        }
+        let state = mocks.state();
+        Self {
+            query,
+            heads,
+            analyze,
+            compare,
+            writes,
+            state,
+        }
+    }
+
+    fn ready() -> Self {
+        Self::new(
+            ready_application(),
+            analyze_id(jane_doe_license("01/31/2030"), 1),
+            compare_faces(99.5),
+        )
+    }
+
+    async fn verify(&self, body: Value) -> Answer {
+        call(
+            &self.state,
+            Function::VerifyIdentity,
+            ApiRequest::post(VERIFICATIONS).app(APP_ID).json(body),
+        )
+        .await
+    }
+
+    fn head_calls(&self) -> usize {
+        self.heads.iter().map(Rule::num_calls).sum()
+    }
+
+    /// Nothing past the request checks happened: no AWS analysis, no write.
+    #[track_caller]
+    fn assert_untouched(&self) {
+        assert_eq!(self.analyze.num_calls(), 0, "AnalyzeID was called");
+        assert_eq!(self.compare.num_calls(), 0, "CompareFaces was called");
+        self.writes.assert_none();
+    }
+}
+
+#[tokio::test]
+async fn approves_a_matching_applicant_and_records_the_masked_evidence() {
+    let setup = Setup::ready();
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let body = answer.ok(200);
+    let verification_id = body["verificationId"].as_str().unwrap().to_string();
+    assert!(lendverify_core::ids::is_uuid(&verification_id));
+    assert_eq!(body["decision"], "APPROVED");
+    assert_eq!(body["reasons"], json!([]));
+    assert_eq!(
+        body["document"],
+        json!({
+            "type": "DRIVER_LICENSE",
+            "givenName": "JANE",
+            "familyName": "DOE",
+            "dateOfBirth": "1990-05-17",
+            "documentNumberMasked": "*****5678",
+            "expiresOn": "2030-01-31",
+        })
+    );
+    assert_eq!(
+        (setup.analyze.num_calls(), setup.compare.num_calls()),
+        (1, 1)
+    );
+    assert_eq!(
+        setup.heads[0].num_calls(),
+        1,
+        "the front was checked for arrival"
+    );
+
+    let (stored, input): (VerificationItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.pk, application_pk(APP_ID));
+    assert_eq!(stored.sk, format!("IDV#{verification_id}"));
+    assert_eq!(stored.decision, Decision::Approved);
+    assert_eq!(stored.similarity, Some(99.5));
+    assert_eq!(stored.similarity_threshold, 99.0);
+    assert_eq!(stored.liveness_session_id, SESSION_ID);
+    assert_eq!(stored.created_at, NOW);
+    assert_eq!(
+        input.condition_expression(),
+        Some("attribute_not_exists(pk)")
+    );
+    let raw = format!(
+        "{:?}{}",
+        input.item(),
+        String::from_utf8_lossy(&answer.bytes)
+    );
+    assert!(
+        !raw.contains("D12345678"),
+        "the full document number is never stored or returned"
+    );
+}
+
+#[tokio::test]
+async fn reads_front_and_back_as_one_document() {
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("01/31/2030"), 2),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID, "idBackUploadId": BACK_UPLOAD_ID }))
+        .await;
+
+    assert_eq!(answer.ok(200)["decision"], "APPROVED");
+    assert_eq!(setup.analyze.num_calls(), 1);
+    assert_eq!(
+        (setup.heads[0].num_calls(), setup.heads[1].num_calls()),
+        (1, 1)
+    );
+}
+
+#[tokio::test]
+async fn accepts_upper_case_upload_ids() {
+    let setup = Setup::ready();
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID.to_ascii_uppercase() }))
+        .await;
+
+    assert_eq!(answer.ok(200)["decision"], "APPROVED");
+}
+
+#[tokio::test]
+async fn rejects_a_different_face_and_still_records_the_decision() {
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(42.0),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let body = answer.ok(200);
+    assert_eq!(body["decision"], "REJECTED");
+    assert_eq!(body["reasons"], json!(["FACE_MISMATCH"]));
+    let (stored, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.decision, Decision::Rejected);
+    assert_eq!(stored.reasons, vec![ReasonCode::FaceMismatch]);
+    assert_eq!(stored.similarity, Some(42.0));
+}
+
+#[tokio::test]
+async fn sends_a_borderline_face_to_review() {
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(96.0),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let body = answer.ok(200);
+    assert_eq!(body["decision"], "NEEDS_REVIEW");
+    assert_eq!(body["reasons"], json!(["FACE_SIMILARITY_BORDERLINE"]));
+}
+
+#[tokio::test]
+async fn judges_expiry_against_the_injected_clock() {
+    // Expired yesterday, as seen from the pinned clock (2026-11-27).
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("11/26/2026"), 1),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let body = answer.ok(200);
+    assert_eq!(body["decision"], "REJECTED");
+    assert_eq!(body["reasons"], json!(["DOCUMENT_EXPIRED"]));
+
+    // Valid through today.
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("11/27/2026"), 1),
+        compare_faces(99.5),
+    );
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+    assert_eq!(answer.ok(200)["decision"], "APPROVED");
+}
+
+#[tokio::test]
+async fn no_face_found_by_rekognition_rejects_instead_of_failing() {
+    let compare = mock!(aws_sdk_rekognition::Client::compare_faces).then_error(|| {
+        CompareFacesError::InvalidParameterException(
+            aws_sdk_rekognition::types::error::InvalidParameterException::builder()
+                .message("Request has invalid parameters")
+                .meta(
+                    aws_sdk_rekognition::error::ErrorMetadata::builder()
+                        .code("InvalidParameterException")
+                        .build(),
+                )
+                .build(),
+        )
+    });
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare,
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let body = answer.ok(200);
+    assert_eq!(body["decision"], "REJECTED");
+    assert_eq!(
+        setup.compare.num_calls(),
+        1,
+        "a rejected input is not retried"
+    );
+    let (stored, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.similarity, None);
+}
+
+#[tokio::test]
+async fn before_a_passed_liveness_is_409_and_analyses_nothing() {
+    for liveness_items in [
+        vec![],
+        vec![item(&liveness(LivenessStatus::InProgress))],
+        vec![item(&liveness(LivenessStatus::Failed))],
+        vec![item(&liveness(LivenessStatus::NeedsReview))],
+        vec![item(&liveness(LivenessStatus::Expired))],
+    ] {
+        let mut items = liveness_items;
+        items.push(item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)));
+        let setup = Setup::new(
+            owned_application_with(items),
+            analyze_id(jane_doe_license("01/31/2030"), 1),
+            compare_faces(99.5),
+        );
+
+        let answer = setup
+            .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+            .await;
+
+        let problem = answer.problem(409);
+        assert_eq!(problem["type"], "https://lendverify.dev/problems/conflict");
+        assert!(problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("PASSED liveness"));
+        assert_eq!(setup.head_calls(), 0);
+        setup.assert_untouched();
+    }
+}
+
+#[tokio::test]
+async fn an_upload_that_never_arrived_is_409() {
+    let setup = Setup::with_heads(
+        ready_application(),
+        vec![head_object_missing(&upload_key(FRONT_UPLOAD_ID))],
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let problem = answer.problem(409);
+    assert!(problem["detail"]
+        .as_str()
+        .unwrap()
+        .contains("has not been received"));
+    assert_eq!(
+        setup.heads[0].num_calls(),
+        1,
+        "NotFound is an answer, not retried"
+    );
+    setup.assert_untouched();
+}
+
+#[tokio::test]
+async fn invalid_upload_references_are_422_naming_the_field() {
+    let unknown = "9f9f9f9f-8e8e-4d7d-9c6c-b5b5b5b5b5b5";
+    let cases = [
+        (json!({ "idFrontUploadId": "front" }), "idFrontUploadId"),
+        (json!({ "idFrontUploadId": unknown }), "idFrontUploadId"),
+        (
+            json!({ "idFrontUploadId": PACKAGE_UPLOAD_ID }),
+            "idFrontUploadId",
+        ),
+        (
+            json!({ "idFrontUploadId": BACK_UPLOAD_ID }),
+            "idFrontUploadId",
+        ),
+        (
+            json!({ "idFrontUploadId": FRONT_UPLOAD_ID, "idBackUploadId": "../x" }),
+            "idBackUploadId",
+        ),
+        (
+            json!({ "idFrontUploadId": FRONT_UPLOAD_ID, "idBackUploadId": FRONT_UPLOAD_ID }),
+            "idBackUploadId",
+        ),
+    ];
+    for (body, field) in cases {
+        let setup = Setup::ready();
+
+        let answer = setup.verify(body.clone()).await;
+
+        assert_eq!(answer.status, 422, "{body}");
+        answer.field_error(field);
+        setup.assert_untouched();
+    }
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_400() {
+    let cases = [
+        "{\"idFrontUploadId\": ",
+        "{}",
+        "{\"idFrontUploadId\": 42}",
+        &format!("{{\"idFrontUploadId\": \"{FRONT_UPLOAD_ID}\", \"skipFaceMatch\": true}}"),
+    ];
+    for body in cases {
+        let setup = Setup::ready();
+
+        let answer = call(
+            &setup.state,
+            Function::VerifyIdentity,
+            ApiRequest::post(VERIFICATIONS)
+                .app(APP_ID)
+                .body("application/json", body),
+        )
+        .await;
+
+        assert_eq!(
+            answer.problem(400)["type"],
+            "https://lendverify.dev/problems/malformed-json",
+            "{body}"
+        );
+        assert_eq!(setup.query.num_calls(), 0, "parsed before reading: {body}");
+        setup.assert_untouched();
+    }
+}
+
+#[tokio::test]
+async fn a_non_json_request_is_415() {
+    let setup = Setup::ready();
+
+    let answer = call(
+        &setup.state,
+        Function::VerifyIdentity,
+        ApiRequest::post(VERIFICATIONS)
+            .app(APP_ID)
+            .body("text/plain", &format!("idFrontUploadId={FRONT_UPLOAD_ID}")),
+    )
+    .await;
+
+    answer.problem(415);
+    assert_eq!(setup.query.num_calls(), 0);
+    setup.assert_untouched();
+}
+
+#[tokio::test]
+async fn a_foreign_application_is_404() {
+    let mut items = vec![item(&application(STRANGER))];
+    items.push(item(&liveness(LivenessStatus::Passed)));
+    items.push(item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)));
+    let setup = Setup::new(
+        query_application(items),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    assert_eq!(
+        answer.problem(404)["detail"],
+        "The application does not exist."
+    );
+    assert_eq!(setup.head_calls(), 0);
+    setup.assert_untouched();
+}
+
+#[tokio::test]
+async fn without_authorizer_claims_is_401() {
+    let setup = Setup::ready();
+
+    let answer = call(
+        &setup.state,
+        Function::VerifyIdentity,
+        ApiRequest::post(VERIFICATIONS)
+            .app(APP_ID)
+            .anonymous()
+            .json(json!({ "idFrontUploadId": FRONT_UPLOAD_ID })),
+    )
+    .await;
+
+    answer.problem(401);
+    assert_eq!(setup.query.num_calls(), 0);
+    setup.assert_untouched();
+}
+
+#[tokio::test]
+async fn answers_503_when_textract_throttles_past_the_retries() {
+    let analyze = mock!(aws_sdk_textract::Client::analyze_id)
+        .then_error(|| AnalyzeIDError::ThrottlingException(textract_throttle()));
+    let setup = Setup::new(ready_application(), analyze, compare_faces(99.5));
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    answer.unavailable();
+    assert_eq!(setup.analyze.num_calls(), 3);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn answers_503_when_rekognition_throttles_past_the_retries() {
+    let compare = mock!(aws_sdk_rekognition::Client::compare_faces)
+        .then_error(|| CompareFacesError::ThrottlingException(rekognition_throttle()));
+    let setup = Setup::new(
+        ready_application(),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare,
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    answer.unavailable();
+    assert_eq!(setup.compare.num_calls(), 3);
+    setup.writes.assert_none();
+}
+
+#[tokio::test]
+async fn is_only_served_by_its_own_function() {
+    let setup = Setup::ready();
+
+    let answer = call(
+        &setup.state,
+        Function::StartLendingAnalysis,
+        ApiRequest::post(VERIFICATIONS)
+            .app(APP_ID)
+            .json(json!({ "idFrontUploadId": FRONT_UPLOAD_ID })),
+    )
+    .await;
+
+    answer.problem(404);
+    assert_eq!(setup.query.num_calls(), 0);
+    setup.assert_untouched();
+}

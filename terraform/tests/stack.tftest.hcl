@@ -1,0 +1,339 @@
+mock_provider "aws" {
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+      arn        = "arn:aws:iam::123456789012:user/terraform"
+      user_id    = "AIDAEXAMPLE"
+    }
+  }
+
+  mock_data "aws_region" {
+    defaults = {
+      name = "us-east-1"
+    }
+  }
+
+  mock_data "aws_partition" {
+    defaults = {
+      partition  = "aws"
+      dns_suffix = "amazonaws.com"
+    }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
+    }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = {
+      arn    = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+      key_id = "1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  mock_resource "aws_kms_alias" {
+    defaults = {
+      arn = "arn:aws:kms:us-east-1:123456789012:alias/lendverify-test"
+    }
+  }
+
+  mock_resource "aws_s3_bucket" {
+    defaults = {
+      id  = "lendverify-test-bucket-123456789012"
+      arn = "arn:aws:s3:::lendverify-test-bucket-123456789012"
+    }
+  }
+
+  mock_resource "aws_dynamodb_table" {
+    defaults = {
+      arn = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications"
+    }
+  }
+
+  mock_resource "aws_sns_topic" {
+    defaults = {
+      arn = "arn:aws:sns:us-east-1:123456789012:lendverify-test-topic"
+    }
+  }
+
+  mock_resource "aws_sqs_queue" {
+    defaults = {
+      arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-queue"
+      url = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-queue"
+    }
+  }
+
+  mock_resource "aws_iam_role" {
+    defaults = {
+      arn = "arn:aws:iam::123456789012:role/lendverify-test-role"
+    }
+  }
+
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = {
+      arn = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/lendverify-test"
+    }
+  }
+
+  mock_resource "aws_lambda_function" {
+    defaults = {
+      arn        = "arn:aws:lambda:us-east-1:123456789012:function:lendverify-test"
+      invoke_arn = "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:lendverify-test/invocations"
+    }
+  }
+
+  mock_resource "aws_cognito_user_pool" {
+    defaults = {
+      id       = "us-east-1_AbCdEf123"
+      arn      = "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_AbCdEf123"
+      endpoint = "cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEf123"
+    }
+  }
+
+  mock_resource "aws_cognito_user_pool_client" {
+    defaults = {
+      id = "abcdefghij1234567890abcdef"
+    }
+  }
+
+  mock_resource "aws_cognito_identity_pool" {
+    defaults = {
+      id = "us-east-1:11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  mock_resource "aws_api_gateway_rest_api" {
+    defaults = {
+      id               = "abc123defg"
+      root_resource_id = "rootid1234"
+      execution_arn    = "arn:aws:execute-api:us-east-1:123456789012:abc123defg"
+    }
+  }
+
+  mock_resource "aws_api_gateway_stage" {
+    defaults = {
+      arn        = "arn:aws:apigateway:us-east-1::/restapis/abc123defg/stages/test"
+      invoke_url = "https://abc123defg.execute-api.us-east-1.amazonaws.com/test"
+    }
+  }
+
+  mock_resource "aws_wafv2_web_acl" {
+    defaults = {
+      arn = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/lendverify-test/11111111-2222-3333-4444-555555555555"
+    }
+  }
+
+  mock_resource "aws_amplify_app" {
+    defaults = {
+      id             = "d1abc2def3gh45"
+      arn            = "arn:aws:amplify:us-east-1:123456789012:apps/d1abc2def3gh45"
+      default_domain = "d1abc2def3gh45.amplifyapp.com"
+    }
+  }
+}
+
+variables {
+  environment = "test"
+  name_prefix = "lendverify-test"
+  web_origins = ["http://localhost:5173"]
+  artifact = {
+    s3_bucket = "lendverify-artifacts-test"
+    s3_key    = "lambda/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/bootstrap.zip"
+    sha256    = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+  }
+}
+
+run "handler_environment_matches_the_readme" {
+  command = plan
+
+  assert {
+    condition = sort(keys(output.handler_environment)) == sort([
+      "APPLICATIONS_TABLE", "UPLOADS_BUCKET", "BIOMETRICS_BUCKET", "TEXTRACT_OUTPUT_BUCKET", "KMS_KEY_ARN",
+      "LENDING_TOPIC_ARN", "TEXTRACT_PUBLISH_ROLE_ARN", "LIVENESS_PASS_THRESHOLD", "LIVENESS_REVIEW_BAND",
+      "FACE_SIMILARITY_THRESHOLD", "FACE_SIMILARITY_REVIEW_BAND", "MIN_EXTRACTION_CONFIDENCE", "MINIMUM_AGE",
+      "LIVENESS_AUDIT_IMAGES_LIMIT", "UPLOAD_URL_TTL_SECONDS", "REQUIRED_DOCUMENTS", "ALLOWED_ORIGIN",
+    ])
+    error_message = "handler_environment must hold exactly the variables of handlers/README.md, Configuration."
+  }
+
+  assert {
+    condition = (
+      output.handler_environment.LIVENESS_PASS_THRESHOLD == "90" &&
+      output.handler_environment.LIVENESS_REVIEW_BAND == "10" &&
+      output.handler_environment.FACE_SIMILARITY_THRESHOLD == "99" &&
+      output.handler_environment.FACE_SIMILARITY_REVIEW_BAND == "4" &&
+      output.handler_environment.MIN_EXTRACTION_CONFIDENCE == "90" &&
+      output.handler_environment.MINIMUM_AGE == "18" &&
+      output.handler_environment.LIVENESS_AUDIT_IMAGES_LIMIT == "4" &&
+      output.handler_environment.UPLOAD_URL_TTL_SECONDS == "300" &&
+      output.handler_environment.REQUIRED_DOCUMENTS == "URLA_1003,PROOF_OF_INCOME,BANK_STATEMENT,IDENTITY_DOCUMENT"
+    )
+    error_message = "Threshold defaults must be the ones handlers/README.md names."
+  }
+
+  assert {
+    condition     = output.handler_environment.ALLOWED_ORIGIN == "https://main.d1abc2def3gh45.amplifyapp.com"
+    error_message = "Without a custom origin, ALLOWED_ORIGIN is the Amplify branch URL."
+  }
+
+  assert {
+    condition     = output.handler_environment.KMS_KEY_ARN == "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    error_message = "KMS_KEY_ARN must be the stack's key."
+  }
+}
+
+run "iam_actions_are_exactly_the_readme_table" {
+  command = plan
+
+  assert {
+    condition     = length(output.function_names) == 8
+    error_message = "One function per handler of the README's Functions table."
+  }
+
+  assert {
+    # jsonencode: compares values, not list-vs-tuple types; keys come out sorted on both sides.
+    condition = jsonencode(output.iam_actions_by_function) == jsonencode({
+      "applications" = sort([
+        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem",
+        "s3:ListBucket", "s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion",
+        "kms:Decrypt", "kms:GenerateDataKey",
+      ])
+      "create-liveness-session" = sort([
+        "dynamodb:Query", "dynamodb:PutItem", "rekognition:CreateFaceLivenessSession", "s3:PutObject",
+        "kms:GenerateDataKey", "kms:Decrypt",
+      ])
+      "get-liveness-results" = sort([
+        "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "rekognition:GetFaceLivenessSessionResults",
+        "kms:Decrypt",
+      ])
+      "create-upload-url" = sort([
+        "dynamodb:Query", "dynamodb:PutItem", "s3:PutObject", "kms:GenerateDataKey",
+      ])
+      "verify-identity" = sort([
+        "dynamodb:Query", "dynamodb:PutItem", "rekognition:CompareFaces", "textract:AnalyzeID", "s3:GetObject",
+        "kms:Decrypt",
+      ])
+      "start-lending-analysis" = sort([
+        "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:PutObject",
+        "iam:PassRole", "kms:Decrypt", "kms:GenerateDataKey",
+      ])
+      "lending-analysis-completed" = sort([
+        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "dynamodb:Query", "dynamodb:GetItem",
+        "dynamodb:PutItem", "textract:GetLendingAnalysis", "textract:GetLendingAnalysisSummary", "kms:Decrypt",
+      ])
+      "get-lending-analysis-results" = ["dynamodb:Query"]
+    })
+    error_message = "Each function's IAM actions must be exactly those of handlers/README.md, IAM actions per function."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for name, actions in output.iam_actions_by_function : [for a in actions : a != "*" && !endswith(a, ":*")]
+    ]))
+    error_message = "No IAM action may be * or <service>:*."
+  }
+}
+
+run "protection_follows_deletion_protection" {
+  command = plan
+
+  variables {
+    deletion_protection = false
+    waf_enabled         = false
+    alarms_enabled      = false
+  }
+
+  assert {
+    condition     = output.protection.buckets_force_destroy && !output.protection.table_deletion_protection
+    error_message = "deletion_protection = false must make buckets force-destroyable and drop table protection."
+  }
+
+  assert {
+    condition     = output.web_acl_arn == null && !output.protection.waf_enabled
+    error_message = "waf_enabled = false must create no web ACL."
+  }
+
+  assert {
+    condition     = length(output.alarm_names) == 0
+    error_message = "alarms_enabled = false must create no alarms."
+  }
+}
+
+run "production_settings" {
+  command = plan
+
+  variables {
+    deletion_protection = true
+    waf_enabled         = true
+    alarms_enabled      = true
+    amplify = {
+      primary_origin = "https://apply.lender.example"
+    }
+  }
+
+  assert {
+    condition     = output.protection.table_deletion_protection && !output.protection.buckets_force_destroy
+    error_message = "deletion_protection = true must protect the table and the buckets."
+  }
+
+  assert {
+    condition     = output.web_acl_arn != null
+    error_message = "waf_enabled = true must create the web ACL."
+  }
+
+  assert {
+    condition     = length(output.alarm_names) > 0
+    error_message = "alarms_enabled = true must create alarms."
+  }
+
+  assert {
+    condition     = output.web_origin == "https://apply.lender.example" && output.handler_environment.ALLOWED_ORIGIN == "https://apply.lender.example"
+    error_message = "A custom primary origin becomes the API CORS origin and ALLOWED_ORIGIN."
+  }
+}
+
+run "artifact_must_be_one_kind" {
+  command = plan
+
+  variables {
+    artifact = {
+      local_path = "build/lambda/bootstrap.zip"
+      s3_bucket  = "lendverify-artifacts-test"
+      s3_key     = "lambda/x/bootstrap.zip"
+      sha256     = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+    }
+  }
+
+  expect_failures = [var.artifact]
+}
+
+run "artifact_sha256_must_be_hex" {
+  command = plan
+
+  variables {
+    artifact = {
+      s3_bucket = "lendverify-artifacts-test"
+      s3_key    = "lambda/x/bootstrap.zip"
+      sha256    = "not-a-digest"
+    }
+  }
+
+  expect_failures = [var.artifact]
+}
+
+run "review_band_cannot_exceed_threshold" {
+  command = plan
+
+  variables {
+    thresholds = {
+      liveness_pass_threshold = 5
+      liveness_review_band    = 10
+    }
+  }
+
+  expect_failures = [var.thresholds]
+}
