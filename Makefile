@@ -9,8 +9,9 @@ VENV      := .tools/venv
 BUILD     := build
 LAMBDA    := $(BUILD)/lambda
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
-# Tests never reach a real AWS account: no ambient profile or credentials leak in.
-export AWS_PROFILE :=
+# Tests never reach a real AWS account: no ambient profile leaks in (an empty AWS_PROFILE would
+# break botocore inside moto, so the variables are removed, not blanked).
+unexport AWS_PROFILE AWS_DEFAULT_PROFILE
 export AWS_EC2_METADATA_DISABLED := true
 
 include mk/terraform.mk

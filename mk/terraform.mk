@@ -1,24 +1,14 @@
-# Terraform targets for LendVerify. Included by the root Makefile (`include mk/terraform.mk`);
-# every recipe delegates to scripts/terraform-checks.sh so CI and laptops run the same commands.
+# Terraform targets for LendVerify, included by the root Makefile. Every recipe delegates to
+# scripts/terraform-checks.sh so CI and laptops run the same commands.
 #
-#   make tf-fmt | tf-validate | tf-test | tf-checkov     static checks
-#   make tf-plan ENV=dev                                 offline plan -> build/plans/$(ENV).{tfplan,json}
-#   make tf-check                                        fmt validate test plan(dev staging prod) checkov
-#   make tf-apply ENV=dev                                real apply (environments/$(ENV)/backend.hcl or
-#                                                        TF_STATE_BUCKET/TF_STATE_REGION)
 #   make tf-apply ENV=prod ARTIFACT_BUCKET=b ARTIFACT_KEY=lambda/<sha>/bootstrap.zip ARTIFACT_SHA256=<sha>
-#   make tf-artifact-publish ARTIFACT_BUCKET=b           upload build/lambda/bootstrap.zip keyed by its SHA-256
-#   make tf-apply-local / tf-destroy-local MOTO_ENDPOINT=http://127.0.0.1:5000
-#   make tf-tools                                        CI: checkov + moto venv, provider mirror
+#   make tf-artifact-publish ARTIFACT_BUCKET=b   (prints artifact_sha256=... and artifact_key=...)
 
 TF_CHECKS ?= scripts/terraform-checks.sh
 ENV ?= dev
 MOTO_ENDPOINT ?= http://127.0.0.1:5000
-
-# Versions the gate was measured with; CI installs exactly these.
-CHECKOV_VERSION ?= 3.3.30
-MOTO_VERSION ?= 5.2.5
-TF_VENV ?= .tools/venv
+# Only CI needs this: machines without a hashicorp/aws mirror build one here (tf-provider-mirror)
+# and export TF_PROVIDER_MIRROR so scripts/terraform-env.sh uses it.
 TF_PROVIDER_MIRROR ?= $(CURDIR)/.tools/tf-mirror
 
 # Promotion: staging and prod deploy the bytes dev deployed, named by their digest.
@@ -27,24 +17,24 @@ ARTIFACT_KEY ?=
 ARTIFACT_SHA256 ?=
 
 .PHONY: tf-fmt tf-validate tf-test tf-plan tf-apply tf-checkov tf-check \
-	tf-artifact-publish tf-apply-local tf-destroy-local tf-require-artifact tf-tools
+	tf-artifact-publish tf-apply-local tf-destroy-local tf-require-artifact tf-provider-mirror
 
-tf-fmt:
+tf-fmt: ## terraform fmt -check over modules/ terraform/ environments/
 	$(TF_CHECKS) fmt
 
-tf-validate:
+tf-validate: ## init -backend=false + validate every module, terraform/ and every environment
 	$(TF_CHECKS) validate
 
-tf-test:
+tf-test: ## terraform test (mock provider) in every module and environment with tests
 	$(TF_CHECKS) test
 
-tf-plan:
+tf-plan: ## Offline plan of ENV (dev|staging|prod) -> build/plans/ENV.{tfplan,json}
 	$(TF_CHECKS) plan $(ENV)
 
-tf-checkov:
+tf-checkov: ## checkov over the sources and the three plans (needs tf-plan for each ENV)
 	$(TF_CHECKS) checkov
 
-tf-check:
+tf-check: ## fmt, validate, test, offline plans of dev/staging/prod, checkov (0 failed)
 	$(TF_CHECKS) all
 
 # staging and prod never build or upload: they need the reference of an artifact already published.
@@ -54,23 +44,20 @@ ifneq ($(ENV),dev)
 	  { echo "ERROR: ENV=$(ENV) needs ARTIFACT_BUCKET, ARTIFACT_KEY and ARTIFACT_SHA256 (promote the sha dev deployed)" >&2; exit 1; }
 endif
 
-tf-apply: tf-require-artifact
+tf-apply: tf-require-artifact ## Real apply of ENV with its backend.hcl (staging/prod: ARTIFACT_BUCKET/KEY/SHA256)
 	ARTIFACT_BUCKET="$(ARTIFACT_BUCKET)" ARTIFACT_KEY="$(ARTIFACT_KEY)" ARTIFACT_SHA256="$(ARTIFACT_SHA256)" \
 	  $(TF_CHECKS) apply $(ENV)
 
-tf-artifact-publish:
+tf-artifact-publish: ## Upload build/lambda/bootstrap.zip to ARTIFACT_BUCKET under lambda/<sha256>/
 	@test -n "$(ARTIFACT_BUCKET)" || { echo "ERROR: set ARTIFACT_BUCKET" >&2; exit 1; }
 	@ARTIFACT_BUCKET="$(ARTIFACT_BUCKET)" $(TF_CHECKS) artifact-publish
 
-tf-apply-local:
+tf-apply-local: ## Apply environments/local against the moto at MOTO_ENDPOINT
 	MOTO_ENDPOINT="$(MOTO_ENDPOINT)" $(TF_CHECKS) apply-local
 
-tf-destroy-local:
+tf-destroy-local: ## Destroy environments/local against the moto at MOTO_ENDPOINT
 	MOTO_ENDPOINT="$(MOTO_ENDPOINT)" $(TF_CHECKS) destroy-local
 
-# CI machines have no provider mirror and no venv: create both (a laptop with them already is a no-op).
-tf-tools:
-	@test -x $(TF_VENV)/bin/checkov || { python3 -m venv $(TF_VENV) && \
-	  $(TF_VENV)/bin/pip install --quiet "checkov==$(CHECKOV_VERSION)" "moto[server]==$(MOTO_VERSION)"; }
+tf-provider-mirror: ## (CI) build a hashicorp/aws filesystem mirror in TF_PROVIDER_MIRROR if absent
 	@test -d "$(TF_PROVIDER_MIRROR)/registry.terraform.io/hashicorp/aws" || \
 	  $(TF_CHECKS) provider-mirror "$(TF_PROVIDER_MIRROR)"

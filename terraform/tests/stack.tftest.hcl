@@ -215,11 +215,11 @@ run "iam_actions_are_exactly_the_readme_table" {
       ])
       "verify-identity" = sort([
         "dynamodb:Query", "dynamodb:PutItem", "rekognition:CompareFaces", "textract:AnalyzeID", "s3:GetObject",
-        "kms:Decrypt",
+        "s3:ListBucket", "kms:Decrypt",
       ])
       "start-lending-analysis" = sort([
-        "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:PutObject",
-        "iam:PassRole", "kms:Decrypt", "kms:GenerateDataKey",
+        "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:ListBucket",
+        "s3:PutObject", "iam:PassRole", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "lending-analysis-completed" = sort([
         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "dynamodb:Query", "dynamodb:GetItem",

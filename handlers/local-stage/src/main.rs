@@ -50,7 +50,12 @@ async fn main() -> anyhow::Result<()> {
         moto = stage.moto_url,
         emulator = stage.emulator_url,
     );
-    tokio::signal::ctrl_c().await?;
+    // Ctrl-C, or a SIGTERM from a supervisor: either way every child process is stopped.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        result = tokio::signal::ctrl_c() => result?,
+        _ = terminate.recv() => {}
+    }
     eprintln!("stopping ...");
     stage.stop().await;
     Ok(())
