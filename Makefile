@@ -32,7 +32,9 @@ token: ## Print an ID token for USER (default alice@example.com) of the running 
 	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)"
 
 test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test ## Run every check and test
-	@echo "make test: every check passed"
+	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo)"
+	@# The closing line sums every cargo test binary (unit, handler and end-to-end tests).
+	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' $(BUILD)/cargo-test.log
 
 rust-fmt: ## cargo fmt --check
 	cargo fmt --all -- --check
@@ -41,7 +43,8 @@ rust-lint: ## clippy with -D warnings
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 rust-test: setup ## Unit tests and the end-to-end tests (moto + emulator + local stage)
-	cargo test --workspace --no-fail-fast
+	mkdir -p $(BUILD)
+	cargo test --workspace --no-fail-fast 2>&1 | tee $(BUILD)/cargo-test.log
 
 emulator-test: setup ## The Rekognition/Textract emulator's own tests
 	cd emulator && ../$(VENV)/bin/python -m pytest -q tests
