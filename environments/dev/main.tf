@@ -14,14 +14,17 @@ module "stack" {
     sha256     = var.artifact_sha256
   }
 
-  # Throwaway: everything can be destroyed with its data, short retention, no WAF/alarm cost.
+  # Throwaway: everything can be destroyed with its data (force_destroy, no deletion protection), short
+  # S3 retention, no alarm cost. The WAF stays on (the API is public in every AWS environment and is
+  # exercised behind the same web ACL staging and prod run), and logs are kept a year: the floor for any
+  # environment that handles applicant data (checkov CKV_AWS_338).
   deletion_protection            = false
   uploads_retention_days         = 7
   biometrics_retention_days      = 1
   textract_output_retention_days = 7
-  log_retention_days             = 14
+  log_retention_days             = 365
   kms_deletion_window_in_days    = 7
-  waf_enabled                    = false
+  waf_enabled                    = true
   alarms_enabled                 = false
   api_throttling                 = { burst_limit = 20, rate_limit = 10 }
   lambda_memory_size             = 256

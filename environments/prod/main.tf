@@ -14,12 +14,13 @@ module "stack" {
   }
 
   # Production: deletion protection on the table, user pool and buckets (no force_destroy), PITR
-  # (always on in the tables module), WAF, alarms, a year of logs, the longest key deletion window.
+  # (always on in the tables module), WAF, alarms, seven years of logs (2557 days: the CloudWatch Logs
+  # value that matches typical lending record-keeping periods), the longest key deletion window.
   deletion_protection            = true
   uploads_retention_days         = 365
   biometrics_retention_days      = 30
   textract_output_retention_days = 365
-  log_retention_days             = 365
+  log_retention_days             = 2557
   kms_deletion_window_in_days    = 30
   waf_enabled                    = true
   alarms_enabled                 = true

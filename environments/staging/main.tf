@@ -13,12 +13,13 @@ module "stack" {
     sha256    = var.artifact_sha256
   }
 
-  # Production-like protection so promotion exercises the same resources; shorter retention.
+  # Production-like protection so promotion exercises the same resources; shorter S3 retention, and a
+  # year of logs (the minimum for any environment that handles applicant data).
   deletion_protection            = true
   uploads_retention_days         = 90
   biometrics_retention_days      = 7
   textract_output_retention_days = 90
-  log_retention_days             = 90
+  log_retention_days             = 365
   kms_deletion_window_in_days    = 30
   waf_enabled                    = true
   alarms_enabled                 = true

@@ -142,6 +142,28 @@ data "aws_iam_policy_document" "key" {
     }
   }
 
+  # CloudWatch alarms publish to the KMS-encrypted alarm topic (modules/observability) as the
+  # cloudwatch.amazonaws.com service, not as a caller of this account, so SNS needs this key usable by
+  # that principal; without it every alarm notification fails silently with KMS access denied.
+  # Limited to alarms of this account (CloudWatch sends aws:SourceAccount with the request).
+  statement {
+    sid       = "CloudWatchAlarmsPublishToEncryptedTopics"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+
   dynamic "statement" {
     for_each = length(var.key_user_arns) > 0 ? [1] : []
 

@@ -25,6 +25,7 @@ locals {
 
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication would copy biometric and financial data to a second region, against the data-residency and retention limits; durability comes from S3 and versioning.
+  #checkov:skip=CKV_AWS_18:Server access logging is on whenever var.access_log_bucket names the account's central log bucket (aws_s3_bucket_logging below). staging and prod must set it (scripts/terraform-checks.sh check_plan fails their plans otherwise); the disposable dev stack and the moto-only local root have no central log bucket, and a bucket logging into itself would log its own log writes.
   #checkov:skip=CKV2_AWS_62:No consumer of S3 event notifications: processing is started by API calls and Textract notifies through SNS.
   for_each = local.buckets
 
@@ -34,10 +35,16 @@ resource "aws_s3_bucket" "this" {
   tags = merge(var.tags, { Name = each.value.name, Purpose = each.key })
 }
 
+# The configuration resources below iterate the static local.buckets and name their bucket as
+# aws_s3_bucket.this[each.key].id (same keys, same values, same dependency as for_each over the buckets):
+# checkov links a bucket to its public access block / versioning / encryption / lifecycle / logging /
+# policy only through a reference to the bucket instance with the same key. It cannot follow
+# each.value.id, and a for_each over the bucket resource itself is not expanded per key in its source
+# scans, so all of them attached to one bucket (environments/local lost two of three).
 resource "aws_s3_bucket_public_access_block" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = local.buckets
 
-  bucket                  = each.value.id
+  bucket                  = aws_s3_bucket.this[each.key].id
   block_public_acls       = true
   block_public_policy     = true
   ignore_public_acls      = true
@@ -45,9 +52,9 @@ resource "aws_s3_bucket_public_access_block" "this" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = local.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   rule {
     object_ownership = "BucketOwnerEnforced"
@@ -55,9 +62,9 @@ resource "aws_s3_bucket_ownership_controls" "this" {
 }
 
 resource "aws_s3_bucket_versioning" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = local.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   versioning_configuration {
     status = "Enabled"
@@ -65,9 +72,9 @@ resource "aws_s3_bucket_versioning" "this" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = local.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   rule {
     apply_server_side_encryption_by_default {
@@ -79,9 +86,9 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
-  for_each = aws_s3_bucket.this
+  for_each = local.buckets
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
 
   rule {
     id     = "expire-application-data"
@@ -151,9 +158,9 @@ resource "aws_s3_bucket_cors_configuration" "uploads" {
 }
 
 resource "aws_s3_bucket_logging" "this" {
-  for_each = var.access_log_bucket == null ? {} : aws_s3_bucket.this
+  for_each = var.access_log_bucket == null ? {} : local.buckets
 
-  bucket        = each.value.id
+  bucket        = aws_s3_bucket.this[each.key].id
   target_bucket = var.access_log_bucket
   target_prefix = "${var.access_log_prefix}${each.key}/"
 }
@@ -224,9 +231,9 @@ data "aws_iam_policy_document" "bucket" {
 }
 
 resource "aws_s3_bucket_policy" "this" {
-  for_each = var.attach_bucket_policy ? aws_s3_bucket.this : {}
+  for_each = var.attach_bucket_policy ? local.buckets : {}
 
-  bucket = each.value.id
+  bucket = aws_s3_bucket.this[each.key].id
   policy = data.aws_iam_policy_document.bucket[each.key].json
 
   # With BlockPublicPolicy on, S3 evaluates the policy against the block; apply the block first.

@@ -152,13 +152,18 @@ run "dev_is_disposable_and_cheap" {
   }
 
   assert {
-    condition     = !module.stack.protection.waf_enabled && !module.stack.protection.alarms_enabled
-    error_message = "dev runs without WAF and alarms."
+    condition     = module.stack.protection.waf_enabled && module.stack.web_acl_arn != null
+    error_message = "dev: the API must be behind the WAF, as in every AWS environment."
   }
 
   assert {
-    condition     = module.stack.protection.log_retention_days <= 30
-    error_message = "dev keeps logs briefly."
+    condition     = !module.stack.protection.alarms_enabled
+    error_message = "dev runs without alarms."
+  }
+
+  assert {
+    condition     = module.stack.protection.log_retention_days >= 365
+    error_message = "dev: logs must be kept at least 365 days (applicant data)."
   }
 
   assert {

@@ -167,8 +167,8 @@ run "prod_protects_data" {
   }
 
   assert {
-    condition     = module.stack.protection.log_retention_days >= 365
-    error_message = "prod: logs must be kept at least 365 days."
+    condition     = module.stack.protection.log_retention_days >= 2557
+    error_message = "prod: logs must be kept at least 2557 days (seven years)."
   }
 
   assert {

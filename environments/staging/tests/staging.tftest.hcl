@@ -167,8 +167,8 @@ run "staging_protects_data" {
   }
 
   assert {
-    condition     = module.stack.protection.log_retention_days >= 90
-    error_message = "staging: logs must be kept at least 90 days."
+    condition     = module.stack.protection.log_retention_days >= 365
+    error_message = "staging: logs must be kept at least 365 days."
   }
 
   assert {

@@ -150,6 +150,17 @@ run "key_policy_grants_exactly_the_expected_parties" {
   }
 
   assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.key.statement :
+      s.sid == "CloudWatchAlarmsPublishToEncryptedTopics" &&
+      flatten([for p in s.principals : p.identifiers]) == ["cloudwatch.amazonaws.com"] &&
+      toset(s.actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) &&
+      toset(flatten([for c in s.condition : c.values if c.variable == "aws:SourceAccount" && c.test == "StringEquals"])) == toset(["123456789012"])
+    ])
+    error_message = "CloudWatch alarms must be allowed GenerateDataKey/Decrypt (to publish to the encrypted alarm topic), scoped to this account."
+  }
+
+  assert {
     condition     = length([for s in data.aws_iam_policy_document.key.statement : s if s.sid == "DirectUseByNamedPrincipals"]) == 0
     error_message = "No direct-use statement is expected without key_user_arns."
   }
