@@ -64,6 +64,8 @@ PLAN_DIR="$ROOT/build/plans"
 DEPLOY_ENVS=(dev staging prod)
 # Directories every check covers; a missing one is an error, not a skip.
 TF_TOP_DIRS=(modules terraform environments)
+# Shared mock data of the stack's and environments' terraform tests: formatted, not a root.
+TF_FMT_DIRS=("${TF_TOP_DIRS[@]}" tests/terraform-mocks)
 
 # Placeholder artifact for offline plans of staging/prod: a 64-hex-digit digest and a key laid out
 # the way artifact-publish lays them out, so variable validation runs exactly as in a real deploy.
@@ -99,12 +101,12 @@ ensure_init() {
 
 cmd_fmt() {
   require_dirs
-  log "terraform fmt -check -recursive ${TF_TOP_DIRS[*]}"
+  log "terraform fmt -check -recursive ${TF_FMT_DIRS[*]}"
   local failed=0 d
-  for d in "${TF_TOP_DIRS[@]}"; do
+  for d in "${TF_FMT_DIRS[@]}"; do
     terraform fmt -check -recursive -diff "$d" || failed=1
   done
-  [ "$failed" -eq 0 ] || die "terraform fmt found unformatted files (run: terraform fmt -recursive ${TF_TOP_DIRS[*]})"
+  [ "$failed" -eq 0 ] || die "terraform fmt found unformatted files (run: terraform fmt -recursive ${TF_FMT_DIRS[*]})"
   log "fmt: clean"
 }
 

@@ -15,7 +15,6 @@ pub mod config;
 pub mod error;
 pub mod identity;
 pub mod ids;
-pub mod keys;
 pub mod lending;
 pub mod liveness;
 pub mod mrz;
