@@ -214,7 +214,7 @@ cmd_plan() {
 
   mkdir -p "$tmp/environments"
   tar -C "$ROOT" --exclude='.terraform' --exclude='*.tfstate*' --exclude='backend.hcl' \
-    -cf - modules terraform "environments/$env" | tar -C "$tmp" -xf -
+    -cf - modules terraform tests/terraform-mocks "environments/$env" | tar -C "$tmp" -xf -
   local root="$tmp/environments/$env"
 
   local sts_port
