@@ -138,42 +138,31 @@ impl Store {
 
     /// Every item of one application, sorted by kind.
     pub async fn application_items(&self, id: &str) -> Result<ApplicationItems, AwsError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(&application_pk(id)))
+            .consistent_read(true);
         let mut items = ApplicationItems::default();
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(&application_pk(id)))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| AwsError::classify(SERVICE, e))?;
-            for item in out.items.unwrap_or_default() {
-                let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned();
-                let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned();
-                let (Some(pk), Some(sk)) = (pk, sk) else {
-                    continue;
-                };
-                items.keys.push((pk, sk.clone()));
-                if sk == APPLICATION_SK {
-                    items.application = Some(from_item(item)?);
-                } else if sk.starts_with(LIVENESS_PREFIX) {
-                    items.liveness.push(from_item(item)?);
-                } else if sk.starts_with(UPLOAD_PREFIX) {
-                    items.uploads.push(from_item(item)?);
-                } else if sk.starts_with(VERIFICATION_PREFIX) {
-                    items.verifications.push(from_item(item)?);
-                } else if sk.starts_with(DOCUMENT_PREFIX) {
-                    items.documents.push(from_item(item)?);
-                }
-            }
-            match out.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => break,
+        for item in Self::all_pages(query).await? {
+            let pk = item.get("pk").and_then(|v| v.as_s().ok()).cloned();
+            let sk = item.get("sk").and_then(|v| v.as_s().ok()).cloned();
+            let (Some(pk), Some(sk)) = (pk, sk) else {
+                continue;
+            };
+            items.keys.push((pk, sk.clone()));
+            if sk == APPLICATION_SK {
+                items.application = Some(from_item(item)?);
+            } else if sk.starts_with(LIVENESS_PREFIX) {
+                items.liveness.push(from_item(item)?);
+            } else if sk.starts_with(UPLOAD_PREFIX) {
+                items.uploads.push(from_item(item)?);
+            } else if sk.starts_with(VERIFICATION_PREFIX) {
+                items.verifications.push(from_item(item)?);
+            } else if sk.starts_with(DOCUMENT_PREFIX) {
+                items.documents.push(from_item(item)?);
             }
         }
         Ok(items)
@@ -184,30 +173,32 @@ impl Store {
         &self,
         owner_sub: &str,
     ) -> Result<Vec<ApplicationItem>, AwsError> {
-        let mut result = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(OWNER_INDEX)
-                .key_condition_expression("ownerSub = :owner")
-                .expression_attribute_values(":owner", s(owner_sub))
-                .scan_index_forward(false)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| AwsError::classify(SERVICE, e))?;
-            for item in out.items.unwrap_or_default() {
-                result.push(from_item(item)?);
-            }
-            match out.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => break,
-            }
-        }
-        Ok(result)
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(OWNER_INDEX)
+            .key_condition_expression("ownerSub = :owner")
+            .expression_attribute_values(":owner", s(owner_sub))
+            .scan_index_forward(false);
+        Self::all_pages(query)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// Every item of a query, following `LastEvaluatedKey` with the SDK's own paginator.
+    async fn all_pages(
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<Item>, AwsError> {
+        query
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .map_err(|e| AwsError::classify(SERVICE, e))
     }
 
     /// The lending document a Textract job belongs to (GSI `job-index`).

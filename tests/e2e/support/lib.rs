@@ -32,14 +32,7 @@ impl World {
         let work = std::env::temp_dir().join(format!("lendverify-e2e-{}", std::process::id()));
         options.work_dir = work;
         let stage = LocalStage::start(options).await?;
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_s3::config::Credentials::new(
-                "test", "test", None, None, "e2e",
-            ))
-            .endpoint_url(&stage.moto_url)
-            .load()
-            .await;
+        let sdk = lendverify_local_stage::sdk_config(&stage.moto_url).await;
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&sdk)
                 .force_path_style(true)
@@ -130,52 +123,44 @@ impl World {
             .await?)
     }
 
+    /// The (pk, sk) of every item in the table, all pages.
+    async fn all_keys(&self) -> anyhow::Result<Vec<(String, String)>> {
+        let items = self
+            .dynamodb
+            .scan()
+            .table_name(self.env("APPLICATIONS_TABLE"))
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await?;
+        let text = |item: &std::collections::HashMap<String, AttributeValue>, name: &str| {
+            item.get(name)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        Ok(items
+            .iter()
+            .map(|item| (text(item, "pk"), text(item, "sk")))
+            .collect())
+    }
+
     /// Every DynamoDB item whose key mentions the application (its partition, its erasure record).
     pub async fn items_of(&self, application_id: &str) -> anyhow::Result<Vec<(String, String)>> {
-        let table = self.env("APPLICATIONS_TABLE");
-        let mut keys = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .dynamodb
-                .scan()
-                .table_name(&table)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await?;
-            for item in out.items() {
-                let pk = item
-                    .get("pk")
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                let sk = item
-                    .get("sk")
-                    .and_then(|v| v.as_s().ok())
-                    .cloned()
-                    .unwrap_or_default();
-                if pk.contains(application_id) {
-                    keys.push((pk, sk));
-                }
-            }
-            match out.last_evaluated_key {
-                Some(k) if !k.is_empty() => start = Some(k),
-                _ => break,
-            }
-        }
+        let mut keys: Vec<_> = self
+            .all_keys()
+            .await?
+            .into_iter()
+            .filter(|(pk, _)| pk.contains(application_id))
+            .collect();
         keys.sort();
         Ok(keys)
     }
 
     /// The number of items in the whole table (for "nothing was written").
     pub async fn item_count(&self) -> anyhow::Result<usize> {
-        let out = self
-            .dynamodb
-            .scan()
-            .table_name(self.env("APPLICATIONS_TABLE"))
-            .send()
-            .await?;
-        Ok(out.items().len())
+        Ok(self.all_keys().await?.len())
     }
 
     /// One item, raw.
