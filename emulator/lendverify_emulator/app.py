@@ -9,16 +9,18 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
+import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from . import rekognition, textract
+from . import analyze_id, lending, rekognition, replays
 from .aws import AwsClients, AwsSettings
 from .errors import AwsError, ControlError, default_status
+from .service_models import REQUEST_VALIDATION_ERROR, request_violation_message, validate_request, validate_response
 
 Operation = Callable[["Emulator", dict[str, Any]], dict[str, Any]]
 
@@ -29,10 +31,10 @@ OPERATIONS: dict[str, Operation] = {
     f"{REKOGNITION_PREFIX}.CreateFaceLivenessSession": rekognition.create_face_liveness_session,
     f"{REKOGNITION_PREFIX}.GetFaceLivenessSessionResults": rekognition.get_face_liveness_session_results,
     f"{REKOGNITION_PREFIX}.CompareFaces": rekognition.compare_faces,
-    f"{TEXTRACT_PREFIX}.AnalyzeID": textract.analyze_id,
-    f"{TEXTRACT_PREFIX}.StartLendingAnalysis": textract.start_lending_analysis,
-    f"{TEXTRACT_PREFIX}.GetLendingAnalysis": textract.get_lending_analysis,
-    f"{TEXTRACT_PREFIX}.GetLendingAnalysisSummary": textract.get_lending_analysis_summary,
+    f"{TEXTRACT_PREFIX}.AnalyzeID": analyze_id.analyze_id,
+    f"{TEXTRACT_PREFIX}.StartLendingAnalysis": lending.start_lending_analysis,
+    f"{TEXTRACT_PREFIX}.GetLendingAnalysis": lending.get_lending_analysis,
+    f"{TEXTRACT_PREFIX}.GetLendingAnalysisSummary": lending.get_lending_analysis_summary,
 }
 OPERATION_NAMES = tuple(t.split(".", 1)[1] for t in OPERATIONS)
 
@@ -53,6 +55,8 @@ class State:
     lending_tokens: dict[str, str] = field(default_factory=dict)
     faults: dict[str, Fault] = field(default_factory=dict)
     calls: Counter = field(default_factory=Counter)
+    replays: dict[str, deque] = field(default_factory=dict)  # operation → queued replays
+    clock_offset: float = 0.0  # seconds the control API moved the emulator's clock forward
 
 
 class Emulator:
@@ -79,7 +83,24 @@ class Emulator:
                 if fault.remaining <= 0:
                     del self.state.faults[name]
                 raise AwsError(fault.error, fault.message, fault.status)
-        return op(self, params)
+        violations = validate_request(name, params)
+        if violations:
+            raise AwsError(REQUEST_VALIDATION_ERROR, request_violation_message(violations))
+        replay = self.take_replay(name) if name in replays.DIRECT_OPERATIONS else None
+        result = replays.answer(name, replay, params) if replay is not None else op(self, params)
+        problems = validate_response(name, result)
+        if problems:  # an emulator bug: never hand a client what the real service could not send
+            raise AwsError("InternalServerError", f"emulator answer breaks the {name} model: {problems[0]}")
+        return result
+
+    def now(self) -> float:
+        """Epoch seconds on the emulator's clock (real time plus what the control API added)."""
+        return time.time() + self.state.clock_offset
+
+    def take_replay(self, operation: str) -> dict[str, Any] | None:
+        with self.lock:
+            queue = self.state.replays.get(operation)
+            return queue.popleft() if queue else None
 
     # ------------------------------------------------------------------ shared helpers
 
@@ -198,6 +219,33 @@ class Emulator:
     def control_clear_faults(self) -> None:
         with self.lock:
             self.state.faults.clear()
+
+    def control_queue_replay(self, body: dict[str, Any]) -> dict[str, Any]:
+        operation, replay = replays.parse(body)
+        with self.lock:
+            queue = self.state.replays.setdefault(operation, deque())
+            queue.append(replay)
+            return {"operation": operation, "queued": len(queue)}
+
+    def control_replays(self) -> dict[str, int]:
+        with self.lock:
+            return {op: len(q) for op, q in self.state.replays.items() if q}
+
+    def control_clear_replays(self) -> None:
+        with self.lock:
+            self.state.replays.clear()
+
+    def control_clock(self) -> dict[str, float]:
+        with self.lock:
+            return {"now": self.now(), "offsetSeconds": self.state.clock_offset}
+
+    def control_advance_clock(self, body: dict[str, Any]) -> dict[str, float]:
+        seconds = body.get("advanceSeconds")
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
+            raise ControlError(400, "advanceSeconds must be a number of seconds, 0 or more (time only moves forward)")
+        with self.lock:
+            self.state.clock_offset += seconds
+        return self.control_clock()
 
     def control_reset(self) -> None:
         with self.lock:

@@ -25,9 +25,13 @@ def invalid_parameter(message: str) -> AwsError:
 
 
 class ControlError(Exception):
-    """A control-API (/_emulator/...) failure, answered as `{"error": message}` with `status`."""
+    """A control-API (/_emulator/...) failure, answered as `{"error": message, **details}` with `status`."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, details: dict | None = None):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.details = details or {}
+
+    def body(self) -> dict:
+        return {"error": self.message, **self.details}

@@ -24,28 +24,34 @@ __all__ = [
 
 
 def sample_lending_pages() -> list[list[str]]:
-    """A four-page mortgage package: signed 1003, W-2, pay stub, bank statement."""
+    """A four-page mortgage package with real Textract field names: signed 1003, W-2, pay stub,
+    bank statement. Values are printed the way real documents print them ("$4,083.33")."""
     return [
         [
             "Uniform Residential Loan Application",
-            "BORROWER_NAME: Ana Muller",
-            "LOAN_AMOUNT: 350000.00",
+            "OTHER: Ana Muller",  # real 1003 pages carry the borrower's name under OTHER
             "SIGNATURE: present",
         ],
         [
-            "Form W-2 Wage and Tax Statement 2024",
+            "Form W-2 Wage and Tax Statement",
+            "FORM_YEAR: 2024",
             "EMPLOYEE_NAME: Ana Muller",
-            "WAGES_TIPS_OTHER_COMPENSATION: 98000.00",
-            "CONFIDENCE_WAGES_TIPS_OTHER_COMPENSATION: 71.5",
+            "WAGES: $98,000.00",
+            "CONFIDENCE_WAGES: 71.5",
         ],
         [
             "Earnings Statement",
-            "EMPLOYEE_NAME: Ana Muller",
-            "GROSS_PAY: 4083.33",
+            "BORROWER_NAME: Ana Muller",
+            "PAY_PERIOD_START_DATE: 10/01/2024",
+            "PAY_PERIOD_END_DATE: 10/31/2024",
+            "CURRENT_GROSS_PAY: $4,083.33",
+            "YTD_GROSS_PAY: $40,833.30",
         ],
         [
             "Bank Statement",
-            "ACCOUNT_HOLDER: Ana Muller",
-            "ENDING_BALANCE: 25000.00",
+            "BORROWER_NAME: Ana Muller",
+            "PERIOD_START_DATE: 1 OCT 2024",
+            "PERIOD_END_DATE: 31 OCT 2024",
+            "ENDING_BALANCE: $25,000.00",
         ],
     ]

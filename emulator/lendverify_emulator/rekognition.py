@@ -7,7 +7,6 @@ resembles Rekognition's accuracy.
 from __future__ import annotations
 
 import base64
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -25,12 +24,14 @@ FACE_CONFIDENCE = 99.9
 SAME_FACE_SIMILARITY = 99.7
 DIFFERENT_FACE_SIMILARITY = 8.0
 DEFAULT_SIMILARITY_THRESHOLD = 80.0  # Rekognition's documented default
-QUALITY_FILTERS = ("NONE", "AUTO", "LOW", "MEDIUM", "HIGH")
+# "A session expires 3 minutes after it is created" (Face Liveness developer guide).
+SESSION_LIFETIME_SECONDS = 180
 
 IMAGE_BYTES_LIMIT = 5 * 1024 * 1024  # Rekognition: 5 MB as Bytes
 IMAGE_S3_LIMIT = 15 * 1024 * 1024  # and 15 MB from S3
 
 FINAL_STATUSES = ("SUCCEEDED", "FAILED", "EXPIRED")
+OPEN_STATUSES = ("CREATED", "IN_PROGRESS")
 CONTROL_STATUSES = ("SUCCEEDED", "FAILED", "EXPIRED", "IN_PROGRESS")
 
 
@@ -49,6 +50,10 @@ class LivenessSession:
     reference_image: dict[str, Any] | None = None
     audit_images: list[dict[str, Any]] = field(default_factory=list)
     completing: bool = False
+
+    def expire_if_due(self, now: float) -> None:
+        if self.status in OPEN_STATUSES and now - self.created_at >= SESSION_LIFETIME_SECONDS:
+            self.status = "EXPIRED"
 
     def key(self, name: str) -> str:
         parts = [p.strip("/") for p in (self.key_prefix or "", self.session_id, name) if p.strip("/")]
@@ -71,36 +76,22 @@ class LivenessSession:
         }
 
 
-def _opt_str(params: dict[str, Any], key: str) -> str | None:
-    value = params.get(key)
-    if value is not None and not isinstance(value, str):
-        raise invalid_parameter(f"{key} must be a string")
-    return value or None
-
-
 def create_face_liveness_session(emu: "Emulator", params: dict[str, Any]) -> dict[str, Any]:
-    kms_key_id = _opt_str(params, "KmsKeyId")
-    token = _opt_str(params, "ClientRequestToken")
+    # Types and ranges were checked against the model before the operation runs (app.py).
+    kms_key_id = params.get("KmsKeyId") or None
+    token = params.get("ClientRequestToken") or None
     settings = params.get("Settings") or {}
-    if not isinstance(settings, dict):
-        raise invalid_parameter("Settings must be an object")
-    output = settings.get("OutputConfig")
-    bucket = prefix = None
-    if output is not None:
-        if not isinstance(output, dict) or not output.get("S3Bucket"):
-            raise invalid_parameter("Settings.OutputConfig.S3Bucket is required")
-        bucket = output["S3Bucket"]
-        prefix = output.get("S3KeyPrefix") or None
+    output = settings.get("OutputConfig") or {}
+    bucket = output.get("S3Bucket")
+    prefix = output.get("S3KeyPrefix") or None
     limit = settings.get("AuditImagesLimit", 0)
-    if not isinstance(limit, int) or isinstance(limit, bool) or not 0 <= limit <= 4:
-        raise invalid_parameter("Settings.AuditImagesLimit must be an integer from 0 to 4")
 
     with emu.lock:
         if token and token in emu.state.liveness_tokens:
             return {"SessionId": emu.state.liveness_tokens[token]}
         session = LivenessSession(
             session_id=emu.new_uuid(),
-            created_at=time.time(),
+            created_at=emu.now(),
             kms_key_id=kms_key_id,
             bucket=bucket,
             key_prefix=prefix,
@@ -123,13 +114,12 @@ def _audit_image(session: LivenessSession, image: dict[str, Any]) -> dict[str, A
 
 
 def get_face_liveness_session_results(emu: "Emulator", params: dict[str, Any]) -> dict[str, Any]:
-    session_id = params.get("SessionId")
-    if not isinstance(session_id, str) or not session_id:
-        raise invalid_parameter("SessionId is required")
+    session_id = params["SessionId"]
     with emu.lock:
         session = emu.state.liveness_sessions.get(session_id)
         if session is None:
             raise AwsError("SessionNotFoundException", f"Session {session_id} not found")
+        session.expire_if_due(emu.now())
         out: dict[str, Any] = {"SessionId": session.session_id, "Status": session.status}
         if session.status == "SUCCEEDED":
             out["Confidence"] = session.confidence
@@ -148,6 +138,7 @@ def complete_session(emu: "Emulator", session_id: str, body: dict[str, Any]) -> 
         session = emu.state.liveness_sessions.get(session_id)
         if session is None:
             raise ControlError(404, f"no liveness session {session_id}")
+        session.expire_if_due(emu.now())
         if session.status in FINAL_STATUSES or session.completing:
             # Real sessions are single-use; a second verdict would hide a test bug.
             raise ControlError(409, f"session {session_id} is already {session.status}")
@@ -233,12 +224,7 @@ def _compared_face() -> dict[str, Any]:
 
 
 def compare_faces(emu: "Emulator", params: dict[str, Any]) -> dict[str, Any]:
-    threshold = params.get("SimilarityThreshold", DEFAULT_SIMILARITY_THRESHOLD)
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 100:
-        raise invalid_parameter("SimilarityThreshold must be a number from 0 to 100")
-    quality = params.get("QualityFilter", "NONE")
-    if quality not in QUALITY_FILTERS:
-        raise invalid_parameter(f"QualityFilter must be one of {', '.join(QUALITY_FILTERS)}")
+    threshold = params.get("SimilarityThreshold", DEFAULT_SIMILARITY_THRESHOLD)  # QualityFilter: no effect
     source = images.face_id(_read(emu, params, "SourceImage"))
     target = images.face_id(_read(emu, params, "TargetImage"))
     if source is None:

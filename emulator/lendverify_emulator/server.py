@@ -149,6 +149,17 @@ class Handler(BaseHTTPRequestHandler):
             elif route == ("DELETE", "/_emulator/faults"):
                 emu.control_clear_faults()
                 self._send_json(200, {"cleared": "faults"})
+            elif route == ("GET", "/_emulator/replays"):
+                self._send_json(200, emu.control_replays())
+            elif route == ("POST", "/_emulator/replays"):
+                self._send_json(200, emu.control_queue_replay(body))
+            elif route == ("DELETE", "/_emulator/replays"):
+                emu.control_clear_replays()
+                self._send_json(200, {"cleared": "replays"})
+            elif route == ("GET", "/_emulator/clock"):
+                self._send_json(200, emu.control_clock())
+            elif route == ("POST", "/_emulator/clock"):
+                self._send_json(200, emu.control_advance_clock(body))
             elif route == ("POST", "/_emulator/reset"):
                 emu.control_reset()
                 self._send_json(200, {"reset": True})
@@ -165,7 +176,7 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 raise ControlError(404, f"no route {method} {path}")
         except ControlError as err:
-            self._send_json(err.status, {"error": err.message})
+            self._send_json(err.status, err.body())
         except (_BadRequest, ValueError) as exc:
             self.close_connection = True
             self._send_json(400, {"error": str(exc)})

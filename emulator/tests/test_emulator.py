@@ -1,247 +1,25 @@
 """Tests of the LendVerify emulator through boto3's real rekognition and textract clients.
 
-moto_server runs in a subprocess (S3, SNS, SQS); the emulator runs in-process on a free port.
+moto_server runs in a subprocess (S3, SNS, SQS); the emulator runs in-process on a free port
+(conftest.py).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
-from pathlib import Path
 
-import boto3
 import pytest
-from botocore.config import Config
+from botocore.exceptions import ClientError
+from support import ALICE_ID, KMS_KEY_ARN, ROOT, error_code, http, put, start_job
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from lendverify_emulator.app import Emulator  # noqa: E402
-from lendverify_emulator.aws import AwsSettings  # noqa: E402
-from lendverify_emulator.server import make_server  # noqa: E402
-
-REGION = "us-east-1"
-KMS_KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
-
-for var, value in {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-}.items():
-    os.environ[var] = value
-os.environ.pop("AWS_SESSION_TOKEN", None)
-os.environ.pop("AWS_PROFILE", None)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_http(url: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=1).read()
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
-
-
-@pytest.fixture(scope="session")
-def moto_url():
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(url + "/moto-api/")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="session")
-def emulator_server(moto_url):
-    emulator = Emulator(AwsSettings(endpoint_url=moto_url, region=REGION), lending_delay=0.3)
-    server = make_server(emulator, "127.0.0.1", 0, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture()
-def emulator(emulator_server):
-    emulator_server.RequestHandlerClass.emulator.control_reset()
-    return emulator_server.RequestHandlerClass.emulator
-
-
-@pytest.fixture()
-def emu_url(emulator_server, emulator):
-    return emulator_server.url
-
-
-def _client(service: str, endpoint: str, **config):
-    return boto3.client(
-        service,
-        region_name=REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        config=Config(s3={"addressing_style": "path"}, **config),
-    )
-
-
-@pytest.fixture()
-def client_factory(emu_url, moto_url):
-    def make(service: str, **config):
-        endpoint = emu_url if service in ("rekognition", "textract") else moto_url
-        config.setdefault("retries", {"total_max_attempts": 1, "mode": "standard"})
-        return _client(service, endpoint, **config)
-
-    return make
-
-
-@pytest.fixture()
-def rekognition(client_factory):
-    return client_factory("rekognition")
-
-
-@pytest.fixture()
-def textract(client_factory):
-    return client_factory("textract")
-
-
-@pytest.fixture()
-def s3(client_factory):
-    return client_factory("s3")
-
-
-@pytest.fixture()
-def bucket(s3):
-    name = f"lv-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture()
-def lending_channel(client_factory):
-    """SNS topic → SQS queue, as the stack wires Textract's completion notifications."""
-    sns = client_factory("sns")
-    sqs = client_factory("sqs")
-    suffix = uuid.uuid4().hex[:8]
-    topic_arn = sns.create_topic(Name=f"lending-{suffix}")["TopicArn"]
-    queue_url = sqs.create_queue(QueueName=f"lending-{suffix}")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn)
-
-    class Channel:
-        topic = topic_arn
-        role = "arn:aws:iam::123456789012:role/textract-publish"
-        queue = queue_url
-
-        @staticmethod
-        def receive(timeout: float = 10.0) -> dict:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                msgs = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
-                for m in msgs.get("Messages", []):
-                    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])
-                    envelope = json.loads(m["Body"])
-                    return {"envelope": envelope, "message": json.loads(envelope["Message"])}
-            raise AssertionError("no completion message arrived")
-
-        @staticmethod
-        def pending() -> int:
-            attrs = sqs.get_queue_attributes(
-                QueueUrl=queue_url,
-                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-            )["Attributes"]
-            return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
-
-    return Channel
-
-
-def http(method: str, url: str, body=None, headers=None):
-    """(status, headers, parsed JSON body) without raising on 4xx/5xx."""
-    data = None
-    if body is not None:
-        data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=10) as resp:
-            raw = resp.read()
-            return resp.status, dict(resp.headers), json.loads(raw) if raw else None
-    except urllib.error.HTTPError as err:
-        raw = err.read()
-        return err.code, dict(err.headers), json.loads(raw) if raw else None
-
-
-from botocore.exceptions import ClientError  # noqa: E402
-
-from lendverify_emulator import pdf as pdf_mod  # noqa: E402
-from lendverify_emulator.fixtures import (  # noqa: E402
-    face_id,
-    make_pdf,
-    make_png,
-    sample_lending_pages,
-    text_chunks,
-)
-from lendverify_emulator.textract import ID_FIELDS  # noqa: E402
-
-ALICE_ID = {
-    "face": "alice",
-    "fields": {
-        "FIRST_NAME": "Ana",
-        "LAST_NAME": "Müller",
-        "DATE_OF_BIRTH": "1990-04-12",
-        "EXPIRATION_DATE": "2031-01-31",
-        "DOCUMENT_NUMBER": "X1234567",
-        "ID_TYPE": "PASSPORT",
-        "MRZ_CODE": "P<UTOMULLER<<ANA<<<<<<<<<<<<<<<<<<<<<<<<<<<\nX1234567<0UTO9004125F3101315<<<<<<<<<<<<<<02",
-        "NATIONALITY": "UTO",
-    },
-    "confidence": {"DATE_OF_BIRTH": 62.0},
-}
-
-
-def error_code(exc_info) -> str:
-    return exc_info.value.response["Error"]["Code"]
-
-
-def put(s3, bucket: str, key: str, body: bytes) -> dict:
-    s3.put_object(Bucket=bucket, Key=key, Body=body)
-    return {"Bucket": bucket, "Name": key}
-
-
-# ------------------------------------------------------------------------ fixtures / formats
+from lendverify_emulator import pdf as pdf_mod
+from lendverify_emulator.fixtures import face_id, make_pdf, make_png, sample_lending_pages, text_chunks
+from lendverify_emulator.identity_fields import ID_FIELDS
 
 
 def test_png_fixture_is_a_valid_png_with_text_chunks():
@@ -500,19 +278,20 @@ def test_compare_faces_errors(rekognition, bucket):
 # ------------------------------------------------------------------------ AnalyzeID
 
 
-def test_analyze_id_fields(textract, s3, bucket):
+def test_analyze_id_fields_match_the_recorded_shape(textract, s3, bucket):
     front = put(s3, bucket, "applications/a/uploads/front", make_png(id_document=ALICE_ID))
     res = textract.analyze_id(DocumentPages=[{"S3Object": front}])
     assert res["AnalyzeIDModelVersion"] == "1.0" and res["DocumentMetadata"] == {"Pages": 1}
     [doc] = res["IdentityDocuments"]
-    assert doc["DocumentIndex"] == 1 and doc["Blocks"] == []
+    assert set(doc) == {"DocumentIndex", "IdentityDocumentFields"} and doc["DocumentIndex"] == 1
+    assert all(set(f["Type"]) == {"Text"} for f in doc["IdentityDocumentFields"])  # as recorded
     fields = {f["Type"]["Text"]: f["ValueDetection"] for f in doc["IdentityDocumentFields"]}
     assert list(fields)[: len(ID_FIELDS)] == list(ID_FIELDS)
     assert fields["FIRST_NAME"] == {"Text": "Ana", "Confidence": 98.5}
     assert fields["LAST_NAME"]["Text"] == "Müller"
     assert fields["DATE_OF_BIRTH"] == {
         "Text": "04/12/1990",
-        "NormalizedValue": {"Value": "1990-04-12T00:00:00", "ValueType": "DATE"},
+        "NormalizedValue": {"Value": "1990-04-12T00:00:00", "ValueType": "Date"},
         "Confidence": 62.0,
     }
     assert fields["EXPIRATION_DATE"]["NormalizedValue"]["Value"] == "2031-01-31T00:00:00"
@@ -537,26 +316,15 @@ def test_analyze_id_without_document_chunk_and_two_pages(textract):
 # ------------------------------------------------------------------------ lending
 
 
-def start_job(textract, bucket, channel, key, body, **extra):
-    s3obj = {"Bucket": bucket, "Name": key}
-    return textract.start_lending_analysis(
-        DocumentLocation={"S3Object": s3obj},
-        NotificationChannel={"SNSTopicArn": channel.topic, "RoleArn": channel.role},
-        OutputConfig={"S3Bucket": bucket, "S3Prefix": "applications/app-1/textract/doc-1"},
-        KMSKeyId=KMS_KEY_ARN,
-        **extra,
-    )["JobId"]
-
-
 def test_lending_end_to_end(textract, s3, bucket, lending_channel, emulator):
     key = "applications/app-1/uploads/package.pdf"
     s3.put_object(Bucket=bucket, Key=key, Body=make_pdf(sample_lending_pages()))
-    job_id = start_job(textract, bucket, lending_channel, key, None, JobTag="doc-1", ClientRequestToken="doc-1")
+    job_id = start_job(textract, bucket, lending_channel, key, JobTag="doc-1", ClientRequestToken="doc-1")
     assert len(job_id) == 64
     # same token, same request: same job, no second job
-    assert start_job(textract, bucket, lending_channel, key, None, JobTag="doc-1", ClientRequestToken="doc-1") == job_id
+    assert start_job(textract, bucket, lending_channel, key, JobTag="doc-1", ClientRequestToken="doc-1") == job_id
     with pytest.raises(ClientError) as exc:
-        start_job(textract, bucket, lending_channel, key, None, JobTag="other", ClientRequestToken="doc-1")
+        start_job(textract, bucket, lending_channel, key, JobTag="other", ClientRequestToken="doc-1")
     assert error_code(exc) == "IdempotentParameterMismatchException"
     assert textract.get_lending_analysis(JobId=job_id)["JobStatus"] == "IN_PROGRESS"
 
@@ -586,71 +354,117 @@ def test_lending_end_to_end(textract, s3, bucket, lending_channel, emulator):
     assert calls == 2
     assert [r["Page"] for r in results] == [1, 2, 3, 4]
     types = [r["PageClassification"]["PageType"][0]["Value"] for r in results]
-    assert types == ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"]
-    assert all(r["PageClassification"]["PageNumber"][0]["Value"] == "1" for r in results)
+    assert types == ["1003", "W_2", "PAYSLIPS", "BANK_STATEMENT"]
+    # no page prints its page number
+    assert all(r["PageClassification"]["PageNumber"] == [{"Value": "undetected", "Confidence": 100.0}] for r in results)
 
     urla = results[0]["Extractions"][0]["LendingDocument"]
-    fields = {f["Type"]: f for f in urla["LendingFields"]}
-    assert fields["BORROWER_NAME"]["KeyDetection"]["Text"] == "BORROWER_NAME"
-    assert fields["BORROWER_NAME"]["KeyDetection"]["Confidence"] == 99.0
-    assert fields["BORROWER_NAME"]["ValueDetections"][0]["Text"] == "Ana Muller"
-    assert fields["BORROWER_NAME"]["ValueDetections"][0]["Confidence"] == 97.0
-    assert "SIGNATURE" not in fields
+    assert urla["LendingFields"] == [
+        {"Type": "OTHER", "ValueDetections": [{"Text": "Ana Muller", "Geometry": urla["LendingFields"][0]["ValueDetections"][0]["Geometry"], "Confidence": 97.0}]}
+    ]
     assert len(urla["SignatureDetections"]) == 1 and urla["SignatureDetections"][0]["Confidence"] == 99.0
-    w2 = {f["Type"]: f for f in results[1]["Extractions"][0]["LendingDocument"]["LendingFields"]}
-    assert w2["WAGES_TIPS_OTHER_COMPENSATION"]["ValueDetections"][0]["Confidence"] == 71.5
-    assert not any(t.startswith("CONFIDENCE_") for t in w2)
+    w2 = {f["Type"]: f["ValueDetections"][0] for f in results[1]["Extractions"][0]["LendingDocument"]["LendingFields"]}
+    assert set(w2) == {"FORM_YEAR", "EMPLOYEE_NAME", "WAGES"}  # SIGNATURE and CONFIDENCE_ lines are not fields
+    assert w2["WAGES"]["Text"] == "$98,000.00" and w2["WAGES"]["Confidence"] == 71.5
+    assert "SignatureDetections" not in results[1]["Extractions"][0]["LendingDocument"]
+    payslip = {f["Type"]: f["ValueDetections"][0]["Text"] for f in results[2]["Extractions"][0]["LendingDocument"]["LendingFields"]}
+    assert payslip["CURRENT_GROSS_PAY"] == "$4,083.33" and payslip["BORROWER_NAME"] == "Ana Muller"
+    bank = {f["Type"]: f["ValueDetections"][0]["Text"] for f in results[3]["Extractions"][0]["LendingDocument"]["LendingFields"]}
+    assert bank["PERIOD_END_DATE"] == "31 OCT 2024" and bank["ENDING_BALANCE"] == "$25,000.00"
 
     summary = textract.get_lending_analysis_summary(JobId=job_id)
     assert summary["JobStatus"] == "SUCCEEDED" and summary["AnalyzeLendingModelVersion"]
     groups = {g["Type"]: g for g in summary["Summary"]["DocumentGroups"]}
-    assert list(groups) == ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"]
+    assert list(groups) == ["1003", "W_2", "PAYSLIPS", "BANK_STATEMENT"]
     assert groups["1003"]["SplitDocuments"] == [{"Index": 1, "Pages": [1]}]
     assert groups["1003"]["DetectedSignatures"] == [{"Page": 1}]
     assert groups["1003"]["UndetectedSignatures"] == []
-    assert summary["Summary"]["UndetectedDocumentTypes"] == []
+    assert groups["W_2"]["UndetectedSignatures"] == []  # W-2s have no signature field
+    undetected = summary["Summary"]["UndetectedDocumentTypes"]
+    assert "CHECKS" in undetected and "1003" not in undetected and "W_2" not in undetected
 
+    # Textract's output layout: {S3Prefix}/{JobId}/detailedResponse|summaryResponse|splitDocuments
     base = f"applications/app-1/textract/doc-1/{job_id}"
-    for out_key in (f"{base}/analyzelending/1", f"{base}/summary/output.json"):
+    listed = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=base + "/")["Contents"])
+    assert listed == sorted(
+        [f"{base}/detailedResponse/1", f"{base}/summaryResponse/1"]
+        + [f"{base}/splitDocuments/{t}/1.pdf" for t in ("1003", "W_2", "PAYSLIPS", "BANK_STATEMENT")]
+    )
+    for out_key in listed:
         head = s3.head_object(Bucket=bucket, Key=out_key)
         assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == KMS_KEY_ARN
-    stored = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/summary/output.json")["Body"].read())
+    stored = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/summaryResponse/1")["Body"].read())
     assert stored["Summary"] == summary["Summary"]
+    detailed = json.loads(s3.get_object(Bucket=bucket, Key=f"{base}/detailedResponse/1")["Body"].read())
+    assert detailed["Results"] == results
+    split = s3.get_object(Bucket=bucket, Key=f"{base}/splitDocuments/W_2/1.pdf")
+    assert split["ContentType"] == "application/pdf"
+    assert pdf_mod.page_texts(split["Body"].read()) == [sample_lending_pages()[1]]
 
     with pytest.raises(ClientError) as exc:
         textract.get_lending_analysis(JobId=job_id, NextToken="garbage")
     assert error_code(exc) == "InvalidParameterException"
 
 
-def test_lending_split_documents_and_unsigned_1003(textract, s3, bucket, lending_channel):
+def test_lending_page_shapes_follow_the_real_service(textract, s3, bucket, lending_channel):
     pages = [
-        ["Uniform Residential Loan Application", "BORROWER_NAME: A"],
-        ["Uniform Residential Loan Application", "SIGNATURE: present"],
-        ["Bank Statement", "ENDING_BALANCE: 1"],
-        ["Some cover letter"],
+        ["Uniform Residential Loan Application", "OTHER: A", "Page 1 of 2"],
+        ["Uniform Residential Loan Application", "SIGNATURE: present", "Page 2 of 2"],
+        ["Bank Statement", "ENDING_BALANCE: 1", "BANK_NAME:"],
+        ["Some cover letter", "NOTE: not a field of any document"],
         ["Bank Statement", "ENDING_BALANCE: 2", "ENDING_BALANCE: 3"],
+        ["Driver License", "FIRST_NAME: ANA", "DATE_OF_BIRTH: 1990-04-12"],
+        ["Store Receipt", "TOTAL: $12.50"],
+        ["Pay to the order of John Stiles", "DOLLAR_AMOUNT: $291.90"],
+        ["PAGE_TYPE: 1099_DIV", "COLLECTIBLES_28%_GAIN: $ 200"],
     ]
     key = "applications/app-1/uploads/split.pdf"
     s3.put_object(Bucket=bucket, Key=key, Body=make_pdf(pages))
-    job_id = start_job(textract, bucket, lending_channel, key, None)
+    job_id = start_job(textract, bucket, lending_channel, key)
     assert lending_channel.receive()["message"]["Status"] == "SUCCEEDED"
+    res = textract.get_lending_analysis(JobId=job_id)  # default MaxResults 30: one call
+    assert "NextToken" not in res and len(res["Results"]) == len(pages)
+    by_page = {r["Page"]: r for r in res["Results"]}
+    assert [by_page[p]["PageClassification"]["PageType"][0]["Value"] for p in range(1, 10)] == [
+        "1003", "1003", "BANK_STATEMENT", "UNCLASSIFIED", "BANK_STATEMENT", "IDENTITY_DOCUMENT", "RECEIPTS", "CHECKS", "1099_DIV",
+    ]
+    assert by_page[2]["PageClassification"]["PageNumber"][0]["Value"] == "2"  # printed: "Page 2 of 2"
+    assert by_page[3]["Extractions"][0]["LendingDocument"]["LendingFields"][1] == {"Type": "BANK_NAME", "ValueDetections": []}
+    assert by_page[4]["Extractions"] == []  # UNCLASSIFIED: no LendingDocument
+    repeated = by_page[5]["Extractions"][0]["LendingDocument"]["LendingFields"]
+    assert [(f["Type"], f["ValueDetections"][0]["Text"]) for f in repeated] == [("ENDING_BALANCE", "2"), ("ENDING_BALANCE", "3")]
+    [identity] = by_page[6]["Extractions"]
+    id_fields = {f["Type"]["Text"]: f["ValueDetection"] for f in identity["IdentityDocument"]["IdentityDocumentFields"]}
+    assert id_fields["FIRST_NAME"]["Text"] == "ANA"
+    assert id_fields["DATE_OF_BIRTH"]["NormalizedValue"] == {"Value": "1990-04-12T00:00:00", "ValueType": "Date"}
+    [expense] = by_page[7]["Extractions"]
+    assert expense["ExpenseDocument"]["SummaryFields"][0]["ValueDetection"]["Text"] == "$12.50"
+    assert by_page[9]["Extractions"][0]["LendingDocument"]["LendingFields"][0]["Type"] == "COLLECTIBLES_28%_GAIN"
+
     groups = {g["Type"]: g for g in textract.get_lending_analysis_summary(JobId=job_id)["Summary"]["DocumentGroups"]}
     assert groups["1003"]["SplitDocuments"] == [{"Index": 1, "Pages": [1, 2]}]
     assert groups["1003"]["UndetectedSignatures"] == [{"Page": 1}]
     assert groups["1003"]["DetectedSignatures"] == [{"Page": 2}]
+    assert groups["CHECKS"]["UndetectedSignatures"] == [{"Page": 8}]  # checks have a signature field
     assert groups["BANK_STATEMENT"]["SplitDocuments"] == [{"Index": 1, "Pages": [3]}, {"Index": 2, "Pages": [5]}]
     assert groups["UNCLASSIFIED"]["SplitDocuments"] == [{"Index": 1, "Pages": [4]}]
-    res = textract.get_lending_analysis(JobId=job_id)  # default MaxResults 30: one call
-    assert "NextToken" not in res and len(res["Results"]) == 5
-    assert res["Results"][1]["PageClassification"]["PageNumber"][0]["Value"] == "2"
-    balance = res["Results"][4]["Extractions"][0]["LendingDocument"]["LendingFields"][0]
-    assert [v["Text"] for v in balance["ValueDetections"]] == ["2", "3"]
+
+
+@pytest.mark.parametrize("requested, notified", [("FAILED", "FAILED"), ("ERROR", "ERROR")])
+def test_a_fixture_line_makes_the_job_end_failed_or_in_error(textract, s3, bucket, lending_channel, requested, notified):
+    key = f"applications/app-1/uploads/{requested}.pdf"
+    s3.put_object(Bucket=bucket, Key=key, Body=make_pdf([["Bank Statement", f"JOB_STATUS: {requested}"]]))
+    job_id = start_job(textract, bucket, lending_channel, key)
+    assert lending_channel.receive()["message"]["Status"] == notified
+    res = textract.get_lending_analysis(JobId=job_id)
+    assert res["JobStatus"] == "FAILED" and res["StatusMessage"] and "Results" not in res
+    assert "Summary" not in textract.get_lending_analysis_summary(JobId=job_id)
 
 
 def test_lending_non_pdf_fails(textract, s3, bucket, lending_channel):
     key = "applications/app-1/uploads/photo.png"
     s3.put_object(Bucket=bucket, Key=key, Body=make_png(face="alice"))
-    job_id = start_job(textract, bucket, lending_channel, key, None, JobTag="t")
+    job_id = start_job(textract, bucket, lending_channel, key, JobTag="t")
     msg = lending_channel.receive()["message"]
     assert msg["JobId"] == job_id and msg["Status"] == "FAILED"
     res = textract.get_lending_analysis(JobId=job_id)
@@ -666,7 +480,7 @@ def test_lending_errors(textract, bucket, lending_channel):
         textract.get_lending_analysis_summary(JobId="0" * 64)
     assert error_code(exc) == "InvalidJobIdException"
     with pytest.raises(ClientError) as exc:
-        start_job(textract, bucket, lending_channel, "missing.pdf", None)
+        start_job(textract, bucket, lending_channel, "missing.pdf")
     assert error_code(exc) == "InvalidS3ObjectException"
 
 
