@@ -1,0 +1,336 @@
+"""The smoke test's steps, in order, against one stage.
+
+Each step makes its calls, checks the answers' shapes against the API contract
+(modules/api/openapi.yaml.tftpl), and says what it saw. After the first failure the remaining
+steps are skipped, except the clean-up ones: an application the run created is always erased.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from . import fixtures
+from .api_client import Api, CheckFailed, Deadline, Reply, send
+from .cognito import sign_in
+from .config import Stage
+from .report import Report
+
+ANALYSIS_TIMEOUT_SECONDS = 300.0
+FIRST_POLL_INTERVAL_SECONDS = 0.5
+LONGEST_POLL_INTERVAL_SECONDS = 5.0
+CLEANUP_SECONDS = 60.0
+
+# Enums of the contract.
+LIVENESS_STATUSES = {"IN_PROGRESS", "PASSED", "FAILED", "NEEDS_REVIEW", "EXPIRED"}
+IDENTITY_DECISIONS = {"APPROVED", "REJECTED", "NEEDS_REVIEW"}
+LENDING_STATUSES = {"IN_PROGRESS", "SUCCEEDED", "PARTIAL_SUCCESS", "FAILED"}
+FINISHED_ANALYSIS_OK = {"SUCCEEDED", "PARTIAL_SUCCESS"}
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+# The emulator completes the liveness session as a browser stream would, well above the pass mark.
+EMULATED_LIVENESS_CONFIDENCE = 99.1
+CAMERA_NEEDED = (
+    "skipped on AWS: completing a Face Liveness session needs a camera (the browser streams video to "
+    "Rekognition), so verify-identity is only checked to refuse with 409 here"
+)
+
+
+def require(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def require_string(body: Any, field: str) -> str:
+    value = body.get(field) if isinstance(body, dict) else None
+    require(isinstance(value, str) and value != "", f"{field} must be a non-empty string in {body}")
+    return value
+
+
+def require_list(body: Any, field: str) -> list:
+    value = body.get(field) if isinstance(body, dict) else None
+    require(isinstance(value, list), f"{field} must be a list in {body}")
+    return value
+
+
+def require_member(body: Any, field: str, allowed: set[str]) -> str:
+    value = require_string(body, field)
+    require(value in allowed, f"{field} {value!r} is not one of {sorted(allowed)}")
+    return value
+
+
+def require_timestamp(body: Any, field: str) -> None:
+    value = require_string(body, field)
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise CheckFailed(f"{field} {value!r} is not an RFC 3339 date-time") from None
+
+
+def require_problem(reply: Reply, status: int) -> dict:
+    """An RFC 9457 answer with this status: problem+json, a title, and the status when given."""
+    require(reply.status == status, f"expected HTTP {status}, got {reply.status}: {reply.body[:300]!r}")
+    require(reply.content_type == PROBLEM_CONTENT_TYPE, f"Content-Type {reply.content_type!r}, not {PROBLEM_CONTENT_TYPE}")
+    problem = reply.json()
+    require_string(problem, "title")
+    require("status" not in problem or problem["status"] == status, f"problem status {problem.get('status')} != {status}")
+    return problem
+
+
+@dataclasses.dataclass
+class Run:
+    """What the steps learn and pass on."""
+
+    stage: Stage
+    deadline: Deadline
+    applicant: fixtures.Applicant
+    today: datetime.date
+    sleep: Callable[[float], None] = time.sleep
+    api: Api | None = None
+    application_id: str | None = None
+    session_id: str | None = None
+    id_front_upload_id: str | None = None
+    package_upload_id: str | None = None
+    document_id: str | None = None
+    document_status: str | None = None
+
+    @property
+    def application_path(self) -> str:
+        return f"/applications/{self.application_id}"
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def sign_in(self) -> str:
+        token = sign_in(
+            self.stage.cognito_endpoint,
+            self.stage.user_pool_id,
+            self.stage.client_id,
+            self.stage.username,
+            self.stage.password,
+            timeout=self.deadline.timeout(),
+        )
+        require(token.count(".") == 2, "the ID token is not a JWT")
+        self.api = Api(self.stage.api_url, token, self.deadline)
+        return f"ID token for {self.stage.username}"
+
+    def refuses_anonymous_requests(self) -> str:
+        anonymous = Api(self.stage.api_url, None, self.deadline)
+        problem = require_problem(anonymous.call("GET", "/applications"), 401)
+        return f"401 {PROBLEM_CONTENT_TYPE} ({problem['title']})"
+
+    def create_application(self) -> str:
+        key = f"smoke-{uuid.uuid4()}"
+        body = {"applicant": self.applicant.request_body()}
+        created = self.api.call("POST", "/applications", body, {"Idempotency-Key": key}).expect(201)
+        self.application_id = require_string(created, "applicationId")
+        require_string(created, "status")
+        require_timestamp(created, "createdAt")
+        replayed = self.api.call("POST", "/applications", body, {"Idempotency-Key": key}).expect(201)
+        require(
+            replayed.get("applicationId") == self.application_id,
+            f"the same Idempotency-Key gave another application: {replayed}",
+        )
+        return f"{self.application_id}, status {created['status']}; a retry with the same Idempotency-Key returns it"
+
+    def list_applications(self) -> str:
+        listed = require_list(self.api.call("GET", "/applications").expect(200), "applications")
+        require(
+            any(isinstance(item, dict) and item.get("applicationId") == self.application_id for item in listed),
+            f"{self.application_id} is not in the caller's list",
+        )
+        return f"{len(listed)} application(s), including this one"
+
+    def open_liveness_session(self) -> str:
+        opened = self.api.call("POST", f"{self.application_path}/liveness-sessions", {}).expect(201)
+        self.session_id = require_string(opened, "sessionId")
+        region = require_string(opened, "region")
+        return f"session {self.session_id} in {region}"
+
+    def liveness_result(self) -> dict:
+        result = self.api.call("GET", f"{self.application_path}/liveness-sessions/{self.session_id}").expect(200)
+        require(result.get("sessionId") == self.session_id, f"sessionId differs: {result}")
+        require_member(result, "status", LIVENESS_STATUSES)
+        require("confidence" not in result, "the raw liveness confidence must never reach the browser")
+        return result
+
+    def liveness_not_yet_streamed(self) -> str:
+        status = self.liveness_result()["status"]
+        require(status == "IN_PROGRESS", f"a session nobody streamed to is {status}, not IN_PROGRESS")
+        return "IN_PROGRESS until a browser streams the selfie video"
+
+    def complete_liveness_in_emulator(self) -> str:
+        url = f"{self.stage.emulator_url.rstrip('/')}/_emulator/liveness-sessions/{self.session_id}/complete"
+        outcome = {"confidence": EMULATED_LIVENESS_CONFIDENCE, "face": self.applicant.face}
+        send("POST", url, self.deadline, json.dumps(outcome).encode("utf-8"), {"Content-Type": "application/json"}).expect(200)
+        status = self.liveness_result()["status"]
+        require(status == "PASSED", f"liveness is {status} after a {EMULATED_LIVENESS_CONFIDENCE} completion")
+        return f"emulator control API completed it at {EMULATED_LIVENESS_CONFIDENCE}: PASSED"
+
+    def upload(self, purpose: str, content_type: str, data: bytes) -> str:
+        """Asks for a presigned URL, PUTs the bytes with exactly the signed headers; the upload id."""
+        grant = self.api.call(
+            "POST",
+            f"{self.application_path}/uploads",
+            {"purpose": purpose, "contentType": content_type, "contentLength": len(data)},
+        ).expect(201)
+        upload_id = require_string(grant, "uploadId")
+        url = require_string(grant, "url")
+        require(grant.get("method") == "PUT", f"method must be PUT: {grant}")
+        require_timestamp(grant, "expiresAt")
+        headers = grant.get("headers")
+        require(isinstance(headers, dict), f"headers must be an object: {grant}")
+        put = send("PUT", url, self.deadline, data, {name: str(value) for name, value in headers.items()})
+        require(200 <= put.status < 300, f"presigned PUT answered {put.status}: {put.body[:300]!r}")
+        return upload_id
+
+    def upload_id_front(self) -> str:
+        image = fixtures.passport_png(self.applicant, self.today)
+        self.id_front_upload_id = self.upload("ID_FRONT", "image/png", image)
+        return f"upload {self.id_front_upload_id}, generated passport PNG, {len(image)} bytes"
+
+    def verify_identity(self) -> str:
+        verdict = self.api.call(
+            "POST", f"{self.application_path}/identity-verifications", {"idFrontUploadId": self.id_front_upload_id}
+        ).expect(200)
+        require_string(verdict, "verificationId")
+        decision = require_member(verdict, "decision", IDENTITY_DECISIONS)
+        reasons = require_list(verdict, "reasons")
+        require(isinstance(verdict.get("document"), dict), f"document must be an object: {verdict}")
+        # The generated passport matches the applicant, the liveness face and its own MRZ.
+        require(decision == "APPROVED", f"decision {decision}, reasons {reasons}")
+        return "APPROVED"
+
+    def identity_needs_liveness(self) -> str:
+        reply = self.api.call(
+            "POST", f"{self.application_path}/identity-verifications", {"idFrontUploadId": self.id_front_upload_id}
+        )
+        problem = require_problem(reply, 409)
+        return f"409 before liveness has passed ({problem['title']})"
+
+    def upload_lending_package(self) -> str:
+        package = fixtures.lending_package(self.applicant, self.today)
+        self.package_upload_id = self.upload("LENDING_PACKAGE", "application/pdf", package)
+        pages = len(fixtures.lending_pages(self.applicant, self.today))
+        return f"upload {self.package_upload_id}, generated {pages}-page PDF, {len(package)} bytes"
+
+    def start_analysis(self) -> str:
+        accepted = self.api.call(
+            "POST", f"{self.application_path}/documents", {"uploadId": self.package_upload_id}
+        ).expect(202)
+        self.document_id = require_string(accepted, "documentId")
+        require_member(accepted, "status", LENDING_STATUSES)
+        return f"document {self.document_id}, {accepted['status']}"
+
+    def wait_for_analysis(self) -> str:
+        """Polls until Textract's completion went SNS -> SQS -> consumer, at most 5 minutes."""
+        started = time.monotonic()
+        interval = FIRST_POLL_INTERVAL_SECONDS
+        polls = 0
+        while True:
+            document = self.api.call("GET", f"{self.application_path}/documents/{self.document_id}").expect(200)
+            polls += 1
+            status = require_member(document, "status", LENDING_STATUSES)
+            if status != "IN_PROGRESS":
+                break
+            waited = time.monotonic() - started
+            require(waited < ANALYSIS_TIMEOUT_SECONDS, f"still IN_PROGRESS after {waited:.0f} s")
+            self.sleep(min(interval, max(0.0, self.deadline.remaining())))
+            self.deadline.timeout()  # fails the step once the run's deadline has passed
+            interval = min(interval * 2, LONGEST_POLL_INTERVAL_SECONDS)
+        self.document_status = status
+        require(document.get("documentId") == self.document_id, f"documentId differs: {document}")
+        groups = require_list(document, "documentGroups")
+        for group in groups:
+            require_string(group, "type")
+            pages = require_list(group, "pages")
+            require(all(isinstance(p, int) and p >= 1 for p in pages), f"pages must be numbers from 1: {group}")
+        require(isinstance(document.get("extracted"), dict), f"extracted must be an object: {document}")
+        require_list(document, "missingRequired")
+        require_list(document, "flags")
+        require(status in FINISHED_ANALYSIS_OK, f"the analysis ended {status}: {document}")
+        require(groups, "a finished analysis has at least one document group")
+        types = ", ".join(sorted({g["type"] for g in groups}))
+        return f"{status} after {polls} poll(s); groups {types}"
+
+    def application_shows_progress(self) -> str:
+        whole = self.api.call("GET", self.application_path).expect(200)
+        require(whole.get("applicationId") == self.application_id, f"applicationId differs: {whole}")
+        require_string(whole, "status")
+        documents = require_list(whole, "documents")
+        require(
+            any(d.get("documentId") == self.document_id and d.get("status") == self.document_status for d in documents),
+            f"document {self.document_id} ({self.document_status}) missing from {documents}",
+        )
+        liveness = whole.get("liveness") or {}
+        require(liveness.get("sessionId") == self.session_id, f"liveness session missing: {whole}")
+        return f"status {whole['status']}, liveness {liveness.get('status')}, document {self.document_status}"
+
+    def erase_application(self) -> str:
+        cleanup = Api(self.stage.api_url, self.api.token, Deadline(CLEANUP_SECONDS))
+        reply = cleanup.call("DELETE", self.application_path)
+        require(reply.status == 204, f"expected HTTP 204, got {reply.status}: {reply.body[:300]!r}")
+        problem = require_problem(cleanup.call("GET", self.application_path), 404)
+        return f"DELETE 204, then GET 404 ({problem['title']})"
+
+
+@dataclasses.dataclass(frozen=True)
+class Step:
+    title: str
+    action: Callable[[], str | None] | None
+    cleanup: bool = False
+    # A step this stage cannot run, and why (printed as a – line).
+    skip_reason: str = ""
+
+
+def steps(run: Run) -> list[Step]:
+    """The order of the smoke test; the local stage completes liveness and verifies identity."""
+    liveness = (
+        [Step("complete liveness (emulator control API)", run.complete_liveness_in_emulator)]
+        if run.stage.is_local
+        else [
+            Step("complete liveness", None, skip_reason=CAMERA_NEEDED),
+            Step("liveness result before any video", run.liveness_not_yet_streamed),
+        ]
+    )
+    identity = (
+        Step("verify identity", run.verify_identity)
+        if run.stage.is_local
+        else Step("verify identity is refused without liveness", run.identity_needs_liveness)
+    )
+    return [
+        Step("sign in to Cognito (SRP)", run.sign_in),
+        Step("unauthenticated request", run.refuses_anonymous_requests),
+        Step("create application", run.create_application),
+        Step("list applications", run.list_applications),
+        Step("open liveness session", run.open_liveness_session),
+        *liveness,
+        Step("upload ID front", run.upload_id_front),
+        identity,
+        Step("upload lending package", run.upload_lending_package),
+        Step("start lending analysis", run.start_analysis),
+        Step("wait for the analysis (SNS -> SQS -> consumer)", run.wait_for_analysis),
+        Step("get application", run.application_shows_progress),
+        Step("erase application", run.erase_application, cleanup=True),
+    ]
+
+
+def execute(run: Run, report: Report) -> bool:
+    """Runs every step in order; after a failure only the clean-up, and only if there is something
+    to clean up. True when every step passed."""
+    failed = False
+    for step in steps(run):
+        if step.cleanup and run.application_id is None:
+            continue
+        if failed and not step.cleanup:
+            continue
+        if step.action is None:
+            report.skip(step.title, step.skip_reason)
+        elif not report.run(step.title, step.action):
+            failed = True
+            if not step.cleanup:
+                report.note("    (the remaining steps are not run; an application this run created is still erased)")
+    return not failed
