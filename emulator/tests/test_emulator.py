@@ -205,6 +205,37 @@ def test_liveness_expired_failed_and_unknown(rekognition, bucket, emu_url):
     assert http("POST", f"{emu_url}/_emulator/liveness-sessions/{sid}/complete", {"confidence": 120, "face": "a"})[0] == 400
 
 
+def test_liveness_sessions_expire_three_minutes_after_creation(rekognition, emu_url):
+    fresh = rekognition.create_face_liveness_session()["SessionId"]
+    status, _, clock = http("GET", emu_url + "/_emulator/clock")
+    assert status == 200 and clock["offsetSeconds"] == 0
+    status, _, clock = http("POST", emu_url + "/_emulator/clock", {"advanceSeconds": 179})
+    assert status == 200 and clock["offsetSeconds"] == 179
+    assert rekognition.get_face_liveness_session_results(SessionId=fresh)["Status"] == "CREATED"
+    late_born = rekognition.create_face_liveness_session()["SessionId"]  # created on the moved clock
+    http("POST", emu_url + "/_emulator/clock", {"advanceSeconds": 1})
+    res = rekognition.get_face_liveness_session_results(SessionId=fresh)
+    assert res["Status"] == "EXPIRED" and "Confidence" not in res and "ReferenceImage" not in res
+    assert rekognition.get_face_liveness_session_results(SessionId=late_born)["Status"] == "CREATED"
+    # a result that arrives too late cannot complete the session
+    status, _, body = http("POST", f"{emu_url}/_emulator/liveness-sessions/{fresh}/complete", {"confidence": 99, "face": "a"})
+    assert status == 409 and "EXPIRED" in body["error"]
+    in_progress = rekognition.create_face_liveness_session()["SessionId"]
+    http("POST", f"{emu_url}/_emulator/liveness-sessions/{in_progress}/complete", {"status": "IN_PROGRESS"})
+    http("POST", emu_url + "/_emulator/clock", {"advanceSeconds": 200})
+    assert rekognition.get_face_liveness_session_results(SessionId=in_progress)["Status"] == "EXPIRED"
+    assert http("POST", emu_url + "/_emulator/clock", {"advanceSeconds": -1})[0] == 400  # time only moves on
+    assert http("POST", emu_url + "/_emulator/reset")[0] == 200
+    assert http("GET", emu_url + "/_emulator/clock")[2]["offsetSeconds"] == 0
+
+
+def test_a_completed_liveness_session_keeps_its_result_past_three_minutes(rekognition, emu_url):
+    sid = rekognition.create_face_liveness_session()["SessionId"]
+    http("POST", f"{emu_url}/_emulator/liveness-sessions/{sid}/complete", {"confidence": 97.5, "face": "alice"})
+    http("POST", emu_url + "/_emulator/clock", {"advanceSeconds": 3600})
+    assert rekognition.get_face_liveness_session_results(SessionId=sid)["Status"] == "SUCCEEDED"
+
+
 def test_liveness_without_output_config_returns_bytes(rekognition, emu_url):
     sid = rekognition.create_face_liveness_session(Settings={"AuditImagesLimit": 1})["SessionId"]
     http("POST", f"{emu_url}/_emulator/liveness-sessions/{sid}/complete", {"confidence": 55, "face": "bob"})
