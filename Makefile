@@ -16,7 +16,7 @@ export AWS_EC2_METADATA_DISABLED := true
 
 include mk/terraform.mk
 
-.PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply lambda-zip bench clean
+.PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -31,8 +31,8 @@ local: setup ## Run the local stage on http://127.0.0.1:8080 until Ctrl-C
 token: ## Print an ID token for USER (default alice@example.com) of the running local stage
 	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)"
 
-test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test ## Run every check and test
-	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo)"
+test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test smoke-local ## Run every check and test
+	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo, smoke)"
 	@# The closing line sums every cargo test binary (unit, handler and end-to-end tests).
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' $(BUILD)/cargo-test.log
 
@@ -51,6 +51,20 @@ emulator-test: setup ## The Rekognition/Textract emulator's own tests
 
 tf-local-apply: setup ## terraform apply and destroy of environments/local against a fresh moto
 	bash scripts/local-apply-check.sh
+
+# Standard-library Python only, so a deploy job needs no venv. ENV=<env> on the command line reads the
+# stage's outputs from environments/<env> (an ENV inherited from the shell is ignored: sh uses that
+# name for its start-up file). AWS_PROFILE, unexported above for the tests, is passed on when set so
+# terraform can read the environment's state.
+smoke: ## Smoke-test a deployed stage: ENV=dev|staging (or SMOKE_API_URL...), SMOKE_USERNAME, SMOKE_PASSWORD
+	$(if $(AWS_PROFILE),AWS_PROFILE="$(AWS_PROFILE)") python3 scripts/smoke.py $(if $(filter command line,$(origin ENV)),--env "$(ENV)")
+
+smoke-local: setup scripts-test ## The smoke test against a fresh local stage (as local, then as on AWS)
+	cargo build --quiet -p lendverify-local-stage
+	bash scripts/smoke-local.sh
+
+scripts-test: setup ## Unit tests of scripts/ (the smoke test's SRP sign-in, fixtures, settings, steps)
+	$(VENV)/bin/python -m pytest -q scripts/tests
 
 lambda-zip: setup ## Build the arm64 provided.al2023 bootstrap zip once, with SHA256SUMS
 	cargo lambda build --release --arm64 --output-format zip -p lendverify-functions --bin bootstrap --lambda-dir $(BUILD)/cargo-lambda
