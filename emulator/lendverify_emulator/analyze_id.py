@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import images
 from .errors import AwsError
-from .identity_fields import DEFAULT_FIELD_CONFIDENCE, identity_fields
+from .identity_fields import DEFAULT_FIELD_CONFIDENCE, ID_FIELDS, identity_fields
 
 if TYPE_CHECKING:
     from .app import Emulator
@@ -15,6 +15,10 @@ ANALYZE_ID_MODEL_VERSION = "1.0"
 NO_DOCUMENT_CONFIDENCE = 12.5  # an image without a lendverify-id chunk: "found nothing, unsure"
 DOCUMENT_BYTES_LIMIT = 10 * 1024 * 1024  # Textract synchronous: 10 MB
 DOCUMENT_S3_LIMIT = 10 * 1024 * 1024
+# The recorded AnalyzeID licence has no MRZ_CODE member at all (licences carry no MRZ), while
+# lending IDENTITY_DOCUMENT pages list it even for a licence: that is where the two differ.
+DRIVER_LICENSE_FIELDS = tuple(f for f in ID_FIELDS if f != "MRZ_CODE")
+DRIVER_LICENSE_ID_TYPE_PREFIX = "DRIVER LICENSE"  # ID_TYPE "DRIVER LICENSE FRONT" / "... BACK"
 
 
 def _number(value: Any) -> bool:
@@ -30,7 +34,9 @@ def _identity_document(index: int, data: bytes) -> dict[str, Any]:
         raw_confidences = doc.get("confidence") if isinstance(doc.get("confidence"), dict) else {}
         values = {k: "" if v is None else str(v) for k, v in raw_values.items()}
         confidences = {k: float(v) for k, v in raw_confidences.items() if _number(v)}
-        fields = identity_fields(values, confidences, DEFAULT_FIELD_CONFIDENCE)
+        is_licence = values.get("ID_TYPE", "").upper().startswith(DRIVER_LICENSE_ID_TYPE_PREFIX)
+        standard = DRIVER_LICENSE_FIELDS if is_licence and "MRZ_CODE" not in values else ID_FIELDS
+        fields = identity_fields(values, confidences, DEFAULT_FIELD_CONFIDENCE, standard)
     # The recorded response has no Blocks member: AnalyzeID returns none for these documents.
     return {"DocumentIndex": index, "IdentityDocumentFields": fields}
 

@@ -11,8 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 # Every normalized field AnalyzeID reports, in its order; absent ones come back with Text "".
-# (The recorded driver's licence stops at PLACE_OF_BIRTH; passports and lending identity pages
-# also carry MRZ_CODE.)
 ID_FIELDS = (
     "FIRST_NAME",
     "LAST_NAME",
@@ -66,7 +64,9 @@ def identity_field(name: str, value: str, confidence: float) -> dict[str, Any]:
     return {"Type": {"Text": name}, "ValueDetection": value_detection}
 
 
-def identity_fields(values: dict[str, str], confidences: dict[str, float], default: float) -> list[dict[str, Any]]:
-    """Every standard field in AnalyzeID's order, then any other keys in the order given."""
-    names = list(ID_FIELDS) + [n for n in values if n not in ID_FIELDS]
+def identity_fields(
+    values: dict[str, str], confidences: dict[str, float], default: float, standard: tuple[str, ...] = ID_FIELDS
+) -> list[dict[str, Any]]:
+    """Every ``standard`` field in AnalyzeID's order, then any other keys in the order given."""
+    names = list(standard) + [n for n in values if n not in standard]
     return [identity_field(n, values.get(n, ""), confidences.get(n, default)) for n in names]

@@ -571,3 +571,34 @@ def test_keep_alive_connection_serves_errors_and_chunked_bodies(emu_url):
     resp = conn.getresponse()
     assert resp.status == 400 and "nope2" in json.loads(resp.read())["message"]
     conn.close()
+
+
+def test_analyze_id_answers_the_recorded_licence_exactly_given_its_values(textract):
+    """The emulator's AnalyzeID shape is the real one: fed the recorded licence's values and
+    confidences, it answers the recorded document member for member."""
+    from support import RECORDED_ANALYZE_ID, recorded
+
+    expected = recorded(RECORDED_ANALYZE_ID)["IdentityDocuments"][0]
+    values, confidences = {}, {}
+    for f in expected["IdentityDocumentFields"]:
+        name, detection = f["Type"]["Text"], f["ValueDetection"]
+        values[name], confidences[name] = detection["Text"], detection["Confidence"]
+    png = make_png(id_document={"face": "jorge", "fields": values, "confidence": confidences})
+    [document] = textract.analyze_id(DocumentPages=[{"Bytes": png}])["IdentityDocuments"]
+    assert document == expected
+
+
+def test_a_lending_identity_page_has_the_recorded_identity_shape(textract, s3, bucket, lending_channel):
+    from support import RECORDED_LENDING, recorded
+
+    expected = recorded(RECORDED_LENDING)["Results"][2]["Extractions"]  # page 3: IDENTITY_DOCUMENT
+    fields = expected[0]["IdentityDocument"]["IdentityDocumentFields"]
+    lines = ["Driver License"]
+    for f in fields:
+        name, detection = f["Type"]["Text"], f["ValueDetection"]
+        lines += [f"{name}: {detection['Text']}", f"CONFIDENCE_{name}: {detection['Confidence']!r}"]
+    s3.put_object(Bucket=bucket, Key="licence.pdf", Body=make_pdf([lines]))
+    job_id = start_job(textract, bucket, lending_channel, "licence.pdf")
+    assert lending_channel.receive()["message"]["Status"] == "SUCCEEDED"
+    [result] = textract.get_lending_analysis(JobId=job_id)["Results"]
+    assert result["Extractions"] == expected
