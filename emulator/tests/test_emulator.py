@@ -602,3 +602,33 @@ def test_a_lending_identity_page_has_the_recorded_identity_shape(textract, s3, b
     assert lending_channel.receive()["message"]["Status"] == "SUCCEEDED"
     [result] = textract.get_lending_analysis(JobId=job_id)["Results"]
     assert result["Extractions"] == expected
+
+
+def _without_geometry(value):
+    if isinstance(value, dict):
+        return {k: _without_geometry(v) for k, v in value.items() if k != "Geometry"}
+    if isinstance(value, list):
+        return [_without_geometry(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("recorded_page", [1, 5, 6], ids=["PAYSLIPS", "BANK_STATEMENT", "W_2"])
+def test_a_lending_page_printing_the_recorded_values_answers_the_recorded_page(textract, s3, bucket, lending_channel, recorded_page):
+    """Page for page, the emulator's LendingDocument is the real one (geometry aside): same field
+    types in the same order, values as printed, empty ValueDetections, no KeyDetection."""
+    from support import RECORDED_LENDING, recorded
+
+    expected = recorded(RECORDED_LENDING)["Results"][recorded_page - 1]
+    page_type = expected["PageClassification"]["PageType"][0]["Value"]
+    lines = [f"PAGE_TYPE: {page_type}"]
+    for f in expected["Extractions"][0]["LendingDocument"]["LendingFields"]:
+        [detection] = f["ValueDetections"] or [None]
+        lines.append(f"{f['Type']}: {detection['Text'] if detection else ''}")
+        if detection:
+            lines.append(f"CONFIDENCE_{f['Type']}: {detection['Confidence']!r}")
+    s3.put_object(Bucket=bucket, Key="page.pdf", Body=make_pdf([lines]))
+    job_id = start_job(textract, bucket, lending_channel, "page.pdf")
+    assert lending_channel.receive()["message"]["Status"] == "SUCCEEDED"
+    [result] = textract.get_lending_analysis(JobId=job_id)["Results"]
+    assert _without_geometry(result["Extractions"]) == _without_geometry(expected["Extractions"])
+    assert result["PageClassification"]["PageNumber"][0]["Value"] == expected["PageClassification"]["PageNumber"][0]["Value"]
