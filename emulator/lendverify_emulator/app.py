@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import analyze_id, lending, rekognition, replays
 from .aws import AwsClients, AwsSettings
 from .errors import AwsError, ControlError, default_status
-from .service_models import REQUEST_VALIDATION_ERROR, request_violation_message, validate_request, validate_response
+from .service_models import request_error_code, request_violation_message, validate_request, validate_response
 
 Operation = Callable[["Emulator", dict[str, Any]], dict[str, Any]]
 
@@ -85,7 +85,7 @@ class Emulator:
                 raise AwsError(fault.error, fault.message, fault.status)
         violations = validate_request(name, params)
         if violations:
-            raise AwsError(REQUEST_VALIDATION_ERROR, request_violation_message(violations))
+            raise AwsError(request_error_code(violations), request_violation_message(violations))
         replay = self.take_replay(name) if name in replays.DIRECT_OPERATIONS else None
         result = replays.answer(name, replay, params) if replay is not None else op(self, params)
         problems = validate_response(name, result)

@@ -40,17 +40,21 @@ OBSERVED_ENUM_VALUES: dict[tuple[str, str], frozenset[str]] = {
 # boto3 adds this to every parsed response; it is not part of the wire body.
 BOTO3_RESPONSE_METADATA = "ResponseMetadata"
 
-# What the AWS request framework answers for a request that breaks the model (before the
-# operation runs), e.g. "1 validation error detected: Value null at 'SessionId' failed to
-# satisfy constraint: Member must not be null". Neither model declares it (Textract's does for
-# other operations), so the SDKs surface it as an unmodeled 400 with this code.
+# What the AWS request framework answers, before the operation runs, for a request that breaks
+# the model: a member of the wrong JSON type (or a blob that is not base64) cannot even be read,
+# which is a SerializationException; a readable member that breaks a constraint (required,
+# length, range, pattern, enum) is a ValidationException ("1 validation error detected: ...").
+# Neither operation model declares ValidationException, so the SDKs surface it as an unmodeled
+# 400 with this code.
 REQUEST_VALIDATION_ERROR = "ValidationException"
+REQUEST_SERIALIZATION_ERROR = "SerializationException"
 
 
 @dataclass(frozen=True)
 class Violation:
     path: str  # e.g. "Results[3].PageClassification.PageType[0].Value"; "" is the body itself
     message: str
+    unreadable: bool = False  # the wrong JSON type, rather than a broken constraint
 
     def __str__(self) -> str:
         return f"{self.path or '(body)'}: {self.message}"
@@ -85,6 +89,10 @@ def without_response_metadata(body: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in body.items() if k != BOTO3_RESPONSE_METADATA}
 
 
+def request_error_code(violations: list[Violation]) -> str:
+    return REQUEST_SERIALIZATION_ERROR if any(v.unreadable for v in violations) else REQUEST_VALIDATION_ERROR
+
+
 def request_violation_message(violations: list[Violation]) -> str:
     count = len(violations)
     noun = "error" if count == 1 else "errors"
@@ -116,7 +124,7 @@ class _Walker:
 
     def _structure(self, shape, value, path):
         if not isinstance(value, dict):
-            return [Violation(path, f"must be an object ({shape.name})")]
+            return [Violation(path, f"must be an object ({shape.name})", unreadable=True)]
         out = []
         for name in shape.required_members:
             if value.get(name) is None:
@@ -134,7 +142,7 @@ class _Walker:
 
     def _list(self, shape, value, path):
         if not isinstance(value, list):
-            return [Violation(path, f"must be a list ({shape.name})")]
+            return [Violation(path, f"must be a list ({shape.name})", unreadable=True)]
         out = self._length(shape, len(value), path)
         for index, item in enumerate(value):
             out += self.check(shape.member, item, f"{path}[{index}]")
@@ -142,7 +150,7 @@ class _Walker:
 
     def _map(self, shape, value, path):
         if not isinstance(value, dict):
-            return [Violation(path, f"must be an object ({shape.name})")]
+            return [Violation(path, f"must be an object ({shape.name})", unreadable=True)]
         out = self._length(shape, len(value), path)
         for key, item in value.items():
             out += self.check(shape.key, key, f"{path}{{key {key!r}}}")
@@ -153,7 +161,7 @@ class _Walker:
 
     def _string(self, shape, value, path):
         if not isinstance(value, str):
-            return [Violation(path, f"must be a string ({shape.name})")]
+            return [Violation(path, f"must be a string ({shape.name})", unreadable=True)]
         if shape.enum:
             allowed = set(shape.enum)
             if not self.is_request:
@@ -170,33 +178,33 @@ class _Walker:
 
     def _blob(self, shape, value, path):
         if not isinstance(value, str):
-            return [Violation(path, f"must be a base64 string ({shape.name})")]
+            return [Violation(path, f"must be a base64 string ({shape.name})", unreadable=True)]
         try:
             decoded = base64.b64decode(value, validate=True)
         except (binascii.Error, ValueError):
-            return [Violation(path, "is not valid base64")]
+            return [Violation(path, "is not valid base64", unreadable=True)]
         return self._length(shape, len(decoded), path)
 
     def _boolean(self, shape, value, path):
-        return [] if isinstance(value, bool) else [Violation(path, f"must be a boolean ({shape.name})")]
+        return [] if isinstance(value, bool) else [Violation(path, f"must be a boolean ({shape.name})", unreadable=True)]
 
     def _integer(self, shape, value, path):
         if not isinstance(value, int) or isinstance(value, bool):
-            return [Violation(path, f"must be an integer ({shape.name})")]
+            return [Violation(path, f"must be an integer ({shape.name})", unreadable=True)]
         return self._range(shape, value, path)
 
     _long = _integer
 
     def _float(self, shape, value, path):
         if not _is_number(value):
-            return [Violation(path, f"must be a number ({shape.name})")]
+            return [Violation(path, f"must be a number ({shape.name})", unreadable=True)]
         return self._range(shape, value, path)
 
     _double = _float
 
     def _timestamp(self, shape, value, path):
         # AWS JSON 1.1 sends timestamps as epoch seconds.
-        return [] if _is_number(value) else [Violation(path, f"must be epoch seconds ({shape.name})")]
+        return [] if _is_number(value) else [Violation(path, f"must be epoch seconds ({shape.name})", unreadable=True)]
 
     # -------------------------------------------------------------------- constraints
 

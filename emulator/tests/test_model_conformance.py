@@ -163,3 +163,16 @@ def test_a_request_that_breaks_the_model_is_refused_before_the_operation_runs(em
     assert re.match(r"\d+ validation errors? detected: ", body["message"]) and f"{path}: " in body["message"]
     assert emulator.state.lending_jobs == {} and emulator.state.liveness_sessions == {}
     assert http("GET", emu_url + "/_emulator/calls")[2][operation] == 1  # still counted, as retries show
+
+
+@pytest.mark.parametrize(
+    "operation, params, path",
+    [
+        ("GetLendingAnalysis", {"JobId": "j", "MaxResults": "30"}, "MaxResults"),
+        ("CompareFaces", {"SourceImage": {"Bytes": "not base64!"}, "TargetImage": {"Bytes": b64(b"x")}}, "SourceImage.Bytes"),
+        ("CreateFaceLivenessSession", {"Settings": []}, "Settings"),
+    ],
+)
+def test_a_member_of_the_wrong_json_type_cannot_be_read(emu_url, operation, params, path):
+    status, body = aws_call(emu_url, operation, params)
+    assert status == 400 and body["__type"] == "SerializationException" and f"{path}: " in body["message"]
