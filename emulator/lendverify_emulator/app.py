@@ -20,7 +20,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import analyze_id, lending, rekognition, replays
 from .aws import AwsClients, AwsSettings
 from .errors import AwsError, ControlError, default_status
-from .service_models import request_error_code, request_violation_message, validate_request, validate_response
+from .service_models import (
+    operation_model,
+    request_error_code,
+    request_violation_message,
+    validate_request,
+    validate_response,
+)
 
 Operation = Callable[["Emulator", dict[str, Any]], dict[str, Any]]
 
@@ -67,6 +73,8 @@ class Emulator:
         self.state = State()
         # Bumped by reset so that background jobs started before it drop their results.
         self.generation = 0
+        for name in OPERATION_NAMES:  # load the service models now: a missing one fails at start
+            operation_model(name)
 
     # ------------------------------------------------------------------ AWS operations
 
