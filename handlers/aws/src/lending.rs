@@ -2,7 +2,7 @@
 
 use aws_sdk_textract::types::{DocumentLocation, NotificationChannel, OutputConfig, S3Object};
 use aws_sdk_textract::Client;
-use lendverify_core::lending::{DocumentGroup, LendingPage};
+use lendverify_core::lending::{DocumentGroup, LendingPage, Reading};
 
 use crate::config::AwsSettings;
 use crate::error::AwsError;
@@ -143,25 +143,30 @@ impl Lending {
                     .and_then(|p| p.value())
                     .unwrap_or("UNCLASSIFIED")
                     .to_string();
-                let fields = result
+                // Only LendingDocument extractions carry lending fields; identity pages carry an
+                // IdentityDocument, receipts an ExpenseDocument and unclassified pages nothing.
+                // A field may have no value detection, or detections without text.
+                let readings = result
                     .extractions()
                     .iter()
                     .filter_map(|e| e.lending_document())
                     .flat_map(|d| d.lending_fields())
-                    .filter_map(|field| {
-                        let name = field.r#type()?.to_string();
-                        let value = field.value_detections().first()?;
-                        Some((
-                            name,
-                            value.text().unwrap_or_default().to_string(),
-                            value.confidence().unwrap_or(0.0),
-                        ))
+                    .filter_map(|field| Some((field.r#type()?, field.value_detections())))
+                    .flat_map(|(field_type, detections)| {
+                        detections.iter().filter_map(move |value| {
+                            let text = value.text()?.trim();
+                            (!text.is_empty()).then(|| Reading {
+                                field_type: field_type.to_string(),
+                                text: text.to_string(),
+                                confidence: value.confidence().unwrap_or(f32::NAN),
+                            })
+                        })
                     })
                     .collect();
                 pages.push(LendingPage {
                     page: page_number(result.page()),
                     page_type,
-                    fields,
+                    readings,
                 });
             }
             match out.next_token {

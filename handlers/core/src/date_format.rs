@@ -32,3 +32,30 @@ pub(crate) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<
     let s = String::deserialize(deserializer)?;
     parse(&s).ok_or_else(|| serde::de::Error::custom("expected a date as YYYY-MM-DD"))
 }
+
+/// The same format for an optional date (`with = "crate::date_format::option"`).
+pub(crate) mod option {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::Date;
+
+    pub(crate) fn serialize<S: Serializer>(
+        date: &Option<Date>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(date) => super::serialize(date, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Date>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|s| {
+                super::parse(&s)
+                    .ok_or_else(|| serde::de::Error::custom("expected a date as YYYY-MM-DD"))
+            })
+            .transpose()
+    }
+}

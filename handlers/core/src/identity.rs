@@ -7,14 +7,14 @@
 //! *reject* on clear evidence and send anything uncertain to a human.
 
 use serde::{Deserialize, Serialize};
-use time::macros::format_description;
-use time::{Date, Month};
+use time::Date;
 
 use crate::application::Applicant;
 use crate::config::Thresholds;
 use crate::liveness::LivenessStatus;
 use crate::mrz::{mrz_name_matches, normalize_document_number, parse_mrz};
 use crate::names::{given_names_compatible, names_match};
+use crate::printed::parse_date;
 
 /// What kind of document AnalyzeID says it read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -112,8 +112,8 @@ impl IdDocument {
             find(ty).and_then(|(_, text, normalized, confidence)| {
                 normalized
                     .as_deref()
-                    .and_then(parse_document_date)
-                    .or_else(|| parse_document_date(text))
+                    .and_then(parse_date)
+                    .or_else(|| parse_date(text))
                     .map(|d| (d, *confidence))
             })
         };
@@ -141,42 +141,6 @@ impl IdDocument {
             mrz: text_field(f::MRZ_CODE).map(|f| f.value),
         }
     }
-}
-
-/// Parses a date as AnalyzeID reports it (normalized ISO timestamp or printed text).
-fn parse_document_date(s: &str) -> Option<Date> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    // Normalized values look like "1974-08-12T00:00:00".
-    if let Some(d) = s.get(..10).and_then(crate::date_format::parse) {
-        if s.len() == 10 || s[10..].starts_with('T') {
-            return Some(d);
-        }
-    }
-    let us = format_description!("[month]/[day]/[year]");
-    if let Ok(d) = Date::parse(s, us) {
-        return Some(d);
-    }
-    // "12 AUG 1974", as printed in passports (English month abbreviations).
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    if let [day, month, year] = parts.as_slice() {
-        let month = month_from_abbrev(month)?;
-        let day: u8 = day.parse().ok()?;
-        let year: i32 = year.parse().ok()?;
-        return Date::from_calendar_date(year, month, day).ok();
-    }
-    None
-}
-
-fn month_from_abbrev(s: &str) -> Option<Month> {
-    const MONTHS: [&str; 12] = [
-        "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
-    ];
-    let up = s.to_ascii_uppercase();
-    let idx = MONTHS.iter().position(|m| up.starts_with(m))?;
-    Month::try_from(u8::try_from(idx + 1).ok()?).ok()
 }
 
 /// What CompareFaces found. Source = the liveness reference image, target = the ID front.
@@ -972,23 +936,6 @@ mod tests {
         assert_eq!(IdDocument::from_fields(&[]).kind, DocumentKind::Other);
         let other = IdDocument::from_fields(&[f("ID_TYPE", "STATE ID", None, 90.0)]);
         assert_eq!(other.kind, DocumentKind::Other);
-    }
-
-    #[test]
-    fn document_dates() {
-        let cases = [
-            ("2001-03-18T00:00:00", Some(date!(2001 - 03 - 18))),
-            ("2001-03-18", Some(date!(2001 - 03 - 18))),
-            ("03/18/2001", Some(date!(2001 - 03 - 18))),
-            ("18 MAR 2001", Some(date!(2001 - 03 - 18))),
-            ("18 March 2001", Some(date!(2001 - 03 - 18))),
-            ("02/30/2001", None),
-            ("2001-03-18X", None),
-            ("", None),
-        ];
-        for (s, expected) in cases {
-            assert_eq!(parse_document_date(s), expected, "{s}");
-        }
     }
 
     #[test]

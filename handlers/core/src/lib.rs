@@ -19,6 +19,7 @@ pub mod lending;
 pub mod liveness;
 pub mod mrz;
 pub mod names;
+pub mod printed;
 pub mod uploads;
 
 mod date_format;
@@ -35,11 +36,12 @@ pub use identity::{
 };
 pub use ids::{is_uuid, parse_body_id, parse_path_id, validate_id};
 pub use lending::{
-    extract, flags, missing_required, parse_job_status, parse_money_cents,
-    parse_start_document_request, BankStatement, Borrower, DocumentFlag, DocumentGroup,
-    DocumentStatus, ExtractedData, JobStatus, LendingPage, Payslip, StartDocumentRequest, W2,
+    extract, flags, missing_required, parse_job_status, parse_start_document_request, satisfied_by,
+    BankStatement, DocumentFlag, DocumentGroup, DocumentStatus, ExtractedData, Field, JobStatus,
+    LendingPage, Payslip, Reading, StartDocumentRequest, W2,
 };
 pub use liveness::{decide_liveness, LivenessStatus, SessionState};
 pub use mrz::{check_digit, parse_mrz, Mrz, MrzError, MrzFormat};
 pub use names::{full_name_matches, given_names_compatible, names_match, normalize_name};
+pub use printed::{parse_amount, parse_date, Amount};
 pub use uploads::{parse_upload_request, UploadPurpose, UploadRequest};

@@ -8,8 +8,13 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use time::Duration;
 
 use crate::config::Thresholds;
+
+/// How long a Face Liveness session stays open: Rekognition expires a session that is not
+/// completed within 3 minutes of its creation.
+pub const SESSION_LIFETIME: Duration = Duration::minutes(3);
 
 /// Session state as `GetFaceLivenessSessionResults` reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -118,6 +123,22 @@ impl FromStr for LivenessStatus {
     }
 }
 
+/// The state to decide on, from what Rekognition reports (`None`: it no longer knows the session,
+/// `SessionNotFoundException`) and the session's age.
+///
+/// A session still CREATED or IN_PROGRESS past its lifetime can never complete, and one that
+/// Rekognition has forgotten cannot be read again; both are EXPIRED, so the applicant is told to
+/// start a new session instead of polling for ever.
+pub fn session_state_at(reported: Option<SessionState>, age: Duration) -> SessionState {
+    match reported {
+        None => SessionState::Expired,
+        Some(SessionState::Created | SessionState::InProgress) if age > SESSION_LIFETIME => {
+            SessionState::Expired
+        }
+        Some(state) => state,
+    }
+}
+
 /// Decides the liveness status from Rekognition's session state and confidence.
 ///
 /// A succeeded session without a confidence (or a non-finite one) goes to review rather than
@@ -144,6 +165,31 @@ pub fn decide_liveness(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn late_sessions_expire() {
+        use SessionState as S;
+        let fresh = Duration::seconds(179);
+        let late = Duration::seconds(181);
+        let cases = [
+            (Some(S::Created), fresh, S::Created),
+            (Some(S::InProgress), fresh, S::InProgress),
+            (Some(S::Created), late, S::Expired),
+            (Some(S::InProgress), late, S::Expired),
+            (Some(S::Succeeded), late, S::Succeeded),
+            (Some(S::Failed), late, S::Failed),
+            (Some(S::Expired), fresh, S::Expired),
+            (None, fresh, S::Expired),
+            (None, late, S::Expired),
+        ];
+        for (reported, age, expected) in cases {
+            assert_eq!(
+                session_state_at(reported, age),
+                expected,
+                "{reported:?} {age}"
+            );
+        }
+    }
 
     #[test]
     fn decision_table() {

@@ -119,16 +119,39 @@ fn is_initial_of(initial: &str, name: &str) -> bool {
     initial.chars().count() == 1 && name.starts_with(initial)
 }
 
-/// Whether a full name (e.g. a 1003 `BORROWER_NAME`) names the person with the given and family
-/// names, accepting "Given Family", "Family, Given" and omitted middle names.
+/// Honorifics printed before a name; documents add or omit them freely, and they say nothing
+/// about who the person is.
+const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "sir", "madam", "mme", "mlle", "sra", "srta",
+];
+
+/// Generational suffixes printed after a name ("Jr"), omitted as freely.
+const SUFFIXES: &[&str] = &["jr", "sr", "ii", "iii", "iv"];
+
+/// The normalized name without leading titles and trailing suffixes, as long as a given and a
+/// family name remain (so a person whose surname is "Miss" keeps it).
+fn without_titles(normalized: &str) -> String {
+    let mut tokens: Vec<&str> = normalized.split(' ').collect();
+    while tokens.len() > 2 && TITLES.contains(&tokens[0]) {
+        tokens.remove(0);
+    }
+    while tokens.len() > 2 && tokens.last().is_some_and(|t| SUFFIXES.contains(t)) {
+        tokens.pop();
+    }
+    tokens.join(" ")
+}
+
+/// Whether a full name as a document prints it (a payslip's `BORROWER_NAME`, a W-2's
+/// `EMPLOYEE_NAME`) names the person with the given and family names, accepting "Given Family",
+/// "Family, Given", omitted or abbreviated middle names, and titles or suffixes ("Miss", "Jr").
 pub fn full_name_matches(full: &str, given: &str, family: &str) -> bool {
-    let full_n = normalize_name(full);
+    let full_n = without_titles(&normalize_name(full));
     let family_n = normalize_name(family);
     if full_n.is_empty() || family_n.is_empty() || normalize_name(given).is_empty() {
         return false;
     }
-    if names_match(full, &format!("{given} {family}"))
-        || names_match(full, &format!("{family} {given}"))
+    if names_match(&full_n, &format!("{given} {family}"))
+        || names_match(&full_n, &format!("{family} {given}"))
     {
         return true;
     }

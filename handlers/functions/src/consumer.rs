@@ -106,7 +106,10 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
             } else {
                 DocumentStatus::PartialSuccess
             };
-            updated.extracted = Some(extract(&results.pages));
+            updated.extracted = Some(extract(
+                &results.pages,
+                state.settings.thresholds.min_extraction_confidence,
+            ));
             updated.page_classes = results
                 .pages
                 .iter()
@@ -120,6 +123,16 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         Some(JobStatus::Failed) => {
             updated.status = DocumentStatus::Failed;
             updated.status_message = Some("Textract could not analyse the document".into());
+        }
+        // ERROR is final too: redelivering it would only park it in the DLQ and leave the
+        // document IN_PROGRESS for good.
+        Some(JobStatus::Error) => {
+            updated.status = DocumentStatus::Failed;
+            updated.status_message = Some(
+                "Textract could not process the document (for example, an unreadable or \
+                 unsupported file)"
+                    .into(),
+            );
         }
         _ => return Err(RecordError::NotFinal(completion.job_id, completion.status)),
     }

@@ -92,19 +92,25 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
             resource: "document",
         })?;
 
-    let verified = items
-        .latest_verification()
-        .filter(|v| v.decision == Decision::Approved);
-    let verified_name = verified.and_then(|v| {
+    let verification = items.latest_verification();
+    // The name the identity document prints, whatever the decision: the documents must name
+    // the same person either way.
+    let id_name = verification.and_then(|v| {
         Some((
             v.document.given_name.as_deref()?,
             v.document.family_name.as_deref()?,
         ))
     });
+    let identity_verified = verification.is_some_and(|v| v.decision == Decision::Approved);
     let extracted = document.extracted.clone().unwrap_or_default();
+    let found_types = document
+        .document_groups
+        .iter()
+        .map(|g| g.doc_type.as_str())
+        .chain(document.page_classes.iter().map(|p| p.page_type.as_str()));
     let missing = missing_required(
-        &document.document_groups,
-        verified.is_some(),
+        found_types,
+        identity_verified,
         &state.settings.required_documents,
     );
     web::json(
@@ -116,7 +122,7 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
             "documentGroups": document.document_groups,
             "extracted": extracted,
             "missingRequired": missing,
-            "flags": flags(&extracted, verified_name),
+            "flags": flags(&extracted, id_name),
         }),
     )
 }

@@ -4,18 +4,29 @@ use lambda_http::{Body, Request, Response};
 use lendverify_aws::records::*;
 use lendverify_aws::AwsError;
 use lendverify_core::ids::parse_path_id;
-use lendverify_core::liveness::{decide_liveness, LivenessStatus};
+use lendverify_core::liveness::{decide_liveness, session_state_at, LivenessStatus};
 use lendverify_core::ApiError;
 use serde_json::json;
 
 use crate::applications::owned_items;
-use crate::state::AppState;
+use crate::state::{parse_timestamp, AppState};
 use crate::web;
 
 pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
     web::json_body(req)?;
-    let (id, _) = owned_items(state, &caller, req).await?;
+    let (id, items) = owned_items(state, &caller, req).await?;
+    // Biometric processing needs the applicant's recorded consent (PUT .../consent).
+    if items
+        .application
+        .as_ref()
+        .and_then(|a| a.consent.as_ref())
+        .is_none()
+    {
+        return Err(ApiError::Conflict(
+            "consent to biometric processing is required before a liveness check: PUT /applications/{applicationId}/consent first".into(),
+        ));
+    }
     // A fresh token per request: the SDK resends it on retries, so a retried call cannot open a
     // second session.
     let token = uuid::Uuid::new_v4().to_string();
@@ -59,20 +70,31 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         return answer(stored);
     }
 
-    let result = state.aws.liveness.results(&session_id).await?;
+    let result = match state.aws.liveness.results(&session_id).await {
+        Ok(result) => Some(result),
+        // Rekognition forgets a session some time after it ends: it can only have expired.
+        Err(AwsError::NotFound { .. }) => None,
+        Err(err) => return Err(err.into()),
+    };
+    let age = state.now() - parse_timestamp(&stored.created_at).unwrap_or_else(|| state.now());
+    let session_state = session_state_at(result.as_ref().map(|r| r.state), age);
+    let (confidence, reference_image_key, audit_image_keys) = match result {
+        Some(r) => (r.confidence, r.reference_image_key, r.audit_image_keys),
+        None => (None, None, Vec::new()),
+    };
     let thresholds = &state.settings.thresholds;
-    let status = decide_liveness(result.state, result.confidence, thresholds);
+    let status = decide_liveness(session_state, confidence, thresholds);
     if status == LivenessStatus::InProgress {
         return answer(stored);
     }
     let decided = LivenessItem {
         status,
         decided_at: Some(state.timestamp()),
-        confidence: result.confidence,
+        confidence,
         pass_threshold: Some(thresholds.liveness_pass),
         review_band: Some(thresholds.liveness_review_band),
-        reference_image_key: result.reference_image_key,
-        audit_image_keys: result.audit_image_keys,
+        reference_image_key,
+        audit_image_keys,
         ..stored.clone()
     };
     match state.aws.store.replace_in_progress(&decided).await {

@@ -513,7 +513,7 @@ async fn list_without_authorizer_claims_is_401_and_reads_nothing() {
 async fn get_answers_the_whole_application_without_raw_scores() {
     let mut done = document(DOCUMENT_ID, DocumentStatus::Succeeded);
     done.document_groups = vec![lendverify_core::lending::DocumentGroup {
-        doc_type: "W2".into(),
+        doc_type: "W_2".into(),
         pages: vec![1],
         signatures_found: vec![],
         signatures_missing: vec![],
@@ -548,7 +548,7 @@ async fn get_answers_the_whole_application_without_raw_scores() {
     assert_eq!(body["identity"]["decision"], "APPROVED");
     assert_eq!(body["documents"][0]["documentId"], DOCUMENT_ID);
     assert_eq!(body["documents"][0]["status"], "SUCCEEDED");
-    assert_eq!(body["documents"][0]["documentGroups"][0]["type"], "W2");
+    assert_eq!(body["documents"][0]["documentGroups"][0]["type"], "W_2");
     let text = String::from_utf8(answer.bytes.clone()).unwrap();
     for secret in [
         "confidence",

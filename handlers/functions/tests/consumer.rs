@@ -15,7 +15,8 @@ use aws_sdk_textract::types::{
 };
 use aws_smithy_mocks::{mock, Rule};
 use lendverify_aws::records::*;
-use lendverify_core::lending::{Borrower, DocumentGroup, DocumentStatus, ExtractedData, W2};
+use lendverify_core::lending::{DocumentGroup, DocumentStatus, ExtractedData, Field, W2};
+use lendverify_core::printed::Amount;
 use lendverify_functions::consumer::handle_batch;
 use lendverify_functions::AppState;
 use serde_json::{json, Value};
@@ -136,7 +137,7 @@ fn summary_ok() -> Rule {
                         )
                         .document_groups(
                             TextractGroup::builder()
-                                .r#type("W2")
+                                .r#type("W_2")
                                 .split_documents(SplitDocument::builder().index(0).pages(3).build())
                                 .build(),
                         )
@@ -197,7 +198,7 @@ fn analysis_pages() -> (Rule, Rule) {
         .then_output(|| {
             GetLendingAnalysisOutput::builder()
                 .job_status(aws_sdk_textract::types::JobStatus::Succeeded)
-                .results(page(1, "1003", vec![field("BORROWER_NAME", "Jane Doe")]))
+                .results(page(1, "1003", vec![field("OTHER", "Jane Doe")]))
                 .results(page(2, "1003", vec![]))
                 .next_token("page-2")
                 .build()
@@ -209,11 +210,11 @@ fn analysis_pages() -> (Rule, Rule) {
                 .job_status(aws_sdk_textract::types::JobStatus::Succeeded)
                 .results(page(
                     3,
-                    "W2",
+                    "W_2",
                     vec![
                         field("EMPLOYEE_NAME", "Jane Doe"),
-                        field("TAX_YEAR", "2025"),
-                        field("WAGES_TIPS_OTHER_COMPENSATION", "$52,000.00"),
+                        field("FORM_YEAR", "2025"),
+                        field("WAGES", "$52,000.00"),
                     ],
                 ))
                 .build()
@@ -268,6 +269,17 @@ impl Setup {
     }
 }
 
+/// A value as the mock pages read it (confidence 98.5, above the minimum of 90).
+fn read(text: &str, amount: Option<Amount>) -> Field {
+    Field {
+        text: text.into(),
+        confidence: 98.5,
+        amount,
+        date: None,
+        low_confidence: false,
+    }
+}
+
 #[tokio::test]
 async fn succeeded_job_records_groups_pages_and_extracted_data() {
     let setup = Setup::new(Some(in_progress()));
@@ -298,7 +310,7 @@ async fn succeeded_job_records_groups_pages_and_extracted_data() {
                 signatures_missing: vec![1],
             },
             DocumentGroup {
-                doc_type: "W2".into(),
+                doc_type: "W_2".into(),
                 pages: vec![3],
                 signatures_found: vec![],
                 signatures_missing: vec![],
@@ -318,25 +330,24 @@ async fn succeeded_job_records_groups_pages_and_extracted_data() {
             },
             PageClass {
                 page: 3,
-                page_type: "W2".into()
+                page_type: "W_2".into()
             },
         ]
     );
     assert_eq!(
         stored.extracted,
         Some(ExtractedData {
-            borrower: Some(Borrower {
-                name: "Jane Doe".into(),
-                first_name: None,
-                last_name: None,
-                page: 1,
-            }),
             w2: vec![W2 {
                 page: 3,
-                employee_name: Some("Jane Doe".into()),
-                tax_year: Some("2025".into()),
-                wages: Some("$52,000.00".into()),
-                wages_cents: Some(5_200_000),
+                employee_name: Some(read("Jane Doe", None)),
+                form_year: Some(read("2025", None)),
+                wages: Some(read(
+                    "$52,000.00",
+                    Some(Amount {
+                        value: "52000.00".into(),
+                        currency: Some("USD".into()),
+                    })
+                )),
             }],
             payslips: vec![],
             bank_statements: vec![],
@@ -382,6 +393,30 @@ async fn failed_job_is_recorded_without_reading_results() {
     );
     assert_eq!(stored.completed_at.as_deref(), Some(NOW));
     assert!(stored.document_groups.is_empty());
+    assert_eq!(stored.extracted, None);
+    assert_eq!(
+        input.condition_expression(),
+        Some("attribute_exists(pk) AND #status = :in_progress")
+    );
+}
+
+#[tokio::test]
+async fn error_status_is_final_not_redelivered() {
+    // Textract's SNS completion says ERROR when the job could not run at all; retrying the
+    // message would only park it in the DLQ with the document IN_PROGRESS for good.
+    let setup = Setup::new(Some(in_progress()));
+    let body = sns_envelope(&completion(JOB_ID, "ERROR", Some(APP_ID)));
+
+    let failed = setup.deliver(&[("m-1", &body)]).await;
+
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!(setup.textract_calls(), 0);
+    let (stored, input): (DocumentItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.status, DocumentStatus::Failed);
+    assert!(stored
+        .status_message
+        .as_deref()
+        .is_some_and(|m| m.contains("could not process")));
     assert_eq!(stored.extracted, None);
     assert_eq!(
         input.condition_expression(),

@@ -8,7 +8,8 @@ use aws_sdk_textract::operation::start_lending_analysis::{
 use aws_smithy_mocks::{mock, Rule};
 use lendverify_aws::records::*;
 use lendverify_core::identity::Decision;
-use lendverify_core::lending::{Borrower, DocumentGroup, DocumentStatus, ExtractedData, W2};
+use lendverify_core::lending::{DocumentGroup, DocumentStatus, ExtractedData, Field, W2};
+use lendverify_core::printed::Amount;
 use lendverify_core::uploads::UploadPurpose;
 use lendverify_functions::routes::Function;
 use lendverify_functions::AppState;
@@ -357,22 +358,28 @@ fn analysed(borrower: &str) -> DocumentItem {
     done.completed_at = Some("2026-11-27T11:45:00Z".into());
     done.document_groups = vec![
         group("1003", vec![1, 2]),
-        group("W2", vec![3]),
+        group("W_2", vec![3]),
         group("BANK_STATEMENT", vec![4]),
     ];
+    let read = |text: &str, amount: Option<Amount>| Field {
+        text: text.into(),
+        confidence: 98.0,
+        amount,
+        date: None,
+        low_confidence: false,
+    };
     done.extracted = Some(ExtractedData {
-        borrower: Some(Borrower {
-            name: borrower.into(),
-            first_name: None,
-            last_name: None,
-            page: 1,
-        }),
         w2: vec![W2 {
             page: 3,
-            employee_name: Some(borrower.into()),
-            tax_year: Some("2025".into()),
-            wages: Some("$52,000.00".into()),
-            wages_cents: Some(5_200_000),
+            employee_name: Some(read(borrower, None)),
+            form_year: Some(read("2025", None)),
+            wages: Some(read(
+                "$52,000.00",
+                Some(Amount {
+                    value: "52000.00".into(),
+                    currency: Some("USD".into()),
+                }),
+            )),
         }],
         payslips: vec![],
         bank_statements: vec![],
@@ -409,8 +416,14 @@ async fn get_answers_the_analysis_with_checklist_and_flags() {
         body["documentGroups"][0],
         json!({ "type": "1003", "pages": [1, 2], "signaturesFound": [], "signaturesMissing": [] })
     );
-    assert_eq!(body["extracted"]["borrower"]["name"], "Jane Doe");
-    assert_eq!(body["extracted"]["w2"][0]["wagesCents"], 5_200_000);
+    assert_eq!(
+        body["extracted"]["w2"][0]["employeeName"]["text"],
+        "Jane Doe"
+    );
+    assert_eq!(
+        body["extracted"]["w2"][0]["wages"]["amount"],
+        json!({ "value": "52000.00", "currency": "USD" })
+    );
     assert_eq!(
         body["missingRequired"],
         json!([]),
@@ -434,7 +447,8 @@ async fn get_flags_a_borrower_who_is_not_the_verified_applicant() {
 }
 
 #[tokio::test]
-async fn get_without_an_approved_verification_lists_the_identity_document_as_missing() {
+async fn get_without_an_approved_verification_lists_the_identity_document_as_missing_and_still_compares_names(
+) {
     let query = owned_application_with(vec![
         item(&analysed("John Smith")),
         item(&verification(
@@ -447,7 +461,11 @@ async fn get_without_an_approved_verification_lists_the_identity_document_as_mis
     let body = get(&state, DOCUMENT_ID).await.ok(200);
 
     assert_eq!(body["missingRequired"], json!(["IDENTITY_DOCUMENT"]));
-    assert_eq!(body["flags"], json!([]), "nothing verified to compare with");
+    assert_eq!(
+        body["flags"],
+        json!(["BORROWER_NAME_MISMATCH"]),
+        "the ID's name is known whatever the decision"
+    );
 }
 
 #[tokio::test]
@@ -467,7 +485,7 @@ async fn get_of_a_failed_job_answers_its_status_message() {
     assert_eq!(body["documentGroups"], json!([]));
     assert_eq!(
         body["extracted"],
-        json!({ "borrower": null, "w2": [], "payslips": [], "bankStatements": [] })
+        json!({ "w2": [], "payslips": [], "bankStatements": [] })
     );
     assert_eq!(
         body["missingRequired"],

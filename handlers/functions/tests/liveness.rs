@@ -263,7 +263,7 @@ async fn get_decides_a_succeeded_session_once_and_keeps_the_evidence() {
     assert_eq!(stored.pass_threshold, Some(90.0));
     assert_eq!(stored.review_band, Some(10.0));
     assert_eq!(stored.decided_at.as_deref(), Some(NOW));
-    assert_eq!(stored.created_at, "2026-11-27T11:10:00Z");
+    assert_eq!(stored.created_at, LIVENESS_CREATED_AT);
     assert_eq!(stored.reference_image_key.as_deref(), Some(REFERENCE_KEY));
     assert_eq!(stored.audit_image_keys.len(), 2);
     assert_eq!(
@@ -331,6 +331,57 @@ async fn get_of_an_unfinished_session_writes_nothing() {
         assert_eq!(answer.ok(200)["status"], "IN_PROGRESS");
         assert_eq!(rekognition.num_calls(), 1);
         writes.assert_none();
+    }
+}
+
+#[tokio::test]
+async fn get_of_a_session_past_its_lifetime_expires_it() {
+    // Created four minutes before `now()`: Rekognition's three minutes are over, so a session
+    // still CREATED can never complete, and one Rekognition has forgotten cannot be read again.
+    let mut late = liveness(LivenessStatus::InProgress);
+    late.created_at = "2026-11-27T11:56:00Z".into();
+    let not_found = || {
+        mock!(Rekognition::get_face_liveness_session_results).then_error(|| {
+            GetFaceLivenessSessionResultsError::SessionNotFoundException(
+                aws_sdk_rekognition::types::error::SessionNotFoundException::builder()
+                    .message("session not found")
+                    .meta(
+                        aws_sdk_rekognition::error::ErrorMetadata::builder()
+                            .code("SessionNotFoundException")
+                            .build(),
+                    )
+                    .build(),
+            )
+        })
+    };
+    let cases = [
+        (late.clone(), results(LivenessSessionStatus::Created, None)),
+        (
+            late.clone(),
+            results(LivenessSessionStatus::InProgress, None),
+        ),
+        (late, not_found()),
+        (liveness(LivenessStatus::InProgress), not_found()),
+    ];
+    for (stored, rekognition) in cases {
+        let query = owned_application_with(vec![item(&stored)]);
+        let writes = Writes::new();
+        let state = writes
+            .add_to(Mocks::new().dynamodb(&query))
+            .rekognition(&rekognition)
+            .state();
+
+        let answer = call(&state, Function::GetLivenessResults, get_session()).await;
+
+        assert_eq!(answer.ok(200)["status"], "EXPIRED", "{}", stored.created_at);
+        assert_eq!(
+            rekognition.num_calls(),
+            1,
+            "no retries of a missing session"
+        );
+        let (decided, _): (LivenessItem, _) = only_put(&writes.puts);
+        assert_eq!(decided.status, LivenessStatus::Expired);
+        assert_eq!(decided.confidence, None);
     }
 }
 

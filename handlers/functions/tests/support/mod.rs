@@ -442,8 +442,16 @@ pub fn application(owner: &str) -> ApplicationItem {
         created_at: "2026-11-27T11:00:00Z".into(),
         applicant: Some(applicant()),
         idempotency_key: None,
+        // The usual state of an application past its first screen: consent given.
+        consent: Some(lendverify_core::application::Consent {
+            policy_version: "biometric-2026-11".into(),
+            given_at: "2026-11-27T11:00:30Z".into(),
+        }),
     }
 }
+
+/// When the test liveness session was created.
+pub const LIVENESS_CREATED_AT: &str = "2026-11-27T11:59:00Z";
 
 pub fn liveness(status: LivenessStatus) -> LivenessItem {
     let decided = status != LivenessStatus::InProgress;
@@ -453,8 +461,9 @@ pub fn liveness(status: LivenessStatus) -> LivenessItem {
         application_id: APP_ID.into(),
         session_id: SESSION_ID.into(),
         status,
-        created_at: "2026-11-27T11:10:00Z".into(),
-        decided_at: decided.then(|| "2026-11-27T11:12:00Z".into()),
+        // One minute before `now()`: well within the session lifetime of three minutes.
+        created_at: LIVENESS_CREATED_AT.into(),
+        decided_at: decided.then(|| "2026-11-27T11:59:30Z".into()),
         confidence: decided.then_some(97.5),
         pass_threshold: decided.then_some(90.0),
         review_band: decided.then_some(10.0),
