@@ -24,12 +24,18 @@ async fn main() -> anyhow::Result<()> {
     options.api_port = port("LOCAL_API_PORT", 8080)?;
     options.moto_port = port("LOCAL_MOTO_PORT", 5000)?;
     options.emulator_port = port("LOCAL_EMULATOR_PORT", 5001)?;
+    // A second stage beside `make local` (make smoke-local) keeps its own state, logs and stage.json.
+    if let Ok(dir) = std::env::var("LOCAL_STAGE_DIR") {
+        options.work_dir = PathBuf::from(dir);
+    }
 
     eprintln!("starting moto, the emulator and terraform apply of environments/local ...");
     let work_dir = options.work_dir.clone();
     let stage = LocalStage::start(options).await?;
-    // `make token` reads this to find the user pool on this run's moto.
+    // `make token` and `make smoke-local` read this to find this run's API, moto and user pool;
+    // it is written once the stage is ready.
     let description = serde_json::json!({
+        "region": lendverify_local_stage::REGION,
         "apiUrl": stage.api_url,
         "motoUrl": stage.moto_url,
         "emulatorUrl": stage.emulator_url,
