@@ -23,6 +23,7 @@ locals {
     "applications-list"            = { handler = "applications", method = "GET", path = "applications" }
     "applications-get"             = { handler = "applications", method = "GET", path = "applications/*" }
     "applications-delete"          = { handler = "applications", method = "DELETE", path = "applications/*" }
+    "applications-consent"         = { handler = "applications", method = "PUT", path = "applications/*/consent" }
     "create-liveness-session"      = { handler = "create-liveness-session", method = "POST", path = "applications/*/liveness-sessions" }
     "get-liveness-results"         = { handler = "get-liveness-results", method = "GET", path = "applications/*/liveness-sessions/*" }
     "create-upload-url"            = { handler = "create-upload-url", method = "POST", path = "applications/*/uploads" }

@@ -40,6 +40,9 @@ pub struct ApplicationItem {
     pub applicant: Option<Applicant>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idempotency_key: Option<String>,
+    /// Consent to biometric processing (`PUT .../consent`); a liveness check needs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent: Option<lendverify_core::application::Consent>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

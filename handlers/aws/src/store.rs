@@ -101,6 +101,20 @@ impl Store {
             .map_err(|e| AwsError::classify(SERVICE, e))
     }
 
+    /// Replaces an item that exists; `ConditionFailed` if it is gone (an erasure won the race), so
+    /// an update never resurrects an erased application.
+    pub async fn replace_existing<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(item)?))
+            .condition_expression("attribute_exists(pk)")
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(SERVICE, e))
+    }
+
     /// Writes an item unconditionally (the erasure record).
     pub async fn put<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
         self.client

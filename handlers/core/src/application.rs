@@ -174,6 +174,50 @@ fn validate_dob(
     }
 }
 
+/// Longest accepted consent policy version.
+pub const MAX_POLICY_VERSION_CHARS: usize = 64;
+
+/// The applicant's consent to biometric processing, recorded on the application: which version
+/// of the notice they agreed to, and when. A liveness check needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Consent {
+    /// Version of the biometric processing notice the applicant was shown.
+    pub policy_version: String,
+    /// When consent was given (RFC 3339, UTC).
+    pub given_at: String,
+}
+
+/// Body of `PUT /applications/{applicationId}/consent`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConsentRequestWire {
+    policy_version: Option<String>,
+}
+
+/// Parses `PUT /applications/{applicationId}/consent` into the policy version consented to:
+/// 1–64 characters of `[A-Za-z0-9._-]` (a version label, never free text).
+pub fn parse_consent_request(body: &[u8]) -> Result<String, ApiError> {
+    let wire: ConsentRequestWire = ApiError::parse_json_object(body)?;
+    let Some(version) = wire.policy_version else {
+        return Err(ApiError::field("policyVersion", "is required"));
+    };
+    let ok = (1..=MAX_POLICY_VERSION_CHARS).contains(&version.len())
+        && version
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok {
+        Ok(version)
+    } else {
+        Err(ApiError::field(
+            "policyVersion",
+            format!(
+                "must be 1 to {MAX_POLICY_VERSION_CHARS} characters of A-Z, a-z, 0-9, '.', '_' or '-'"
+            ),
+        ))
+    }
+}
+
 /// Validates an `Idempotency-Key` header: 1–64 characters of `[A-Za-z0-9_-]` (a UUID fits).
 /// The key becomes part of a DynamoDB partition key, so its alphabet is kept to characters that
 /// cannot collide with the `#` separators.
@@ -331,6 +375,41 @@ mod tests {
             if let Err(e) = res {
                 assert_eq!(fields(e), vec!["Idempotency-Key"]);
             }
+        }
+    }
+
+    #[test]
+    fn consent_requests() {
+        assert_eq!(
+            parse_consent_request(br#"{"policyVersion":"biometric-2026.11"}"#),
+            Ok("biometric-2026.11".to_string())
+        );
+        let max = format!(r#"{{"policyVersion":"{}"}}"#, "v".repeat(64));
+        assert!(parse_consent_request(max.as_bytes()).is_ok());
+        for body in [
+            r#"{}"#.to_string(),
+            r#"{"policyVersion":""}"#.to_string(),
+            r#"{"policyVersion":"v 1"}"#.to_string(),
+            r#"{"policyVersion":"v#1"}"#.to_string(),
+            format!(r#"{{"policyVersion":"{}"}}"#, "v".repeat(65)),
+        ] {
+            assert_eq!(
+                fields(parse_consent_request(body.as_bytes()).unwrap_err()),
+                vec!["policyVersion"],
+                "{body}"
+            );
+        }
+        for body in [
+            "",
+            "[]",
+            r#"{"policyVersion":1}"#,
+            r#"{"policyVersion":"v1","extra":true}"#,
+        ] {
+            assert_eq!(
+                parse_consent_request(body.as_bytes()).unwrap_err().status(),
+                400,
+                "{body}"
+            );
         }
     }
 

@@ -1,4 +1,5 @@
-//! `POST /applications`, `GET /applications`, `GET` and `DELETE /applications/{applicationId}`.
+//! `POST /applications`, `GET /applications`, `GET` and `DELETE /applications/{applicationId}`,
+//! and `PUT /applications/{applicationId}/consent`.
 
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::records::*;
@@ -64,6 +65,7 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
         created_at: crate::state::format_timestamp(now),
         applicant,
         idempotency_key: key.clone(),
+        consent: None,
     };
     let idempotency = key.as_ref().map(|key| IdempotencyItem {
         pk: idempotency_pk(&caller.sub, key),
@@ -146,6 +148,7 @@ pub fn view(items: &ApplicationItems) -> serde_json::Value {
         "status": status,
         "createdAt": app.created_at,
         "applicant": app.applicant,
+        "consent": app.consent,
         "liveness": liveness.map(|l| json!({ "sessionId": l.session_id, "status": l.status })),
         "identity": identity.map(|v| json!({
             "verificationId": v.verification_id,
@@ -165,6 +168,44 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
     let caller = web::caller(req)?;
     let (_, items) = owned_items(state, &caller, req).await?;
     web::json(200, &view(&items))
+}
+
+/// Records consent to biometric processing on the application. Repeating it for the same policy
+/// version keeps the first timestamp; a new version is recorded with a new one.
+pub async fn consent(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let policy_version = application::parse_consent_request(web::json_body(req)?)?;
+    let (id, items) = owned_items(state, &caller, req).await?;
+    let Some(app) = items.application else {
+        return Err(ApiError::NotFound {
+            resource: "application",
+        });
+    };
+    let consent = match &app.consent {
+        Some(existing) if existing.policy_version == policy_version => existing.clone(),
+        _ => {
+            let consent = application::Consent {
+                policy_version,
+                given_at: state.timestamp(),
+            };
+            let updated = ApplicationItem {
+                consent: Some(consent.clone()),
+                ..app
+            };
+            match state.aws.store.replace_existing(&updated).await {
+                Ok(()) => {}
+                Err(AwsError::ConditionFailed) => {
+                    return Err(ApiError::NotFound {
+                        resource: "application",
+                    })
+                }
+                Err(err) => return Err(err.into()),
+            }
+            tracing::info!(application_id = %id, policy_version = %consent.policy_version, "consent recorded");
+            consent
+        }
+    };
+    web::json(200, &json!({ "applicationId": id, "consent": consent }))
 }
 
 /// Erases every object and item of the application, leaving only who asked and when.

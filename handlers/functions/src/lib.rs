@@ -85,6 +85,7 @@ async fn run(
         Operation::ListApplications => applications::list(state, req).await,
         Operation::GetApplication => applications::get(state, req).await,
         Operation::EraseApplication => applications::erase(state, req).await,
+        Operation::GiveConsent => applications::consent(state, req).await,
         Operation::CreateLivenessSession => liveness::create(state, req).await,
         Operation::GetLivenessResults => liveness::get(state, req).await,
         Operation::CreateUpload => uploads::create(state, req).await,

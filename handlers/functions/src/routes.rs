@@ -53,6 +53,7 @@ pub enum Operation {
     ListApplications,
     GetApplication,
     EraseApplication,
+    GiveConsent,
     CreateLivenessSession,
     GetLivenessResults,
     CreateUpload,
@@ -81,7 +82,7 @@ macro_rules! route {
     };
 }
 
-pub static ROUTES: [Route; 10] = [
+pub static ROUTES: [Route; 11] = [
     route!(POST, "/applications", CreateApplication, Applications),
     route!(GET, "/applications", ListApplications, Applications),
     route!(
@@ -94,6 +95,12 @@ pub static ROUTES: [Route; 10] = [
         DELETE,
         "/applications/{applicationId}",
         EraseApplication,
+        Applications
+    ),
+    route!(
+        PUT,
+        "/applications/{applicationId}/consent",
+        GiveConsent,
         Applications
     ),
     route!(

@@ -92,6 +92,7 @@ run "openapi_contract" {
       ])) == toset([
       "POST /applications", "GET /applications", "OPTIONS /applications",
       "GET /applications/{applicationId}", "DELETE /applications/{applicationId}", "OPTIONS /applications/{applicationId}",
+      "PUT /applications/{applicationId}/consent", "OPTIONS /applications/{applicationId}/consent",
       "POST /applications/{applicationId}/liveness-sessions", "OPTIONS /applications/{applicationId}/liveness-sessions",
       "GET /applications/{applicationId}/liveness-sessions/{sessionId}", "OPTIONS /applications/{applicationId}/liveness-sessions/{sessionId}",
       "POST /applications/{applicationId}/uploads", "OPTIONS /applications/{applicationId}/uploads",
@@ -217,7 +218,7 @@ run "openapi_contract" {
 
   # Least-privilege invoke permissions.
   assert {
-    condition     = length(aws_lambda_permission.api) == 10
+    condition     = length(aws_lambda_permission.api) == 11
     error_message = "There must be one invoke permission per routed method/path."
   }
 

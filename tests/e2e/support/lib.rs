@@ -353,15 +353,36 @@ impl Api<'_> {
         .await
     }
 
+    /// Creates an application and records the applicant's consent to biometric processing, as
+    /// the web app does (a liveness session needs it).
     pub async fn create_application(&self, applicant: Value) -> anyhow::Result<String> {
         let body = self
             .post("/applications", json!({ "applicant": applicant }))
             .await?
             .expect(201)?;
-        Ok(body["applicationId"]
+        let id = body["applicationId"]
             .as_str()
             .context("applicationId")?
-            .to_string())
+            .to_string();
+        self.give_consent(&id).await?;
+        Ok(id)
+    }
+
+    /// `PUT /applications/{id}/consent` with the web app's policy version.
+    pub async fn give_consent(&self, app: &str) -> anyhow::Result<Value> {
+        self.send(
+            reqwest::Method::PUT,
+            &format!("/applications/{app}/consent"),
+            Some((
+                "application/json",
+                json!({ "policyVersion": "biometric-2026-11" })
+                    .to_string()
+                    .into_bytes(),
+            )),
+            &[],
+        )
+        .await?
+        .expect(200)
     }
 
     /// Creates a liveness session and has the emulator complete it as the browser would.
