@@ -140,9 +140,9 @@ output "amplify_branch_url" {
   value       = module.amplify_hosting.branch_url
 }
 
-output "frontend_environment" {
-  description = "VITE_* build-time variables of the front end (for manual-mode builds)."
-  value       = module.amplify_hosting.frontend_environment
+output "web_config_json" {
+  description = "The front end's config.json for this environment (written next to the one web/ build when deploying)."
+  value       = module.amplify_hosting.web_config_json
 }
 
 output "alarm_topic_arn" {

@@ -78,9 +78,9 @@ output "amplify_branch_name" {
   value       = module.stack.amplify_branch_name
 }
 
-output "frontend_environment" {
-  description = "VITE_* variables for building the front end."
-  value       = module.stack.frontend_environment
+output "web_config_json" {
+  description = "The front end's config.json for this environment (make web-deploy writes it next to the one web/ build)."
+  value       = module.stack.web_config_json
 }
 
 output "alarm_topic_arn" {

@@ -1,84 +1,80 @@
 locals {
   repository_mode = var.deployment_mode == "repository"
 
-  frontend_environment = {
-    VITE_API_URL             = var.api_url
-    VITE_AWS_REGION          = var.aws_region
-    VITE_USER_POOL_ID        = var.user_pool_id
-    VITE_USER_POOL_CLIENT_ID = var.user_pool_client_id
-    VITE_IDENTITY_POOL_ID    = var.identity_pool_id
-  }
+  # The web app reads its configuration at run time from /config.json (web/src/config.ts), so one
+  # build of web/ is promoted from dev to prod unchanged; only this file differs per environment.
+  web_config = merge(
+    {
+      mode             = "aws"
+      apiUrl           = var.api_url
+      region           = var.aws_region
+      userPoolId       = var.user_pool_id
+      userPoolClientId = var.user_pool_client_id
+      identityPoolId   = var.identity_pool_id
+    },
+    { for k in(var.liveness_assets == null ? [] : ["liveness"]) : k => { for f, v in var.liveness_assets : f => v if v != null } },
+  )
+  web_config_json = jsonencode(local.web_config)
 
+  # Repository mode: Amplify builds web/ on the branch; the bytes do not depend on the branch, and
+  # config.json is written from the branch's LENDVERIFY_WEB_CONFIG variable.
   default_build_spec = <<-EOT
     version: 1
     frontend:
       phases:
         preBuild:
           commands:
-            - npm ci --no-audit --no-fund
+            - cd web && npm ci --no-audit --no-fund
         build:
           commands:
-            - npm run build
+            - cd web && npm run build
+            - printf '%s' "$LENDVERIFY_WEB_CONFIG" > web/dist/config.json
       artifacts:
-        baseDirectory: dist
+        baseDirectory: web/dist
         files:
           - '**/*'
       cache:
         paths:
-          - node_modules/**/*
+          - web/node_modules/**/*
   EOT
 
-  csp_base = {
-    "default-src" = ["'self'"]
-    # 'wasm-unsafe-eval' lets the liveness detector compile its WebAssembly face detector without
-    # opening script-src to eval().
-    "script-src" = ["'self'", "'wasm-unsafe-eval'"]
-    "style-src"  = ["'self'"]
-    "img-src"    = ["'self'", "data:", "blob:"]
-    "font-src"   = ["'self'"]
-    "media-src"  = ["'self'", "blob:"]
-    "worker-src" = ["'self'", "blob:"]
-    "connect-src" = concat(
-      [
-        "'self'",
-        coalesce(var.api_origin, "https://*.execute-api.${var.aws_region}.amazonaws.com"),
-        "https://cognito-idp.${var.aws_region}.amazonaws.com",
-        "https://cognito-identity.${var.aws_region}.amazonaws.com",
-        # Face Liveness video goes straight from the browser to Rekognition Streaming over a WebSocket.
-        "wss://streaming-rekognition.${var.aws_region}.amazonaws.com",
-        "https://${var.uploads_bucket_name}.s3.${var.aws_region}.amazonaws.com",
-      ],
-      var.liveness_asset_origins,
-    )
-    "frame-src"    = ["'none'"]
-    "manifest-src" = ["'self'"]
+  # One definition of the header set, shared with the local stage (security-headers.json).
+  header_spec = jsondecode(file("${path.module}/security-headers.json"))
+  csp_origins = {
+    "{api_origin}"                = [coalesce(var.api_origin, "https://*.execute-api.${var.aws_region}.amazonaws.com")]
+    "{cognito_idp_origin}"        = ["https://cognito-idp.${var.aws_region}.amazonaws.com"]
+    "{cognito_identity_origin}"   = ["https://cognito-identity.${var.aws_region}.amazonaws.com"]
+    "{liveness_streaming_origin}" = ["wss://streaming-rekognition.${var.aws_region}.amazonaws.com"]
+    "{uploads_origin}"            = ["https://${var.uploads_bucket_name}.s3.${var.aws_region}.amazonaws.com"]
+    "{liveness_asset_origins}"    = var.liveness_asset_origins
   }
-
+  csp_directives = [for d in local.header_spec.contentSecurityPolicy.directives : d.name]
   csp_sources = {
-    for d, sources in local.csp_base : d => distinct(concat(sources, lookup(var.additional_csp_sources, d, [])))
+    for d in local.header_spec.contentSecurityPolicy.directives : d.name => distinct(concat(
+      flatten([for s in d.sources : lookup(local.csp_origins, s, [s])]),
+      lookup(var.additional_csp_sources, d.name, []),
+    ))
   }
 
   content_security_policy = join("; ", concat(
-    [for d in ["default-src", "script-src", "style-src", "img-src", "font-src", "media-src", "worker-src", "connect-src", "frame-src", "manifest-src"] : "${d} ${join(" ", local.csp_sources[d])}"],
-    ["object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'", "upgrade-insecure-requests"],
+    [for d in local.csp_directives : "${d} ${join(" ", local.csp_sources[d])}"],
+    local.header_spec.contentSecurityPolicy.fixed,
+    local.header_spec.contentSecurityPolicy.httpsOnly,
   ))
 
   security_headers = [
-    { key = "Strict-Transport-Security", value = "max-age=31536000; includeSubDomains; preload" },
-    { key = "Content-Security-Policy", value = local.content_security_policy },
-    { key = "X-Content-Type-Options", value = "nosniff" },
-    { key = "X-Frame-Options", value = "DENY" },
-    { key = "Referrer-Policy", value = "strict-origin-when-cross-origin" },
-    # The camera is needed by the Face Liveness check on this origin only; everything else is off.
-    { key = "Permissions-Policy", value = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()" },
-    { key = "Cross-Origin-Opener-Policy", value = "same-origin" },
+    for h in local.header_spec.headers : {
+      key   = h.key
+      value = h.value == "{content_security_policy}" ? local.content_security_policy : h.value
+    }
   ]
 
   custom_headers = yamlencode({
     customHeaders = [
       { pattern = "**", headers = local.security_headers },
-      # The HTML shell must be revalidated so a new deployment's hashed assets are picked up at once.
-      { pattern = "index.html", headers = [{ key = "Cache-Control", value = "no-cache" }] },
+      # The HTML shell and config.json must be revalidated so a new deployment is picked up at once.
+      { pattern = "index.html", headers = [for h in local.header_spec.htmlHeaders : { key = h.key, value = h.value }] },
+      { pattern = "config.json", headers = [for h in local.header_spec.htmlHeaders : { key = h.key, value = h.value }] },
     ]
   })
 }
@@ -121,7 +117,8 @@ resource "aws_amplify_branch" "this" {
   enable_pull_request_preview = false
   enable_notification         = false
 
-  environment_variables = merge(var.extra_environment_variables, local.frontend_environment)
+  # Only config.json differs between environments; the JavaScript is the same bytes everywhere.
+  environment_variables = merge(var.extra_environment_variables, { LENDVERIFY_WEB_CONFIG = local.web_config_json })
 
   tags = var.tags
 }

@@ -23,9 +23,14 @@ output "branch_url" {
   value       = "https://${replace(var.branch_name, "/", "-")}.${aws_amplify_app.this.default_domain}"
 }
 
-output "frontend_environment" {
-  description = "The VITE_* build-time variables of the branch, for building the bundle outside Amplify in manual mode."
-  value       = local.frontend_environment
+output "web_config" {
+  description = "The front end's runtime configuration (served as /config.json next to the bundle)."
+  value       = local.web_config
+}
+
+output "web_config_json" {
+  description = "config.json for this environment: write it into the built web/dist before deploying (manual mode); repository builds write it from the branch's LENDVERIFY_WEB_CONFIG."
+  value       = local.web_config_json
 }
 
 output "content_security_policy" {

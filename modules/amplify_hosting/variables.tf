@@ -76,7 +76,7 @@ variable "branch_stage" {
 }
 
 variable "aws_region" {
-  description = "Region of the API, the Cognito pools and Rekognition Face Liveness (VITE_AWS_REGION; also scopes the CSP)."
+  description = "Region of the API, the Cognito pools and Rekognition Face Liveness (config.json region; also scopes the CSP)."
   type        = string
 
   validation {
@@ -86,7 +86,7 @@ variable "aws_region" {
 }
 
 variable "api_url" {
-  description = "Base URL of the API stage (api module output invoke_url), exposed to the front end as VITE_API_URL."
+  description = "Base URL of the API stage (api module output invoke_url), written to the front end's config.json as apiUrl."
   type        = string
 
   validation {
@@ -113,7 +113,7 @@ variable "api_origin" {
 }
 
 variable "user_pool_id" {
-  description = "ID of the applicant Cognito user pool (VITE_USER_POOL_ID)."
+  description = "ID of the applicant Cognito user pool (config.json userPoolId)."
   type        = string
 
   validation {
@@ -123,7 +123,7 @@ variable "user_pool_id" {
 }
 
 variable "user_pool_client_id" {
-  description = "ID of the public web app client of the user pool (VITE_USER_POOL_CLIENT_ID)."
+  description = "ID of the public web app client of the user pool (config.json userPoolClientId)."
   type        = string
 
   validation {
@@ -133,7 +133,7 @@ variable "user_pool_client_id" {
 }
 
 variable "identity_pool_id" {
-  description = "ID of the Cognito identity pool giving signed-in applicants Face Liveness streaming credentials (VITE_IDENTITY_POOL_ID)."
+  description = "ID of the Cognito identity pool giving signed-in applicants Face Liveness streaming credentials (config.json identityPoolId)."
   type        = string
 
   validation {
@@ -186,18 +186,32 @@ variable "additional_csp_sources" {
 }
 
 variable "build_spec" {
-  description = "Amplify build specification (YAML). null uses a default for a Vite/React app at the repository root (npm ci, npm run build, artifacts from dist/). Only used in repository mode builds."
+  description = "Amplify build specification (YAML). null uses the default: npm ci and npm run build in web/, config.json from LENDVERIFY_WEB_CONFIG, artifacts from web/dist/. Only used in repository mode builds."
   type        = string
   default     = null
 }
 
 variable "extra_environment_variables" {
-  description = "Additional build-time environment variables for the branch. Never put secrets here: Vite inlines VITE_* variables into the public bundle."
+  description = "Additional environment variables for the branch's Amplify builds (repository mode). Never put secrets here. The front end's configuration is not a build variable: it is config.json (output web_config_json), written next to the same built bundle in every environment."
   type        = map(string)
   default     = {}
 
   validation {
-    condition     = alltrue([for k in keys(var.extra_environment_variables) : !contains(["VITE_API_URL", "VITE_AWS_REGION", "VITE_USER_POOL_ID", "VITE_USER_POOL_CLIENT_ID", "VITE_IDENTITY_POOL_ID"], k)])
-    error_message = "extra_environment_variables must not override the module-managed VITE_* variables."
+    condition     = !contains(keys(var.extra_environment_variables), "LENDVERIFY_WEB_CONFIG")
+    error_message = "extra_environment_variables must not override the module-managed LENDVERIFY_WEB_CONFIG."
+  }
+}
+
+variable "liveness_assets" {
+  description = "Self-hosted locations of the FaceLivenessDetector's face model (faceModelUrl) and TensorFlow.js WASM binaries (binaryPath), written to config.json. null uses the AWS liveness CDN (keep liveness_asset_origins at its default); when self-hosting, set liveness_asset_origins to [] (same origin) or to the hosting origin."
+  type = object({
+    faceModelUrl = optional(string)
+    binaryPath   = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.liveness_assets == null ? true : alltrue([for v in [var.liveness_assets.faceModelUrl, var.liveness_assets.binaryPath] : v == null || can(regex("^(https://|/)[^\\s]+$", v))])
+    error_message = "liveness_assets URLs must be https:// URLs or same-origin paths starting with /."
   }
 }

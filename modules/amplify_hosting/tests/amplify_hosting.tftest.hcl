@@ -82,14 +82,20 @@ run "manual_mode_security_headers" {
   }
 
   assert {
-    condition = (
-      aws_amplify_branch.this.environment_variables["VITE_API_URL"] == var.api_url &&
-      aws_amplify_branch.this.environment_variables["VITE_AWS_REGION"] == "eu-west-1" &&
-      aws_amplify_branch.this.environment_variables["VITE_USER_POOL_ID"] == var.user_pool_id &&
-      aws_amplify_branch.this.environment_variables["VITE_USER_POOL_CLIENT_ID"] == var.user_pool_client_id &&
-      aws_amplify_branch.this.environment_variables["VITE_IDENTITY_POOL_ID"] == var.identity_pool_id
-    )
-    error_message = "The branch must carry the front end configuration."
+    condition = jsondecode(aws_amplify_branch.this.environment_variables["LENDVERIFY_WEB_CONFIG"]) == {
+      mode             = "aws"
+      apiUrl           = var.api_url
+      region           = "eu-west-1"
+      userPoolId       = var.user_pool_id
+      userPoolClientId = var.user_pool_client_id
+      identityPoolId   = var.identity_pool_id
+    } && output.web_config_json == aws_amplify_branch.this.environment_variables["LENDVERIFY_WEB_CONFIG"]
+    error_message = "config.json must carry the API, region and pools, and the branch must carry exactly the config.json the module outputs."
+  }
+
+  assert {
+    condition     = length([for k in keys(aws_amplify_branch.this.environment_variables) : k if startswith(k, "VITE_")]) == 0
+    error_message = "Nothing environment-specific may be inlined into the bundle at build time."
   }
 
   assert {
@@ -103,8 +109,8 @@ run "manual_mode_security_headers" {
   }
 
   assert {
-    condition     = yamldecode(aws_amplify_app.this.build_spec).frontend.artifacts.baseDirectory == "dist"
-    error_message = "The default build spec must publish Vite's dist directory."
+    condition     = yamldecode(aws_amplify_app.this.build_spec).frontend.artifacts.baseDirectory == "web/dist" && strcontains(aws_amplify_app.this.build_spec, "LENDVERIFY_WEB_CONFIG\" > web/dist/config.json")
+    error_message = "The default build spec must publish web/dist with the branch's config.json."
   }
 }
 
@@ -138,6 +144,31 @@ run "repository_mode" {
   assert {
     condition     = output.branch_url == "https://release-prod.d1a2b3c4d5e6f7.amplifyapp.com"
     error_message = "Slashes in branch names become hyphens in the branch domain."
+  }
+}
+
+run "self_hosted_liveness_assets" {
+  command = plan
+
+  variables {
+    liveness_assets        = { faceModelUrl = "/liveness/model.json", binaryPath = "/liveness/wasm/" }
+    liveness_asset_origins = []
+  }
+
+  assert {
+    condition     = output.web_config.liveness == { faceModelUrl = "/liveness/model.json", binaryPath = "/liveness/wasm/" } && !strcontains(output.content_security_policy, "cdn.liveness")
+    error_message = "Self-hosted liveness assets go to config.json and leave the CDN out of the CSP."
+  }
+}
+
+run "shares_the_local_stage_header_set" {
+  command = plan
+
+  assert {
+    condition = [for h in yamldecode(aws_amplify_app.this.custom_headers).customHeaders[0].headers : h.key] == [
+      for h in jsondecode(file("${path.module}/security-headers.json")).headers : h.key
+    ]
+    error_message = "The served headers must be exactly security-headers.json's, the file the local stage serves too."
   }
 }
 
