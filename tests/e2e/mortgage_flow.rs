@@ -9,6 +9,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use anyhow::{ensure, Context, Result};
+use lendverify_aws::records;
 use lendverify_e2e::fixtures::{self, Passport};
 use lendverify_e2e::World;
 use libtest_mimic::{Arguments, Trial};
@@ -50,6 +51,9 @@ fn main() {
         duplicate_sqs_delivery_changes_nothing,
         failed_lending_job_is_recorded,
         throttled_aws_is_retried_then_503,
+        recorded_lending_package_replays_through_the_stage,
+        recorded_driver_licence_replays_through_identity_verification,
+        late_liveness_session_expires,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -156,29 +160,57 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
         .iter()
         .filter_map(|g| g["type"].as_str())
         .collect();
-    for expected in ["1003", "W2", "PAYSLIPS", "BANK_STATEMENT"] {
+    for expected in ["1003", "W_2", "PAYSLIPS", "BANK_STATEMENT"] {
         ensure!(
             types.contains(&expected),
             "{expected} missing from {types:?}"
         );
     }
     let extracted = &done["extracted"];
-    ensure!(
-        extracted["borrower"]["name"] == "Ana Muller",
-        "borrower: {extracted}"
-    );
-    ensure!(
-        extracted["w2"][0]["wages"] == "85,000.00",
-        "w2: {extracted}"
-    );
-    ensure!(
-        extracted["payslips"][0]["grossPay"] == "7,083.33",
-        "payslip: {extracted}"
-    );
-    ensure!(
-        extracted["bankStatements"][0]["endingBalance"] == "24,310.55",
-        "bank: {extracted}"
-    );
+    let usd = |value: &str| json!({ "value": value, "currency": "USD" });
+    let checks = [
+        (
+            &extracted["w2"][0]["employeeName"]["text"],
+            json!("Ana Muller"),
+        ),
+        (&extracted["w2"][0]["formYear"]["text"], json!("2025")),
+        (&extracted["w2"][0]["wages"]["text"], json!("$85,000.00")),
+        (&extracted["w2"][0]["wages"]["amount"], usd("85000.00")),
+        (
+            &extracted["payslips"][0]["borrowerName"]["text"],
+            json!("Ana Muller"),
+        ),
+        (
+            &extracted["payslips"][0]["currentGrossPay"]["amount"],
+            usd("7083.33"),
+        ),
+        (
+            &extracted["payslips"][0]["payPeriodStart"]["date"],
+            json!("2026-10-01"),
+        ),
+        (
+            &extracted["payslips"][0]["payPeriodEnd"]["date"],
+            json!("2026-10-31"),
+        ),
+        (
+            &extracted["bankStatements"][0]["endingBalance"]["amount"],
+            usd("24310.55"),
+        ),
+        (
+            &extracted["bankStatements"][0]["periodStart"]["date"],
+            json!("2026-10-01"),
+        ),
+        (
+            &extracted["bankStatements"][0]["periodEnd"]["date"],
+            json!("2026-10-31"),
+        ),
+    ];
+    for (actual, expected) in checks {
+        ensure!(
+            *actual == expected,
+            "expected {expected}, got {actual} in {extracted}"
+        );
+    }
     ensure!(done["missingRequired"] == json!([]), "missing: {done}");
     ensure!(done["flags"] == json!([]), "flags: {done}");
     // 7. the application shows everything
@@ -558,5 +590,231 @@ async fn throttled_aws_is_retried_then_503(w: Arc<World>) -> Result<()> {
         .await?
         .expect(200)?;
     ensure!(verdict["decision"] == "APPROVED", "verdict: {verdict}");
+    Ok(())
+}
+
+/// Real `GetLendingAnalysis` output (7 pages: payslip, check, identity document, 1099-DIV, bank
+/// statement, W-2, unclassified) replayed through the whole asynchronous path: the job reads
+/// its S3 object, writes its output, publishes to SNS → SQS, and the consumer stores it.
+async fn recorded_lending_package_replays_through_the_stage(w: Arc<World>) -> Result<()> {
+    let app = verified_application(&w, "rita").await?;
+    let api = w.user("rita").await?;
+    w.emulator(
+        "/_emulator/replays",
+        json!({
+            "operation": "StartLendingAnalysis",
+            "getLendingAnalysis": fixtures::recorded("lending-package-no-signature.json"),
+        }),
+    )
+    .await?;
+    let package = api
+        .upload(
+            &app,
+            "LENDING_PACKAGE",
+            "application/pdf",
+            fixtures::lending_package("Ana Muller"),
+        )
+        .await?;
+    let started = api
+        .post(
+            &format!("/applications/{app}/documents"),
+            json!({ "uploadId": package }),
+        )
+        .await?
+        .expect(202)?;
+    let document = started["documentId"].as_str().context("documentId")?;
+    let done = api.wait_for_document(&app, document).await?;
+    ensure!(done["status"] == "SUCCEEDED", "document: {done}");
+
+    let mut types: Vec<&str> = done["documentGroups"]
+        .as_array()
+        .context("documentGroups")?
+        .iter()
+        .filter_map(|g| g["type"].as_str())
+        .collect();
+    types.sort_unstable();
+    ensure!(
+        types
+            == [
+                "1099_DIV",
+                "BANK_STATEMENT",
+                "CHECKS",
+                "IDENTITY_DOCUMENT",
+                "PAYSLIPS",
+                "UNCLASSIFIED",
+                "W_2"
+            ],
+        "Textract's own types, unchanged: {types:?}"
+    );
+    let x = &done["extracted"];
+    let usd = |value: &str| json!({ "value": value, "currency": "USD" });
+    let field = |text: &str, confidence: f64| json!({ "text": text, "confidence": confidence, "lowConfidence": false });
+    let checks = [
+        (&x["payslips"][0]["page"], json!(1)),
+        (
+            &x["payslips"][0]["borrowerName"],
+            field("JOHN STILES", 99.0),
+        ),
+        (
+            &x["payslips"][0]["currentGrossPay"]["text"],
+            json!("$ 452.43"),
+        ),
+        (
+            &x["payslips"][0]["currentGrossPay"]["amount"],
+            usd("452.43"),
+        ),
+        (
+            &x["payslips"][0]["ytdGrossPay"]["amount"],
+            json!({ "value": "23526.80", "currency": null }),
+        ),
+        (&x["payslips"][0]["payPeriodStart"], json!(null)),
+        (
+            &x["payslips"][0]["payPeriodEnd"]["date"],
+            json!("2008-07-18"),
+        ),
+        (&x["payslips"][0]["payDate"]["date"], json!("2008-07-25")),
+        (&x["bankStatements"][0]["page"], json!(5)),
+        (
+            &x["bankStatements"][0]["borrowerName"],
+            field("Jane Doe", 100.0),
+        ),
+        (
+            &x["bankStatements"][0]["periodStart"]["date"],
+            json!("2021-05-01"),
+        ),
+        (
+            &x["bankStatements"][0]["periodEnd"]["date"],
+            json!("2021-05-31"),
+        ),
+        (
+            &x["bankStatements"][0]["endingBalance"]["text"],
+            json!("$123,084.85"),
+        ),
+        (
+            &x["bankStatements"][0]["endingBalance"]["amount"],
+            usd("123084.85"),
+        ),
+        (&x["w2"][0]["page"], json!(6)),
+        (&x["w2"][0]["employeeName"], field("Arnav", 100.0)),
+        (&x["w2"][0]["formYear"], field("2022", 100.0)),
+        (&x["w2"][0]["wages"]["amount"], usd("100.00")),
+    ];
+    for (actual, expected) in checks {
+        ensure!(
+            *actual == expected,
+            "expected {expected}, got {actual} in {x}"
+        );
+    }
+    ensure!(
+        x["payslips"].as_array().map(Vec::len) == Some(1)
+            && x["bankStatements"].as_array().map(Vec::len) == Some(1)
+            && x["w2"].as_array().map(Vec::len) == Some(1),
+        "one entry per classified page: {x}"
+    );
+    // No 1003 in the package; the approved verification stands in for the identity document.
+    ensure!(
+        done["missingRequired"] == json!(["URLA_1003"]),
+        "missing: {done}"
+    );
+    // The documents name John Stiles, Jane Doe and Arnav; the passport names Ana Muller.
+    ensure!(
+        done["flags"] == json!(["BORROWER_NAME_MISMATCH"]),
+        "flags: {done}"
+    );
+    // The same, read directly from the table.
+    let stored = w
+        .item(
+            &records::application_pk(&app),
+            &format!("{}{document}", records::DOCUMENT_PREFIX),
+        )
+        .await?
+        .context("document item")?;
+    ensure!(
+        stored["status"].as_s().ok().map(String::as_str) == Some("SUCCEEDED"),
+        "stored: {stored:?}"
+    );
+    ensure!(
+        stored["pageClasses"].as_l().map(Vec::len).ok() == Some(7),
+        "seven page classes: {stored:?}"
+    );
+    Ok(())
+}
+
+/// Real `AnalyzeID` output for a driver's licence (front and back), replayed: it parses into
+/// the identity document the decision rules use, and its 2020 expiry rejects it.
+async fn recorded_driver_licence_replays_through_identity_verification(
+    w: Arc<World>,
+) -> Result<()> {
+    let api = w.user("jorge").await?;
+    let app = api
+        .create_application(json!({
+            "givenName": "Jorge", "familyName": "Souza", "dateOfBirth": "1978-03-18"
+        }))
+        .await?;
+    api.pass_liveness(&app, "jorge", 99.3).await?;
+    let front = api
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&fixtures::good_passport("jorge")),
+        )
+        .await?;
+    w.emulator(
+        "/_emulator/replays",
+        json!({
+            "operation": "AnalyzeID",
+            "response": fixtures::recorded("test-trp2-analyzeid_sample_multi_page.json"),
+        }),
+    )
+    .await?;
+    let verdict = api
+        .post(
+            &format!("/applications/{app}/identity-verifications"),
+            json!({ "idFrontUploadId": front }),
+        )
+        .await?
+        .expect(200)?;
+    ensure!(verdict["decision"] == "REJECTED", "verdict: {verdict}");
+    ensure!(
+        verdict["reasons"] == json!(["DOCUMENT_EXPIRED"]),
+        "only the expiry is wrong: {verdict}"
+    );
+    let document = &verdict["document"];
+    let checks = [
+        (&document["type"], json!("DRIVER_LICENSE")),
+        (&document["givenName"], json!("JORGE")),
+        (&document["familyName"], json!("SOUZA")),
+        (&document["dateOfBirth"], json!("1978-03-18")),
+        (&document["expiresOn"], json!("2020-01-20")),
+        (&document["documentNumberMasked"], json!("*********CBAC")),
+    ];
+    for (actual, expected) in checks {
+        ensure!(
+            *actual == expected,
+            "expected {expected}, got {actual} in {verdict}"
+        );
+    }
+    Ok(())
+}
+
+/// A session nobody completes within Rekognition's 3 minutes answers EXPIRED, stored once.
+async fn late_liveness_session_expires(w: Arc<World>) -> Result<()> {
+    let api = w.user("lena").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    let session = api
+        .post(&format!("/applications/{app}/liveness-sessions"), json!({}))
+        .await?
+        .expect(201)?;
+    let session_id = session["sessionId"].as_str().context("sessionId")?;
+    let path = format!("/applications/{app}/liveness-sessions/{session_id}");
+    let early = api.get(&path).await?.expect(200)?;
+    ensure!(early["status"] == "IN_PROGRESS", "early: {early}");
+    w.emulator("/_emulator/clock", json!({ "advanceSeconds": 181 }))
+        .await?;
+    let late = api.get(&path).await?.expect(200)?;
+    ensure!(late["status"] == "EXPIRED", "late: {late}");
+    let again = api.get(&path).await?.expect(200)?;
+    ensure!(again == late, "the decision is stored: {again}");
     Ok(())
 }

@@ -155,34 +155,49 @@ pub fn pdf(pages: &[Vec<String>]) -> Vec<u8> {
     out
 }
 
-/// A four-page lending package: URLA 1003, W-2, payslip, bank statement.
+/// A four-page lending package: URLA 1003, W-2, payslip, bank statement, with the field names
+/// real Textract uses and values printed the way real documents print them.
 pub fn lending_package(borrower: &str) -> Vec<u8> {
     let page = |lines: &[&str]| lines.iter().map(|l| l.to_string()).collect::<Vec<_>>();
     pdf(&[
         page(&[
             "Uniform Residential Loan Application",
-            &format!("BORROWER_NAME: {borrower}"),
+            // Real 1003 pages carry the name under OTHER; payslips and statements name the
+            // borrower.
+            &format!("OTHER: {borrower}"),
             "SIGNATURE: present",
         ]),
         page(&[
             "Form W-2 Wage and Tax Statement",
             &format!("EMPLOYEE_NAME: {borrower}"),
-            "TAX_YEAR: 2025",
-            "WAGES_TIPS_OTHER_COMPENSATION: 85,000.00",
+            "FORM_YEAR: 2025",
+            "WAGES: $85,000.00",
         ]),
         page(&[
             "Earnings Statement",
-            "GROSS_PAY_THIS_PERIOD: 7,083.33",
-            "PAY_PERIOD_START_DATE: 2026-10-01",
-            "PAY_PERIOD_END_DATE: 2026-10-31",
+            &format!("BORROWER_NAME: {borrower}"),
+            "CURRENT_GROSS_PAY: $ 7,083.33",
+            "PAY_PERIOD_START_DATE: 10/01/2026",
+            "PAY_PERIOD_END_DATE: 10/31/2026",
         ]),
         page(&[
             "Bank Statement",
-            "ENDING_BALANCE: 24,310.55",
-            "STATEMENT_PERIOD_START_DATE: 2026-10-01",
-            "STATEMENT_PERIOD_END_DATE: 2026-10-31",
+            &format!("BORROWER_NAME: Mrs {borrower}"),
+            "ENDING_BALANCE: $24,310.55",
+            "PERIOD_START_DATE: Oct 1, 2026",
+            "PERIOD_END_DATE: 31-Oct-2026",
         ]),
     ])
+}
+
+/// A response recorded from real Textract or Rekognition, from `tests/fixtures/aws-recorded/`.
+pub fn recorded(name: &str) -> Value {
+    let path = crate::repo_root()
+        .join("tests/fixtures/aws-recorded")
+        .join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()))
 }
 
 /// The declared applicant matching [`good_passport`].
