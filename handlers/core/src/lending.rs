@@ -232,7 +232,7 @@ impl Field {
                 .flatten(),
             date: (kind == Kind::Date).then(|| parse_date(&text)).flatten(),
             // NaN (a confidence Textract did not report) is not trusted either.
-            low_confidence: !(reading.confidence >= min_confidence),
+            low_confidence: reading.confidence.is_nan() || reading.confidence < min_confidence,
             confidence: reading.confidence,
             text,
         }
