@@ -24,20 +24,34 @@ stage_dir="$(mktemp -d "${TMPDIR:-/tmp}/lendverify-smoke.XXXXXX")"
 stage_log="$stage_dir/stage.log"
 stage_pid=""
 
+# The stage itself (not a zombie waiting to be reaped).
+stage_running() {
+  local state
+  state="$(ps -o stat= -p "$stage_pid" 2>/dev/null)" && [[ "$state" != Z* ]]
+}
+# What the stage started and left running, e.g. when it was stopped before its signal handler was
+# installed: the members of its process group (setsid below) other than itself.
+stage_leftovers() { pgrep -g "$stage_pid" | grep -vx "$stage_pid" || true; }
+
 stop_stage() {
-  local status=$?
-  if [ -n "$stage_pid" ] && kill -0 "$stage_pid" 2>/dev/null; then
+  local status=$? leftovers
+  if [ -n "$stage_pid" ]; then
     # SIGTERM: the stage stops moto and the emulator itself.
     kill -TERM "$stage_pid" 2>/dev/null || true
     for _ in $(seq $((stop_timeout_seconds * 10))); do
-      kill -0 "$stage_pid" 2>/dev/null || break
+      stage_running || break
       sleep 0.1
     done
-    if kill -0 "$stage_pid" 2>/dev/null; then
-      echo "smoke-local: the stage ignored SIGTERM for ${stop_timeout_seconds} s; killing its process group" >&2
-      kill -KILL -- "-$stage_pid" 2>/dev/null || true
-    fi
+    if stage_running; then kill -KILL "$stage_pid" 2>/dev/null || true; fi
     wait "$stage_pid" 2>/dev/null || true
+    leftovers="$(stage_leftovers)"
+    if [ -n "$leftovers" ]; then
+      echo "smoke-local: stopping what the stage left running: PIDs" $leftovers >&2
+      kill -TERM $leftovers 2>/dev/null || true
+      sleep 2
+      leftovers="$(stage_leftovers)"
+      if [ -n "$leftovers" ]; then kill -KILL $leftovers 2>/dev/null || true; fi
+    fi
   fi
   if [ "$status" -ne 0 ] && [ -f "$stage_log" ]; then
     echo "smoke-local: last lines of the stage's log ($stage_log):" >&2

@@ -32,6 +32,9 @@ LENDING_STATUSES = {"IN_PROGRESS", "SUCCEEDED", "PARTIAL_SUCCESS", "FAILED"}
 FINISHED_ANALYSIS_OK = {"SUCCEEDED", "PARTIAL_SUCCESS"}
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
+# The notice version the consent record names: not the web app's (web/src/consent.ts), because no
+# person read a notice; an audit of consent records can tell the smoke test's apart.
+SMOKE_CONSENT_POLICY_VERSION = "smoke-test"
 # The emulator completes the liveness session as a browser stream would, well above the pass mark.
 EMULATED_LIVENESS_CONFIDENCE = 99.1
 CAMERA_NEEDED = (
@@ -143,6 +146,20 @@ class Run:
             f"{self.application_id} is not in the caller's list",
         )
         return f"{len(listed)} application(s), including this one"
+
+    def give_consent(self) -> str:
+        """PUT .../consent: a liveness session can only be opened after it."""
+        recorded = self.api.call(
+            "PUT", f"{self.application_path}/consent", {"policyVersion": SMOKE_CONSENT_POLICY_VERSION}
+        ).expect(200)
+        require(recorded.get("applicationId") == self.application_id, f"applicationId differs: {recorded}")
+        consent = recorded.get("consent")
+        require(
+            isinstance(consent, dict) and consent.get("policyVersion") == SMOKE_CONSENT_POLICY_VERSION,
+            f"consent.policyVersion must be {SMOKE_CONSENT_POLICY_VERSION!r}: {recorded}",
+        )
+        require_timestamp(consent, "givenAt")
+        return f"policy version {SMOKE_CONSENT_POLICY_VERSION}, given at {consent['givenAt']}"
 
     def open_liveness_session(self) -> str:
         opened = self.api.call("POST", f"{self.application_path}/liveness-sessions", {}).expect(201)
@@ -267,6 +284,8 @@ class Run:
         )
         liveness = whole.get("liveness") or {}
         require(liveness.get("sessionId") == self.session_id, f"liveness session missing: {whole}")
+        consent = whole.get("consent") or {}
+        require(consent.get("policyVersion") == SMOKE_CONSENT_POLICY_VERSION, f"consent missing: {whole}")
         return f"status {whole['status']}, liveness {liveness.get('status')}, document {self.document_status}"
 
     def erase_application(self) -> str:
@@ -306,6 +325,7 @@ def steps(run: Run) -> list[Step]:
         Step("unauthenticated request", run.refuses_anonymous_requests),
         Step("create application", run.create_application),
         Step("list applications", run.list_applications),
+        Step("give consent to biometric processing", run.give_consent),
         Step("open liveness session", run.open_liveness_session),
         *liveness,
         Step("upload ID front", run.upload_id_front),

@@ -74,13 +74,14 @@ class FakeStage:
             def do_GET(self):
                 self.route("GET", None)
 
+            def do_PUT(self):
+                if self.path.startswith("/s3/"):
+                    stage.uploads[self.path.rsplit("/", 1)[-1]] = self.body()
+                    return self.answer(200)
+                self.route("PUT", json.loads(self.body() or b"null"))
+
             def do_DELETE(self):
                 self.route("DELETE", None)
-
-            def do_PUT(self):
-                upload = self.path.rsplit("/", 1)[-1]
-                stage.uploads[upload] = self.body()
-                self.answer(200)
 
             def route(self, method, payload):
                 if self.headers.get("Authorization") != TOKEN:
@@ -98,7 +99,12 @@ class FakeStage:
                 if app is None:
                     return self.problem(404, "Not Found")
                 app_id, rest = match.group(1), match.group(2) or ""
+                if rest == "/consent" and method == "PUT":
+                    app["consent"] = {"policyVersion": payload["policyVersion"], "givenAt": "2026-11-30T09:00:01Z"}
+                    return self.answer(200, {"applicationId": app_id, "consent": app["consent"]})
                 if rest == "/liveness-sessions":
+                    if "consent" not in app:
+                        return self.problem(409, "Conflict")
                     return self.answer(201, {"sessionId": "s1", "region": "us-east-1"})
                 if rest == "/liveness-sessions/s1":
                     return self.answer(200, {"sessionId": "s1", "status": "IN_PROGRESS"})
@@ -124,7 +130,8 @@ class FakeStage:
                 if rest == "":
                     status = "IN_PROGRESS" if app["documents"]["d1"] < 3 else stage.final_document_status
                     return self.answer(200, {"applicationId": app_id, "status": "CREATED", "documents": [
-                        {"documentId": "d1", "status": status}], "liveness": {"sessionId": "s1", "status": "IN_PROGRESS"}})
+                        {"documentId": "d1", "status": status}], "liveness": {"sessionId": "s1", "status": "IN_PROGRESS"},
+                        "consent": app["consent"]})
                 return self.problem(404, "Not Found")
 
         return Handler
