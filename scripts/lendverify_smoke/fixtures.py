@@ -149,6 +149,15 @@ def pdf(pages: list[list[str]]) -> bytes:
     return bytes(out)
 
 
+# The amounts the pages print, and where the API's `extracted` returns them.
+WAGES, CURRENT_GROSS_PAY, ENDING_BALANCE = "85,000.00", "7,083.33", "24,310.55"
+PRINTED_AMOUNTS = (
+    ("w2", "wages", WAGES),
+    ("payslips", "currentGrossPay", CURRENT_GROSS_PAY),
+    ("bankStatements", "endingBalance", ENDING_BALANCE),
+)
+
+
 def lending_pages(applicant: Applicant, today: datetime.date) -> list[list[str]]:
     """A signed 1003, a W-2, a pay stub and a bank statement, with Textract's own field names."""
     name = applicant.full_name
@@ -161,19 +170,19 @@ def lending_pages(applicant: Applicant, today: datetime.date) -> list[list[str]]
             "Form W-2 Wage and Tax Statement",
             f"EMPLOYEE_NAME: {name}",
             f"FORM_YEAR: {today.year - 1}",
-            "WAGES: 85,000.00",
+            f"WAGES: {WAGES}",
         ],
         [
             "Earnings Statement",
             f"BORROWER_NAME: {name}",
-            "CURRENT_GROSS_PAY: 7,083.33",
+            f"CURRENT_GROSS_PAY: {CURRENT_GROSS_PAY}",
             f"PERIOD_START_DATE: {period_start}",
             f"PERIOD_END_DATE: {period_end}",
         ],
         [
             "Bank Statement",
             f"BORROWER_NAME: {name}",
-            "ENDING_BALANCE: 24,310.55",
+            f"ENDING_BALANCE: {ENDING_BALANCE}",
             f"PERIOD_START_DATE: {period_start}",
             f"PERIOD_END_DATE: {period_end}",
         ],

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -72,6 +73,62 @@ def require_timestamp(body: Any, field: str) -> None:
         datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise CheckFailed(f"{field} {value!r} is not an RFC 3339 date-time") from None
+
+
+def require_page_number(value: Any, where: Any) -> None:
+    require(isinstance(value, int) and not isinstance(value, bool) and value >= 1, f"page numbers count from 1: {where}")
+
+
+def require_extracted_field(value: Any, where: str) -> None:
+    """An ExtractedField: null, or the text as read, its confidence, and a parsed amount or date."""
+    if value is None:
+        return
+    require(isinstance(value, dict), f"{where} must be an object or null: {value}")
+    require(isinstance(value.get("text"), str), f"{where}.text must be a string: {value}")
+    confidence = value.get("confidence")
+    require(isinstance(confidence, (int, float)) and 0 <= confidence <= 100, f"{where}.confidence must be 0-100: {value}")
+    require(isinstance(value.get("lowConfidence"), bool), f"{where}.lowConfidence must be a boolean: {value}")
+    if "amount" in value:
+        amount = value["amount"]
+        require(
+            isinstance(amount, dict) and isinstance(amount.get("value"), str) and re.fullmatch(r"-?[0-9]+\.[0-9]{2}", amount["value"]),
+            f"{where}.amount.value must be a decimal with two fraction digits: {value}",
+        )
+        currency = amount.get("currency")
+        require(currency is None or (isinstance(currency, str) and re.fullmatch(r"[A-Z]{3}", currency)), f"{where}.amount.currency: {value}")
+    if "date" in value:
+        try:
+            datetime.date.fromisoformat(value["date"])
+        except (TypeError, ValueError):
+            raise CheckFailed(f"{where}.date must be an ISO 8601 date: {value}") from None
+
+
+def require_lending_document(document: Any) -> None:
+    """The LendingDocument schema: groups with pages and signatures, extracted fields per page."""
+    for group in require_list(document, "documentGroups"):
+        require_string(group, "type")
+        for pages in ("pages", "signaturesFound", "signaturesMissing"):
+            for page in require_list(group, pages):
+                require_page_number(page, group)
+    extracted = document.get("extracted")
+    require(isinstance(extracted, dict), f"extracted must be an object: {document}")
+    for kind in ("payslips", "bankStatements", "w2"):
+        for entry in require_list(extracted, kind):
+            require(isinstance(entry, dict), f"extracted.{kind} entries are objects: {entry}")
+            require_page_number(entry.get("page"), entry)
+            for name, field in entry.items():
+                if name != "page":
+                    require_extracted_field(field, f"extracted.{kind}[].{name}")
+    for listed in ("missingRequired", "flags"):
+        items = require_list(document, listed)
+        require(all(isinstance(item, str) for item in items), f"{listed} must list strings: {items}")
+
+
+def require_amount(extracted: dict, kind: str, field: str, printed: str) -> None:
+    """The page printed `printed` (e.g. 85,000.00); the API returns its text and amount 85000.00."""
+    readings = [e[field] for e in extracted.get(kind, []) if isinstance(e.get(field), dict)]
+    found = [(r.get("text"), (r.get("amount") or {}).get("value")) for r in readings]
+    require((printed, printed.replace(",", "")) in found, f"extracted.{kind}[].{field} should read {printed}, got {found}")
 
 
 def require_problem(reply: Reply, status: int) -> dict:
@@ -260,16 +317,14 @@ class Run:
             interval = min(interval * 2, LONGEST_POLL_INTERVAL_SECONDS)
         self.document_status = status
         require(document.get("documentId") == self.document_id, f"documentId differs: {document}")
-        groups = require_list(document, "documentGroups")
-        for group in groups:
-            require_string(group, "type")
-            pages = require_list(group, "pages")
-            require(all(isinstance(p, int) and p >= 1 for p in pages), f"pages must be numbers from 1: {group}")
-        require(isinstance(document.get("extracted"), dict), f"extracted must be an object: {document}")
-        require_list(document, "missingRequired")
-        require_list(document, "flags")
+        require_lending_document(document)
         require(status in FINISHED_ANALYSIS_OK, f"the analysis ended {status}: {document}")
+        groups = document["documentGroups"]
         require(groups, "a finished analysis has at least one document group")
+        if self.stage.is_local:
+            # The emulator reads the generated pages exactly: Textract's field names reached the table.
+            for kind, field, printed in fixtures.PRINTED_AMOUNTS:
+                require_amount(document["extracted"], kind, field, printed)
         types = ", ".join(sorted({g["type"] for g in groups}))
         return f"{status} after {polls} poll(s); groups {types}"
 

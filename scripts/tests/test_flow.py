@@ -122,7 +122,11 @@ class FakeStage:
                     app["documents"]["d1"] += 1
                     status = "IN_PROGRESS" if app["documents"]["d1"] < 3 else stage.final_document_status
                     return self.answer(200, {"documentId": "d1", "status": status, "documentGroups": [
-                        {"type": "PAYSLIPS", "pages": [1]}], "extracted": {}, "missingRequired": [], "flags": []})
+                        {"type": "PAYSLIPS", "pages": [1], "signaturesFound": [], "signaturesMissing": []}],
+                        "extracted": {"payslips": [{"page": 1, "currentGrossPay": {
+                            "text": "$7,083.33", "confidence": 97.0, "lowConfidence": False,
+                            "amount": {"value": "7083.33", "currency": "USD"}}}], "bankStatements": [], "w2": []},
+                        "missingRequired": ["URLA_1003"], "flags": []})
                 if rest == "" and method == "DELETE":
                     del stage.applications[app_id]
                     stage.deleted.append(app_id)
@@ -207,3 +211,20 @@ def test_main_exit_codes(fake_stage, monkeypatch, capsys):
         monkeypatch.setenv(name, value)
     assert smoke.main([]) == 1
     assert "FAILED" in capsys.readouterr().out
+
+
+def test_extracted_field_shapes():
+    from lendverify_smoke.api_client import CheckFailed
+    from lendverify_smoke.flow import require_extracted_field
+
+    require_extracted_field(None, "f")
+    require_extracted_field({"text": "Mar 15, 2010", "confidence": 99, "lowConfidence": False, "date": "2010-03-15"}, "f")
+    for broken in (
+        {"text": "1", "confidence": 101, "lowConfidence": False},
+        {"text": "1", "confidence": 90, "lowConfidence": "no"},
+        {"text": "1", "confidence": 90, "lowConfidence": False, "amount": {"value": "1.5", "currency": "USD"}},
+        {"text": "1", "confidence": 90, "lowConfidence": False, "amount": {"value": "1.50", "currency": "usd"}},
+        {"text": "x", "confidence": 90, "lowConfidence": False, "date": "15/03/2010"},
+    ):
+        with pytest.raises(CheckFailed):
+            require_extracted_field(broken, "f")
