@@ -228,3 +228,14 @@ def test_extracted_field_shapes():
     ):
         with pytest.raises(CheckFailed):
             require_extracted_field(broken, "f")
+
+
+def test_timestamps_are_rfc_3339_with_any_fraction():
+    from lendverify_smoke.api_client import CheckFailed
+    from lendverify_smoke.flow import require_timestamp
+
+    for good in ("2026-11-30T09:47:21.161710482Z", "2026-11-30T09:47:21Z", "2026-11-30T09:47:21+01:00"):
+        require_timestamp({"t": good}, "t")
+    for bad in ("2026-11-30", "2026-11-30 09:47:21Z", "yesterday"):
+        with pytest.raises(CheckFailed):
+            require_timestamp({"t": bad}, "t")
