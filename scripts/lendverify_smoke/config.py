@@ -54,8 +54,9 @@ class Setting:
 
 
 # Each setting once: its field, its variable, and the environments/<ENV> output that can supply it.
+API_URL_VARIABLE = "SMOKE_API_URL"
 SETTINGS = (
-    Setting("api_url", "SMOKE_API_URL", "api_url"),
+    Setting("api_url", API_URL_VARIABLE, "api_url"),
     Setting("user_pool_id", "SMOKE_USER_POOL_ID", "user_pool_id"),
     Setting("client_id", "SMOKE_USER_POOL_CLIENT_ID", "user_pool_client_id"),
     Setting("username", "SMOKE_USERNAME", None),
@@ -119,7 +120,7 @@ def load_stage(
 ) -> Stage:
     """The stage to test. Names every missing variable at once."""
     # Before anything is read from prod's state, and again below for the URL Terraform gives.
-    refuse_prod_unless_named(env_name, environ.get("SMOKE_API_URL", ""), environ)
+    refuse_prod_unless_named(env_name, environ.get(API_URL_VARIABLE, ""), environ)
     outputs: Mapping[str, object] = {}
     needs_outputs = any(not environ.get(s.variable) and s.terraform_output for s in SETTINGS)
     if env_name and needs_outputs:

@@ -33,6 +33,11 @@ LENDING_STATUSES = {"IN_PROGRESS", "SUCCEEDED", "PARTIAL_SUCCESS", "FAILED"}
 FINISHED_ANALYSIS_OK = {"SUCCEEDED", "PARTIAL_SUCCESS"}
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
+# WAF runs before the authorizer, so a blocked caller sees 403 where 401 was expected.
+WAF_BLOCKED = (
+    "HTTP 403 before the authorizer: the API's web application firewall blocks this machine's address "
+    "(AWSManagedRulesAnonymousIpList blocks hosting providers, GitHub-hosted runners included; docs/terraform.md §7)"
+)
 # The notice version the consent record names: not the web app's (web/src/consent.ts), because no
 # person read a notice; an audit of consent records can tell the smoke test's apart.
 SMOKE_CONSENT_POLICY_VERSION = "smoke-test"
@@ -180,7 +185,9 @@ class Run:
 
     def refuses_anonymous_requests(self) -> str:
         anonymous = Api(self.stage.api_url, None, self.deadline)
-        problem = require_problem(anonymous.call("GET", "/applications"), 401)
+        reply = anonymous.call("GET", "/applications")
+        require(reply.status != 403, f"{WAF_BLOCKED}: {reply.body[:200]!r}")
+        problem = require_problem(reply, 401)
         return f"401 {PROBLEM_CONTENT_TYPE} ({problem['title']})"
 
     def create_application(self) -> str:
