@@ -26,7 +26,7 @@ FIRST_POLL_INTERVAL_SECONDS = 0.5
 LONGEST_POLL_INTERVAL_SECONDS = 5.0
 CLEANUP_SECONDS = 60.0
 
-# Enums of the contract.
+# Enums of the contract (modules/api/openapi.yaml.tftpl; scripts/tests/test_contract.py keeps them equal).
 LIVENESS_STATUSES = {"IN_PROGRESS", "PASSED", "FAILED", "NEEDS_REVIEW", "EXPIRED"}
 IDENTITY_DECISIONS = {"APPROVED", "REJECTED", "NEEDS_REVIEW"}
 LENDING_STATUSES = {"IN_PROGRESS", "SUCCEEDED", "PARTIAL_SUCCESS", "FAILED"}
