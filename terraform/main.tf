@@ -8,47 +8,17 @@ locals {
   # The origin applicants load the app from: a custom domain if given, else the Amplify branch URL
   # (known from the app alone, so the API can name it while the branch names the API's URL).
   primary_origin = coalesce(var.amplify.primary_origin, module.amplify_hosting.branch_url)
-  # Browser origins allowed by S3 upload CORS and Cognito redirects: the app plus e.g. localhost in
-  # dev. No distinct(): the primary origin is unknown until apply, and a list of unknown length
-  # would make the storage module's CORS count unknown.
-  web_origins = concat([local.primary_origin], var.web_origins)
-  # Cognito compares redirect URLs literally and refuses 127.0.0.1, so loopback uses localhost.
-  redirect_urls = concat(
-    ["${local.primary_origin}/"],
-    [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")],
-  )
 
   # Every function runs the same zip; only `handler` differs (bootstrap dispatches on _HANDLER).
   artifact_from_s3 = var.artifact.s3_bucket != null
 
-  key_arn         = module.kms.key_arn
-  table_arn       = module.tables.table_arn
-  owner_index_arn = module.tables.owner_index_arn
-  job_index_arn   = module.tables.job_index_arn
-  uploads_arn     = module.storage.uploads_bucket_arn
-  biometrics_arn  = module.storage.biometrics_bucket_arn
-  textract_arn    = module.storage.textract_output_bucket_arn
-
-  # handlers/README.md, Configuration: every function gets every variable (each is required at init).
-  handler_environment = {
-    APPLICATIONS_TABLE          = module.tables.table_name
-    UPLOADS_BUCKET              = module.storage.uploads_bucket_name
-    BIOMETRICS_BUCKET           = module.storage.biometrics_bucket_name
-    TEXTRACT_OUTPUT_BUCKET      = module.storage.textract_output_bucket_name
-    KMS_KEY_ARN                 = module.kms.key_arn
-    LENDING_TOPIC_ARN           = module.lending_notifications.topic_arn
-    TEXTRACT_PUBLISH_ROLE_ARN   = module.lending_notifications.textract_publish_role_arn
-    LIVENESS_PASS_THRESHOLD     = tostring(var.thresholds.liveness_pass_threshold)
-    LIVENESS_REVIEW_BAND        = tostring(var.thresholds.liveness_review_band)
-    FACE_SIMILARITY_THRESHOLD   = tostring(var.thresholds.face_similarity_threshold)
-    FACE_SIMILARITY_REVIEW_BAND = tostring(var.thresholds.face_similarity_review_band)
-    MIN_EXTRACTION_CONFIDENCE   = tostring(var.thresholds.min_extraction_confidence)
-    MINIMUM_AGE                 = tostring(var.thresholds.minimum_age)
-    LIVENESS_AUDIT_IMAGES_LIMIT = tostring(var.thresholds.liveness_audit_images_limit)
-    UPLOAD_URL_TTL_SECONDS      = tostring(var.thresholds.upload_url_ttl_seconds)
-    REQUIRED_DOCUMENTS          = join(",", var.thresholds.required_documents)
-    ALLOWED_ORIGIN              = local.primary_origin
-  }
+  key_arn         = module.stateful.key_arn
+  table_arn       = module.stateful.table_arn
+  owner_index_arn = module.stateful.owner_index_arn
+  job_index_arn   = module.stateful.job_index_arn
+  uploads_arn     = module.stateful.uploads_bucket_arn
+  biometrics_arn  = module.stateful.biometrics_bucket_arn
+  textract_arn    = module.stateful.textract_output_bucket_arn
 
   # Object-level resources: only the applications/ prefix, in which every key the handlers write lives.
   objects = {
@@ -243,7 +213,7 @@ locals {
       {
         sid       = "PassTextractPublishRole"
         actions   = ["iam:PassRole"]
-        resources = [module.lending_notifications.textract_publish_role_arn]
+        resources = [module.stateful.textract_publish_role_arn]
         conditions = [{
           test     = "StringEquals"
           variable = "iam:PassedToService"
@@ -269,7 +239,7 @@ locals {
       {
         sid       = "ConsumeCompletionQueue"
         actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
-        resources = [module.lending_notifications.queue_arn]
+        resources = [module.stateful.lending_queue_arn]
       },
       {
         sid       = "FindApplicationByJob"
@@ -298,48 +268,22 @@ locals {
   consumer = "lending-analysis-completed"
 }
 
-module "kms" {
-  source = "../modules/kms"
-
-  name_prefix             = var.name_prefix
-  tags                    = local.tags
-  deletion_window_in_days = var.kms_deletion_window_in_days
-  # No key_user_arns: the key policy delegates to IAM for use through S3, DynamoDB, Lambda,
-  # Rekognition, SNS, SQS and Textract (kms:ViaService), so each function's own statements below
-  # are what let its role use the key, with exactly the README's actions. Naming the roles in the
-  # key policy would also be a cycle (the functions' log groups and environment need the key).
-}
-
-module "storage" {
-  source = "../modules/storage"
+module "stateful" {
+  source = "../modules/stateful"
 
   name_prefix                    = var.name_prefix
   tags                           = local.tags
-  kms_key_arn                    = module.kms.key_arn
-  web_origins                    = local.web_origins
+  primary_origin                 = local.primary_origin
+  extra_web_origins              = var.web_origins
+  thresholds                     = var.thresholds
+  deletion_protection            = var.deletion_protection
   uploads_retention_days         = var.uploads_retention_days
   biometrics_retention_days      = var.biometrics_retention_days
   textract_output_retention_days = var.textract_output_retention_days
-  access_log_bucket              = var.s3_access_log_bucket
-  force_destroy                  = !var.deletion_protection
-}
-
-module "tables" {
-  source = "../modules/tables"
-
-  name_prefix                 = var.name_prefix
-  tags                        = local.tags
-  kms_key_arn                 = module.kms.key_arn
-  deletion_protection_enabled = var.deletion_protection
-}
-
-module "lending_notifications" {
-  source = "../modules/lending_notifications"
-
-  name_prefix              = var.name_prefix
-  tags                     = local.tags
-  kms_key_arn              = module.kms.key_arn
-  consumer_timeout_seconds = var.consumer_timeout_seconds
+  kms_deletion_window_in_days    = var.kms_deletion_window_in_days
+  s3_access_log_bucket           = var.s3_access_log_bucket
+  consumer_timeout_seconds       = var.consumer_timeout_seconds
+  identity                       = var.identity
 }
 
 module "functions" {
@@ -358,14 +302,14 @@ module "functions" {
 
   memory_size             = var.lambda_memory_size
   timeout                 = each.key == local.consumer ? var.consumer_timeout_seconds : var.api_function_timeout_seconds
-  environment_variables   = local.handler_environment
-  kms_key_arn             = module.kms.key_arn
+  environment_variables   = module.stateful.handler_environment
+  kms_key_arn             = module.stateful.key_arn
   log_retention_in_days   = var.log_retention_days
   policy_statements       = local.policy_statements[each.key]
   code_signing_config_arn = var.code_signing_config_arn
 
   sqs_event_source = each.key == local.consumer ? {
-    queue_arn  = module.lending_notifications.queue_arn
+    queue_arn  = module.stateful.lending_queue_arn
     batch_size = var.consumer_batch_size
   } : null
 }
@@ -382,32 +326,16 @@ module "api" {
       function_arn  = f.function_arn
     }
   }
-  cognito_user_pool_arn       = module.identity.user_pool_arn
+  cognito_user_pool_arn       = module.stateful.user_pool_arn
   allowed_origin              = local.primary_origin
   stage_name                  = var.environment
-  log_kms_key_arn             = module.kms.key_arn
+  log_kms_key_arn             = module.stateful.key_arn
   log_retention_days          = var.log_retention_days
   manage_account_logging_role = var.api_manage_account_logging_role
   throttling_burst_limit      = var.api_throttling.burst_limit
   throttling_rate_limit       = var.api_throttling.rate_limit
   waf_enabled                 = var.waf_enabled
   waf_rate_limit              = var.waf_rate_limit
-}
-
-module "identity" {
-  source = "../modules/identity"
-
-  name_prefix             = var.name_prefix
-  tags                    = local.tags
-  deletion_protection     = var.deletion_protection
-  mfa_configuration       = var.identity.mfa_configuration
-  user_pool_tier          = var.identity.user_pool_tier
-  threat_protection_mode  = var.identity.threat_protection_mode
-  ses_email_identity_arn  = var.identity.ses_email_identity_arn
-  from_email_address      = var.identity.from_email_address
-  hosted_ui_domain_prefix = var.identity.hosted_ui_domain_prefix
-  callback_urls           = local.redirect_urls
-  logout_urls             = local.redirect_urls
 }
 
 data "aws_region" "current" {}
@@ -427,10 +355,10 @@ module "amplify_hosting" {
   api_origin                  = var.amplify.api_origin
   aws_region                  = data.aws_region.current.name
   api_url                     = module.api.invoke_url
-  user_pool_id                = module.identity.user_pool_id
-  user_pool_client_id         = module.identity.user_pool_client_id
-  identity_pool_id            = module.identity.identity_pool_id
-  uploads_bucket_name         = module.storage.uploads_bucket_name
+  user_pool_id                = module.stateful.user_pool_id
+  user_pool_client_id         = module.stateful.user_pool_client_id
+  identity_pool_id            = module.stateful.identity_pool_id
+  uploads_bucket_name         = module.stateful.uploads_bucket_name
 }
 
 module "observability" {
@@ -438,12 +366,12 @@ module "observability" {
 
   name_prefix             = var.name_prefix
   tags                    = local.tags
-  alarm_topic_kms_key_arn = module.kms.key_arn
+  alarm_topic_kms_key_arn = module.stateful.key_arn
   alarm_email_addresses   = var.alarm_email_addresses
   alarms_enabled          = var.alarms_enabled
   lambda_function_names   = { for name, f in module.functions : name => f.function_name }
-  dead_letter_queue_name  = module.lending_notifications.dlq_name
+  dead_letter_queue_name  = module.stateful.lending_dlq_name
   api_name                = module.api.rest_api_name
   api_stage_name          = module.api.stage_name
-  lending_topic_name      = module.lending_notifications.topic_name
+  lending_topic_name      = module.stateful.lending_topic_name
 }

@@ -15,77 +15,77 @@ output "web_acl_arn" {
 
 output "user_pool_id" {
   description = "ID of the applicant Cognito user pool."
-  value       = module.identity.user_pool_id
+  value       = module.stateful.user_pool_id
 }
 
 output "user_pool_client_id" {
   description = "ID of the public web app client of the user pool."
-  value       = module.identity.user_pool_client_id
+  value       = module.stateful.user_pool_client_id
 }
 
 output "identity_pool_id" {
   description = "ID of the Cognito identity pool (Face Liveness streaming credentials)."
-  value       = module.identity.identity_pool_id
+  value       = module.stateful.identity_pool_id
 }
 
 output "cognito_region" {
   description = "Region of the Cognito pools."
-  value       = module.identity.region
+  value       = module.stateful.cognito_region
 }
 
 output "kms_key_arn" {
   description = "ARN of the customer-managed key."
-  value       = module.kms.key_arn
+  value       = module.stateful.key_arn
 }
 
 output "uploads_bucket_name" {
   description = "Uploads bucket (ID images, lending packages)."
-  value       = module.storage.uploads_bucket_name
+  value       = module.stateful.uploads_bucket_name
 }
 
 output "biometrics_bucket_name" {
   description = "Biometrics bucket (liveness reference and audit images)."
-  value       = module.storage.biometrics_bucket_name
+  value       = module.stateful.biometrics_bucket_name
 }
 
 output "textract_output_bucket_name" {
   description = "Textract lending output bucket."
-  value       = module.storage.textract_output_bucket_name
+  value       = module.stateful.textract_output_bucket_name
 }
 
 output "table_name" {
   description = "DynamoDB applications table."
-  value       = module.tables.table_name
+  value       = module.stateful.table_name
 }
 
 output "lending_topic_arn" {
   description = "SNS topic Textract publishes lending completion to."
-  value       = module.lending_notifications.topic_arn
+  value       = module.stateful.lending_topic_arn
 }
 
 output "lending_queue_arn" {
   description = "ARN of the completion queue consumed by lending-analysis-completed."
-  value       = module.lending_notifications.queue_arn
+  value       = module.stateful.lending_queue_arn
 }
 
 output "lending_queue_url" {
   description = "URL of the completion queue."
-  value       = module.lending_notifications.queue_url
+  value       = module.stateful.lending_queue_url
 }
 
 output "lending_dlq_arn" {
   description = "ARN of the completion queue's dead-letter queue."
-  value       = module.lending_notifications.dlq_arn
+  value       = module.stateful.lending_dlq_arn
 }
 
 output "lending_dlq_url" {
   description = "URL of the completion queue's dead-letter queue."
-  value       = module.lending_notifications.dlq_url
+  value       = module.stateful.lending_dlq_url
 }
 
 output "textract_publish_role_arn" {
   description = "Role Textract assumes to publish completion notifications."
-  value       = module.lending_notifications.textract_publish_role_arn
+  value       = module.stateful.textract_publish_role_arn
 }
 
 output "function_names" {
@@ -100,7 +100,7 @@ output "function_role_arns" {
 
 output "handler_environment" {
   description = "The environment variables every function receives (handlers/README.md, Configuration)."
-  value       = local.handler_environment
+  value       = module.stateful.handler_environment
 }
 
 output "iam_actions_by_function" {

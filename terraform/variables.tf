@@ -29,18 +29,10 @@ variable "tags" {
 }
 
 variable "web_origins" {
-  description = "Extra browser origins (e.g. http://localhost:5173 in dev) allowed by S3 upload CORS and Cognito redirects, besides the app's primary origin (amplify.primary_origin or the Amplify branch URL), which alone is the API's CORS origin and ALLOWED_ORIGIN. https only, except http://localhost[:port] and http://127.0.0.1[:port]."
+  description = "Extra browser origins (e.g. http://localhost:5173 in dev) allowed by S3 upload CORS and Cognito redirects, besides the app's primary origin (amplify.primary_origin or the Amplify branch URL), which alone is the API's CORS origin and ALLOWED_ORIGIN. https only, except http://localhost[:port] and http://127.0.0.1[:port] (checked in modules/stateful as extra_web_origins)."
   type        = list(string)
   default     = []
 
-  validation {
-    condition = alltrue([
-      for origin in var.web_origins :
-      can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", origin)) ||
-      can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?$", origin))
-    ])
-    error_message = "web_origins entries must be https://<host>[:port] (no path, no trailing slash, no wildcard), or http://localhost[:port] / http://127.0.0.1[:port]."
-  }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -84,60 +76,9 @@ variable "artifact" {
 # ---------------------------------------------------------------------------------------------
 
 variable "thresholds" {
-  description = "Decision thresholds handed to every function as environment variables. Defaults are the ones handlers/README.md names."
-  type = object({
-    liveness_pass_threshold     = optional(number, 90)
-    liveness_review_band        = optional(number, 10)
-    face_similarity_threshold   = optional(number, 99)
-    face_similarity_review_band = optional(number, 4)
-    min_extraction_confidence   = optional(number, 90)
-    minimum_age                 = optional(number, 18)
-    liveness_audit_images_limit = optional(number, 4)
-    upload_url_ttl_seconds      = optional(number, 300)
-    required_documents          = optional(list(string), ["URLA_1003", "PROOF_OF_INCOME", "BANK_STATEMENT", "IDENTITY_DOCUMENT"])
-  })
-  default = {}
-
-  validation {
-    condition = alltrue([
-      for v in [
-        var.thresholds.liveness_pass_threshold, var.thresholds.liveness_review_band,
-        var.thresholds.face_similarity_threshold, var.thresholds.face_similarity_review_band,
-        var.thresholds.min_extraction_confidence,
-      ] : v >= 0 && v <= 100
-    ])
-    error_message = "Confidence/similarity thresholds and review bands must be between 0 and 100."
-  }
-
-  validation {
-    condition = (
-      var.thresholds.liveness_review_band <= var.thresholds.liveness_pass_threshold &&
-      var.thresholds.face_similarity_review_band <= var.thresholds.face_similarity_threshold
-    )
-    error_message = "A review band must not be wider than its threshold (threshold - band must stay >= 0)."
-  }
-
-  validation {
-    condition     = var.thresholds.minimum_age >= 18 && var.thresholds.minimum_age <= 120 && floor(var.thresholds.minimum_age) == var.thresholds.minimum_age
-    error_message = "minimum_age must be a whole number of years between 18 and 120."
-  }
-
-  validation {
-    condition     = contains([0, 1, 2, 3, 4], var.thresholds.liveness_audit_images_limit)
-    error_message = "liveness_audit_images_limit must be 0-4 (Rekognition AuditImagesLimit)."
-  }
-
-  validation {
-    condition     = var.thresholds.upload_url_ttl_seconds >= 60 && var.thresholds.upload_url_ttl_seconds <= 3600 && floor(var.thresholds.upload_url_ttl_seconds) == var.thresholds.upload_url_ttl_seconds
-    error_message = "upload_url_ttl_seconds must be a whole number between 60 and 3600: presigned PUT URLs should be short-lived."
-  }
-
-  validation {
-    condition = length(var.thresholds.required_documents) > 0 && alltrue([
-      for d in var.thresholds.required_documents : can(regex("^[A-Z0-9_]+$", d))
-    ])
-    error_message = "required_documents must be a non-empty list of checklist codes (upper case, digits, underscores), e.g. URLA_1003."
-  }
+  description = "Decision thresholds handed to every function as environment variables; omitted fields keep handlers/README.md's defaults. Type, defaults and validation: modules/stateful, which builds the handlers' environment."
+  type        = any
+  default     = {}
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -151,36 +92,21 @@ variable "deletion_protection" {
 }
 
 variable "uploads_retention_days" {
-  description = "Days before ID images and lending packages under `applications/` expire in the uploads bucket."
+  description = "Days before ID images and lending packages under `applications/` expire in the uploads bucket. Null keeps the default; range checked in modules/stateful."
   type        = number
-  default     = 365
-
-  validation {
-    condition     = var.uploads_retention_days >= 1 && floor(var.uploads_retention_days) == var.uploads_retention_days
-    error_message = "uploads_retention_days must be a whole number >= 1."
-  }
+  default     = null
 }
 
 variable "biometrics_retention_days" {
-  description = "Days before liveness reference and audit images expire. Biometric data is kept the shortest (at most the other two retentions)."
+  description = "Days before liveness reference and audit images expire. Biometric data is kept the shortest (at most the other two retentions). Null keeps the default; range checked in modules/stateful."
   type        = number
-  default     = 30
-
-  validation {
-    condition     = var.biometrics_retention_days >= 1 && floor(var.biometrics_retention_days) == var.biometrics_retention_days
-    error_message = "biometrics_retention_days must be a whole number >= 1."
-  }
+  default     = null
 }
 
 variable "textract_output_retention_days" {
-  description = "Days before Textract lending output under `applications/` expires."
+  description = "Days before Textract lending output under `applications/` expires. Null keeps the default; range checked in modules/stateful."
   type        = number
-  default     = 365
-
-  validation {
-    condition     = var.textract_output_retention_days >= 1 && floor(var.textract_output_retention_days) == var.textract_output_retention_days
-    error_message = "textract_output_retention_days must be a whole number >= 1."
-  }
+  default     = null
 }
 
 variable "log_retention_days" {
@@ -195,14 +121,9 @@ variable "log_retention_days" {
 }
 
 variable "kms_deletion_window_in_days" {
-  description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling."
+  description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling. Null keeps the default; range checked in modules/stateful."
   type        = number
-  default     = 30
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
-    error_message = "kms_deletion_window_in_days must be a whole number between 7 and 30."
-  }
+  default     = null
 }
 
 variable "s3_access_log_bucket" {
@@ -238,14 +159,9 @@ variable "api_function_timeout_seconds" {
 }
 
 variable "consumer_timeout_seconds" {
-  description = "Timeout of the SQS consumer `lending-analysis-completed`; the completion queue's visibility timeout is derived from it."
+  description = "Timeout of the SQS consumer `lending-analysis-completed`; the completion queue's visibility timeout is derived from it (range checked in modules/lending_notifications)."
   type        = number
   default     = 60
-
-  validation {
-    condition     = var.consumer_timeout_seconds >= 1 && var.consumer_timeout_seconds <= 900 && floor(var.consumer_timeout_seconds) == var.consumer_timeout_seconds
-    error_message = "consumer_timeout_seconds must be a whole number between 1 and 900."
-  }
 }
 
 variable "consumer_batch_size" {
@@ -332,16 +248,9 @@ variable "alarm_email_addresses" {
 # ---------------------------------------------------------------------------------------------
 
 variable "identity" {
-  description = "Cognito settings: MFA (OPTIONAL/ON), feature tier and threat protection, SES sender (null = Cognito default sender, development only), optional hosted UI domain prefix."
-  type = object({
-    mfa_configuration       = optional(string, "OPTIONAL")
-    user_pool_tier          = optional(string, "PLUS")
-    threat_protection_mode  = optional(string, "ENFORCED")
-    ses_email_identity_arn  = optional(string)
-    from_email_address      = optional(string)
-    hosted_ui_domain_prefix = optional(string)
-  })
-  default = {}
+  description = "Cognito settings: MFA (OPTIONAL/ON), feature tier and threat protection, SES sender (null = Cognito default sender, development only), optional hosted UI domain prefix. Type, defaults and validation: modules/stateful."
+  type        = any
+  default     = {}
 }
 
 # ---------------------------------------------------------------------------------------------

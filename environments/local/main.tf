@@ -1,79 +1,53 @@
-# The stateful half of the stack, on moto, built from the same modules as dev/staging/prod.
-# Everything is disposable: no deletion protection, buckets force-destroyable, shortest windows.
+# The stateful half of the stack on moto: the same modules/stateful that terraform/ runs on AWS, so
+# the local stage cannot drift from the cloud. Only this root's choices are here: everything is
+# disposable (no deletion protection, force-destroyable buckets, shortest windows) and the few things
+# moto lacks are switched off by running_on_moto.
 
-module "kms" {
-  source = "../../modules/kms"
+module "stateful" {
+  source = "../../modules/stateful"
 
-  name_prefix             = var.name_prefix
-  deletion_window_in_days = 7
-}
+  name_prefix                = var.name_prefix
+  primary_origin             = var.web_origins[0]
+  primary_origin_is_loopback = startswith(var.web_origins[0], "http://127.0.0.1")
+  extra_web_origins          = slice(var.web_origins, 1, length(var.web_origins))
+  thresholds                 = var.thresholds
+  running_on_moto            = true
 
-module "storage" {
-  source = "../../modules/storage"
-
-  name_prefix                    = var.name_prefix
-  kms_key_arn                    = module.kms.key_arn
-  web_origins                    = var.web_origins
+  deletion_protection            = false
+  kms_deletion_window_in_days    = 7
   uploads_retention_days         = 7
   biometrics_retention_days      = 1
   textract_output_retention_days = 7
-  force_destroy                  = true
-  # moto applies Deny statements without evaluating conditions (aws:SecureTransport included),
-  # so the TLS-only policy would refuse every write on plain-HTTP loopback. AWS roots keep it.
-  attach_bucket_policy = false
-}
 
-module "tables" {
-  source = "../../modules/tables"
-
-  name_prefix                 = var.name_prefix
-  kms_key_arn                 = module.kms.key_arn
-  deletion_protection_enabled = false
-}
-
-module "lending_notifications" {
-  source = "../../modules/lending_notifications"
-
-  name_prefix = var.name_prefix
-  kms_key_arn = module.kms.key_arn
-  # moto 5.x does not implement RedriveAllowPolicy: the provider would wait for it forever.
-  dlq_redrive_allow_policy_enabled = false
-}
-
-module "identity" {
-  source = "../../modules/identity"
-
-  name_prefix         = var.name_prefix
-  deletion_protection = false
-  # Threat protection is a paid PLUS-tier feature of real Cognito; locally it would only slow sign-in.
-  user_pool_tier         = "ESSENTIALS"
-  threat_protection_mode = "OFF"
-  # moto 5.x does not implement SetIdentityPoolRoles. The pool itself is created; locally nothing
-  # assumes its role (the emulator serves Face Liveness).
-  identity_pool_roles_attachment_enabled = false
-  callback_urls                          = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
-  logout_urls                            = [for o in var.web_origins : "${o}/" if !startswith(o, "http://127.0.0.1")]
-}
-
-locals {
-  # Same map as terraform/ (handlers/README.md, Configuration), with this root's resources.
-  handler_environment = {
-    APPLICATIONS_TABLE          = module.tables.table_name
-    UPLOADS_BUCKET              = module.storage.uploads_bucket_name
-    BIOMETRICS_BUCKET           = module.storage.biometrics_bucket_name
-    TEXTRACT_OUTPUT_BUCKET      = module.storage.textract_output_bucket_name
-    KMS_KEY_ARN                 = module.kms.key_arn
-    LENDING_TOPIC_ARN           = module.lending_notifications.topic_arn
-    TEXTRACT_PUBLISH_ROLE_ARN   = module.lending_notifications.textract_publish_role_arn
-    LIVENESS_PASS_THRESHOLD     = tostring(var.thresholds.liveness_pass_threshold)
-    LIVENESS_REVIEW_BAND        = tostring(var.thresholds.liveness_review_band)
-    FACE_SIMILARITY_THRESHOLD   = tostring(var.thresholds.face_similarity_threshold)
-    FACE_SIMILARITY_REVIEW_BAND = tostring(var.thresholds.face_similarity_review_band)
-    MIN_EXTRACTION_CONFIDENCE   = tostring(var.thresholds.min_extraction_confidence)
-    MINIMUM_AGE                 = tostring(var.thresholds.minimum_age)
-    LIVENESS_AUDIT_IMAGES_LIMIT = tostring(var.thresholds.liveness_audit_images_limit)
-    UPLOAD_URL_TTL_SECONDS      = tostring(var.thresholds.upload_url_ttl_seconds)
-    REQUIRED_DOCUMENTS          = join(",", var.thresholds.required_documents)
-    ALLOWED_ORIGIN              = var.web_origins[0]
+  identity = {
+    # Threat protection is a paid PLUS-tier feature of real Cognito; locally it would only slow sign-in.
+    user_pool_tier         = "ESSENTIALS"
+    threat_protection_mode = "OFF"
   }
+}
+
+# The modules were called from this root directly before modules/stateful existed.
+moved {
+  from = module.kms
+  to   = module.stateful.module.kms
+}
+
+moved {
+  from = module.storage
+  to   = module.stateful.module.storage
+}
+
+moved {
+  from = module.tables
+  to   = module.stateful.module.tables
+}
+
+moved {
+  from = module.lending_notifications
+  to   = module.stateful.module.lending_notifications
+}
+
+moved {
+  from = module.identity
+  to   = module.stateful.module.identity
 }

@@ -1,6 +1,6 @@
 output "handler_environment" {
   description = "Environment variables of the handlers (handlers/README.md, Configuration) with this root's real values; the local stage adds AWS_ENDPOINT_URL* and S3_FORCE_PATH_STYLE itself."
-  value       = local.handler_environment
+  value       = module.stateful.handler_environment
 }
 
 output "moto_endpoint" {
@@ -10,50 +10,50 @@ output "moto_endpoint" {
 
 output "region" {
   description = "Region of every resource (moto's default account 123456789012)."
-  value       = module.identity.region
+  value       = module.stateful.cognito_region
 }
 
 output "user_pool_id" {
   description = "Cognito user pool the local stage verifies JWTs against."
-  value       = module.identity.user_pool_id
+  value       = module.stateful.user_pool_id
 }
 
 output "user_pool_client_id" {
   description = "Public web client of the user pool."
-  value       = module.identity.user_pool_client_id
+  value       = module.stateful.user_pool_client_id
 }
 
 output "identity_pool_id" {
   description = "Cognito identity pool."
-  value       = module.identity.identity_pool_id
+  value       = module.stateful.identity_pool_id
 }
 
 output "issuer_url" {
   description = "Issuer of the pool's tokens as the real service names it (moto's tokens carry moto's own iss)."
-  value       = module.identity.issuer_url
+  value       = module.stateful.issuer_url
 }
 
 output "queue_url" {
   description = "Completion queue the local stage drains (in place of the Lambda event source)."
-  value       = module.lending_notifications.queue_url
+  value       = module.stateful.lending_queue_url
 }
 
 output "queue_arn" {
   description = "ARN of the completion queue."
-  value       = module.lending_notifications.queue_arn
+  value       = module.stateful.lending_queue_arn
 }
 
 output "dlq_url" {
   description = "Dead-letter queue of the completion queue."
-  value       = module.lending_notifications.dlq_url
+  value       = module.stateful.lending_dlq_url
 }
 
 output "table_name" {
   description = "Applications table."
-  value       = module.tables.table_name
+  value       = module.stateful.table_name
 }
 
 output "bucket_names" {
   description = "Bucket per purpose (uploads, biometrics, textract_output)."
-  value       = module.storage.bucket_names
+  value       = module.stateful.bucket_names
 }

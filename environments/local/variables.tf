@@ -16,23 +16,18 @@ variable "name_prefix" {
 }
 
 variable "web_origins" {
-  description = "Origins of the front end served by the dev server (CORS of the uploads bucket, Cognito redirect URLs)."
+  description = "Origins of the front end served by the dev server: the first is ALLOWED_ORIGIN and the Cognito redirect URL, all are allowed by the uploads bucket's CORS."
   type        = list(string)
   default     = ["http://localhost:5173", "http://127.0.0.1:5173"]
+
+  validation {
+    condition     = length(var.web_origins) > 0
+    error_message = "web_origins needs at least the origin the front end is served from."
+  }
 }
 
 variable "thresholds" {
-  description = "Decision thresholds (defaults from handlers/README.md); same shape as the stack's `thresholds`."
-  type = object({
-    liveness_pass_threshold     = optional(number, 90)
-    liveness_review_band        = optional(number, 10)
-    face_similarity_threshold   = optional(number, 99)
-    face_similarity_review_band = optional(number, 4)
-    min_extraction_confidence   = optional(number, 90)
-    minimum_age                 = optional(number, 18)
-    liveness_audit_images_limit = optional(number, 4)
-    upload_url_ttl_seconds      = optional(number, 300)
-    required_documents          = optional(list(string), ["URLA_1003", "PROOF_OF_INCOME", "BANK_STATEMENT", "IDENTITY_DOCUMENT"])
-  })
-  default = {}
+  description = "Decision thresholds; omitted fields keep handlers/README.md's defaults. Type, defaults and validation: modules/stateful."
+  type        = any
+  default     = {}
 }

@@ -28,6 +28,7 @@ variable "consumer_timeout_seconds" {
   description = "Timeout of the consumer Lambda (`lending-analysis-completed`). The queue's visibility timeout is six times this, as AWS recommends for Lambda event sources."
   type        = number
   default     = 60
+  nullable    = false
 
   validation {
     condition     = var.consumer_timeout_seconds >= 1 && var.consumer_timeout_seconds <= 900 && floor(var.consumer_timeout_seconds) == var.consumer_timeout_seconds

@@ -1,0 +1,210 @@
+# ---------------------------------------------------------------------------------------------
+# Identity of the stack
+# ---------------------------------------------------------------------------------------------
+
+variable "name_prefix" {
+  description = "Prefix of every resource name, e.g. `lendverify-prod`. Lowercase letters, digits and hyphens; starts with a letter; at most 32 characters."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{0,31}$", var.name_prefix)) && !endswith(var.name_prefix, "-")
+    error_message = "name_prefix must be 1-32 characters of lowercase letters, digits and hyphens, start with a letter and not end with a hyphen."
+  }
+}
+
+variable "tags" {
+  description = "Extra tags for every taggable resource. Project/environment/owner tags normally come from the root's provider default_tags."
+  type        = map(string)
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Browser origins
+# ---------------------------------------------------------------------------------------------
+
+variable "primary_origin" {
+  description = "The origin applicants load the app from: every handler's ALLOWED_ORIGIN, the first S3 upload CORS origin and the first Cognito redirect URL. May be unknown until apply (an Amplify branch URL)."
+  type        = string
+}
+
+variable "primary_origin_is_loopback" {
+  description = "true when primary_origin is http://127.0.0.1[:port] (the local stage): Cognito refuses loopback redirect URLs, so it gets CORS only. Said by the caller because primary_origin may be unknown until apply."
+  type        = bool
+  default     = false
+}
+
+variable "extra_web_origins" {
+  description = "Browser origins besides primary_origin (e.g. http://localhost:5173 in dev) allowed by S3 upload CORS and Cognito redirects (http://127.0.0.1 origins get CORS only: Cognito refuses them as redirect URLs). https only, except http://localhost[:port] and http://127.0.0.1[:port]."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition = alltrue([
+      for origin in var.extra_web_origins :
+      can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", origin)) ||
+      can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?$", origin))
+    ])
+    error_message = "extra_web_origins entries must be https://<host>[:port] (no path, no trailing slash, no wildcard), or http://localhost[:port] / http://127.0.0.1[:port]."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Decision thresholds (handlers/README.md, Configuration)
+# ---------------------------------------------------------------------------------------------
+
+variable "thresholds" {
+  description = "Decision thresholds handed to every function as environment variables. Defaults are the ones handlers/README.md names."
+  type = object({
+    liveness_pass_threshold     = optional(number, 90)
+    liveness_review_band        = optional(number, 10)
+    face_similarity_threshold   = optional(number, 99)
+    face_similarity_review_band = optional(number, 4)
+    min_extraction_confidence   = optional(number, 90)
+    minimum_age                 = optional(number, 18)
+    liveness_audit_images_limit = optional(number, 4)
+    upload_url_ttl_seconds      = optional(number, 300)
+    required_documents          = optional(list(string), ["URLA_1003", "PROOF_OF_INCOME", "BANK_STATEMENT", "IDENTITY_DOCUMENT"])
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([
+      for v in [
+        var.thresholds.liveness_pass_threshold, var.thresholds.liveness_review_band,
+        var.thresholds.face_similarity_threshold, var.thresholds.face_similarity_review_band,
+        var.thresholds.min_extraction_confidence,
+      ] : v >= 0 && v <= 100
+    ])
+    error_message = "Confidence/similarity thresholds and review bands must be between 0 and 100."
+  }
+
+  validation {
+    condition = (
+      var.thresholds.liveness_review_band <= var.thresholds.liveness_pass_threshold &&
+      var.thresholds.face_similarity_review_band <= var.thresholds.face_similarity_threshold
+    )
+    error_message = "A review band must not be wider than its threshold (threshold - band must stay >= 0)."
+  }
+
+  validation {
+    condition     = var.thresholds.minimum_age >= 18 && var.thresholds.minimum_age <= 120 && floor(var.thresholds.minimum_age) == var.thresholds.minimum_age
+    error_message = "minimum_age must be a whole number of years between 18 and 120."
+  }
+
+  validation {
+    condition     = contains([0, 1, 2, 3, 4], var.thresholds.liveness_audit_images_limit)
+    error_message = "liveness_audit_images_limit must be 0-4 (Rekognition AuditImagesLimit)."
+  }
+
+  validation {
+    condition     = var.thresholds.upload_url_ttl_seconds >= 60 && var.thresholds.upload_url_ttl_seconds <= 3600 && floor(var.thresholds.upload_url_ttl_seconds) == var.thresholds.upload_url_ttl_seconds
+    error_message = "upload_url_ttl_seconds must be a whole number between 60 and 3600: presigned PUT URLs should be short-lived."
+  }
+
+  validation {
+    condition = length(var.thresholds.required_documents) > 0 && alltrue([
+      for d in var.thresholds.required_documents : can(regex("^[A-Z0-9_]+$", d))
+    ])
+    error_message = "required_documents must be a non-empty list of checklist codes (upper case, digits, underscores), e.g. URLA_1003."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Data protection and retention
+# ---------------------------------------------------------------------------------------------
+
+variable "deletion_protection" {
+  description = "Protect stateful resources: DynamoDB deletion protection on, buckets not force-destroyable. true for staging/prod; false only for throwaway environments."
+  type        = bool
+  default     = true
+}
+
+variable "uploads_retention_days" {
+  description = "Days before ID images and lending packages under `applications/` expire in the uploads bucket."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = var.uploads_retention_days >= 1 && floor(var.uploads_retention_days) == var.uploads_retention_days
+    error_message = "uploads_retention_days must be a whole number >= 1."
+  }
+}
+
+variable "biometrics_retention_days" {
+  description = "Days before liveness reference and audit images expire. Biometric data is kept the shortest (at most the other two retentions)."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.biometrics_retention_days >= 1 && floor(var.biometrics_retention_days) == var.biometrics_retention_days
+    error_message = "biometrics_retention_days must be a whole number >= 1."
+  }
+}
+
+variable "textract_output_retention_days" {
+  description = "Days before Textract lending output under `applications/` expires."
+  type        = number
+  default     = 365
+  nullable    = false
+
+  validation {
+    condition     = var.textract_output_retention_days >= 1 && floor(var.textract_output_retention_days) == var.textract_output_retention_days
+    error_message = "textract_output_retention_days must be a whole number >= 1."
+  }
+}
+
+variable "kms_deletion_window_in_days" {
+  description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling."
+  type        = number
+  default     = 30
+  nullable    = false
+
+  validation {
+    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
+    error_message = "kms_deletion_window_in_days must be a whole number between 7 and 30."
+  }
+}
+
+variable "s3_access_log_bucket" {
+  description = "Existing bucket receiving S3 server access logs of the three data buckets; null disables access logging."
+  type        = string
+  default     = null
+}
+
+# ---------------------------------------------------------------------------------------------
+# Textract completion path and applicant sign-in
+# ---------------------------------------------------------------------------------------------
+
+variable "consumer_timeout_seconds" {
+  description = "Timeout of the SQS consumer `lending-analysis-completed`, from which the completion queue's visibility timeout is derived. Null keeps modules/lending_notifications' default and range check."
+  type        = number
+  default     = null
+}
+
+variable "identity" {
+  description = "Cognito settings: MFA (OPTIONAL/ON), feature tier and threat protection, SES sender (null = Cognito default sender, development only), optional hosted UI domain prefix."
+  type = object({
+    mfa_configuration       = optional(string, "OPTIONAL")
+    user_pool_tier          = optional(string, "PLUS")
+    threat_protection_mode  = optional(string, "ENFORCED")
+    ses_email_identity_arn  = optional(string)
+    from_email_address      = optional(string)
+    hosted_ui_domain_prefix = optional(string)
+  })
+  default  = {}
+  nullable = false
+}
+
+# ---------------------------------------------------------------------------------------------
+# Where it runs
+# ---------------------------------------------------------------------------------------------
+
+variable "running_on_moto" {
+  description = "true only for environments/local: switches off what moto 5.x lacks or evaluates differently (the TLS-only bucket policies, whose Deny moto applies without its aws:SecureTransport condition; the DLQ RedriveAllowPolicy; the identity pool role attachment). Never true on AWS."
+  type        = bool
+  default     = false
+}
