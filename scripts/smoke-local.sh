@@ -69,12 +69,14 @@ trap 'exit 143' TERM
 started=$SECONDS
 echo "smoke-local: starting the local stage (moto, emulator, terraform apply of environments/local) ..."
 # Its own session and process group (setsid), so a stage that will not stop can be killed whole.
-LOCAL_API_PORT=0 LOCAL_MOTO_PORT=0 LOCAL_EMULATOR_PORT=0 LOCAL_STAGE_DIR="$stage_dir" LENDVERIFY_ROOT="$root" \
+# Port 0: a free port each, so a `make local` on the default ports is no obstacle.
+LOCAL_API_PORT=0 LOCAL_MOTO_PORT=0 LOCAL_EMULATOR_PORT=0 LOCAL_WEB_PORT=0 \
+  LOCAL_STAGE_DIR="$stage_dir" LENDVERIFY_ROOT="$root" \
   setsid "$stage_binary" >"$stage_log" 2>&1 &
 stage_pid=$!
 
 until grep -qF "$ready_line" "$stage_log" 2>/dev/null; do
-  if ! kill -0 "$stage_pid" 2>/dev/null; then
+  if ! stage_running; then
     echo "smoke-local: the local stage exited before it was ready" >&2
     exit 1
   fi
