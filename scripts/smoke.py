@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Smoke test of a deployed LendVerify stage (make smoke), or of the local stage (make smoke-local).
 
-Creates an application, opens a liveness session, uploads a generated ID image and lending PDF,
+Creates an application, gives consent, opens a liveness session, uploads a generated ID image and lending PDF,
 runs the lending analysis through SNS -> SQS -> consumer, checks the answers' shapes and erases
 the application. Bounded: every call has a timeout, the whole run a deadline.
 
@@ -31,14 +31,26 @@ DEFAULT_TIMEOUT_SECONDS = 420.0
 EXIT_PASSED, EXIT_FAILED, EXIT_CONFIGURATION = 0, 1, 2
 
 
+def deadline_seconds(text: str) -> float:
+    if not text:
+        return DEFAULT_TIMEOUT_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if seconds <= 0:
+        raise ConfigError(f"SMOKE_TIMEOUT_SECONDS must be a positive number of seconds, not {text!r}")
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--env", default="", help="read the stage's outputs from environments/ENV (dev, staging, prod)")
     args = parser.parse_args(argv)
     try:
         stage = load_stage(os.environ, args.env)
-        timeout = float(os.environ.get("SMOKE_TIMEOUT_SECONDS") or DEFAULT_TIMEOUT_SECONDS)
-    except (ConfigError, ValueError) as error:
+        timeout = deadline_seconds(os.environ.get("SMOKE_TIMEOUT_SECONDS", ""))
+    except ConfigError as error:
         print(f"smoke: {error}", file=sys.stderr)
         return EXIT_CONFIGURATION
     report = Report()
