@@ -90,7 +90,15 @@ def terraform_outputs(env_name: str) -> dict[str, object]:
             f"terraform output in environments/{env_name} failed (initialise it with its backend first: "
             f"make tf-apply ENV={env_name}, or terraform init -backend-config=backend.hcl):\n{done.stderr.strip()}"
         )
-    return {name: output.get("value") for name, output in json.loads(done.stdout or "{}").items()}
+    return outputs_from_json(done.stdout)
+
+
+def outputs_from_json(text: str) -> dict[str, object]:
+    """The values of `terraform output -json`. A root that exposes the stack's outputs as one object,
+    `stack` (environments/common/stack.tf), gives that object's members."""
+    outputs = {name: output.get("value") for name, output in json.loads(text or "{}").items()}
+    stack = outputs.get("stack")
+    return dict(stack) if isinstance(stack, dict) else outputs
 
 
 def api_stage_name(api_url: str) -> str:

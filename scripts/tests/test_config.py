@@ -98,3 +98,13 @@ def test_local_stage_settings():
 def test_api_stage_name():
     assert api_stage_name("https://a.execute-api.us-east-1.amazonaws.com/staging/") == "staging"
     assert api_stage_name("http://127.0.0.1:8080") == ""
+
+
+def test_terraform_outputs_flat_or_under_stack():
+    from lendverify_smoke.config import outputs_from_json
+
+    flat = '{"api_url": {"value": "https://a/dev", "type": "string", "sensitive": false}}'
+    nested = '{"stack": {"value": {"api_url": "https://a/dev", "user_pool_id": "us-east-1_P"}, "type": ["object", {}]}}'
+    assert outputs_from_json(flat) == {"api_url": "https://a/dev"}
+    assert outputs_from_json(nested) == {"api_url": "https://a/dev", "user_pool_id": "us-east-1_P"}
+    assert outputs_from_json("") == {}
