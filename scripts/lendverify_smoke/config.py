@@ -123,6 +123,15 @@ def region_of_user_pool(user_pool_id: str) -> str:
     return region if rest else ""
 
 
+def _setting_value(setting: Setting, environ: Mapping[str, str], outputs: Mapping[str, object]) -> str:
+    """The variable when it is set, else the Terraform output (if the setting has one)."""
+    if environ.get(setting.variable):
+        return environ[setting.variable]
+    if setting.terraform_output:
+        return str(outputs.get(setting.terraform_output) or "")
+    return ""
+
+
 def load_stage(
     environ: Mapping[str, str], env_name: str = "", read_outputs: TerraformOutputs = terraform_outputs
 ) -> Stage:
@@ -136,12 +145,13 @@ def load_stage(
     values: dict[str, str] = {}
     missing: list[str] = []
     for setting in SETTINGS:
-        value = environ.get(setting.variable) or (str(outputs.get(setting.terraform_output) or "") if setting.terraform_output else "")
+        value = _setting_value(setting, environ, outputs)
         if value:
             values[setting.field] = value
+        elif setting.terraform_output and not env_name:
+            missing.append(f"{setting.variable} (or output {setting.terraform_output} of ENV=<env>)")
         else:
-            source = f" (or output {setting.terraform_output} of ENV=<env>)" if setting.terraform_output and not env_name else ""
-            missing.append(setting.variable + source)
+            missing.append(setting.variable)
     region = environ.get(REGION_VARIABLE) or region_of_user_pool(values.get("user_pool_id", ""))
     if not region and "user_pool_id" in values:
         missing.append(REGION_VARIABLE)
