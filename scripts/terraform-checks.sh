@@ -83,6 +83,8 @@ tf_dirs() {
   local d
   for d in "$ROOT"/modules/*/ "$ROOT"/terraform/ "$ROOT"/environments/*/; do
     d="${d%/}"
+    # environments/common is not a root: its files are linked into dev, staging and prod.
+    [ "$d" = "$ROOT/environments/common" ] && continue
     compgen -G "$d/*.tf" >/dev/null || die "${d#"$ROOT"/} holds no .tf files"
     echo "${d#"$ROOT"/}"
   done
@@ -214,7 +216,7 @@ cmd_plan() {
 
   mkdir -p "$tmp/environments"
   tar -C "$ROOT" --exclude='.terraform' --exclude='*.tfstate*' --exclude='backend.hcl' \
-    -cf - modules terraform tests/terraform-mocks "environments/$env" | tar -C "$tmp" -xf -
+    -cf - modules terraform tests/terraform-mocks environments/common "environments/$env" | tar -C "$tmp" -xf -
   local root="$tmp/environments/$env"
 
   local sts_port
@@ -483,6 +485,7 @@ cmd_checkov() {
   run_checkov "terraform" -d terraform --framework terraform --skip-path '\.terraform'
   for d in environments/*/; do
     d="${d%/}"
+    [ "$d" = environments/common ] && continue
     run_checkov "$d" -d "$d" --framework terraform --skip-path '\.terraform'
   done
   for env in "${DEPLOY_ENVS[@]}"; do

@@ -117,6 +117,8 @@ output "protection" {
     waf_enabled               = module.api.web_acl_arn != null
     alarms_enabled            = var.alarms_enabled
     log_retention_days        = var.log_retention_days
+    promoted_artifact_only    = var.promoted_artifact_only
+    s3_access_logging         = var.s3_access_log_bucket != null
   }
 }
 

@@ -32,7 +32,7 @@ variable "web_origins" {
   description = "Extra browser origins (e.g. http://localhost:5173 in dev) allowed by S3 upload CORS and Cognito redirects, besides the app's primary origin (amplify.primary_origin or the Amplify branch URL), which alone is the API's CORS origin and ALLOWED_ORIGIN. https only, except http://localhost[:port] and http://127.0.0.1[:port] (checked in modules/stateful as extra_web_origins)."
   type        = list(string)
   default     = []
-
+  nullable    = false
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -60,6 +60,17 @@ variable "artifact" {
     error_message = "artifact must set either local_path alone, or s3_bucket, s3_key and sha256 together."
   }
 
+  # Checked here, once, for every caller: staging and prod run the bytes dev was deployed with.
+  validation {
+    condition     = var.artifact.local_path == null || !var.promoted_artifact_only
+    error_message = "This stack deploys only a promoted artifact (s3_bucket, s3_key, sha256 of the zip dev deployed); artifact.local_path needs promoted_artifact_only = false (dev)."
+  }
+
+  validation {
+    condition     = var.artifact.s3_key == null || endswith(coalesce(var.artifact.s3_key, "x"), ".zip")
+    error_message = "artifact.s3_key must name a .zip object, e.g. lambda/<sha256>/bootstrap.zip."
+  }
+
   validation {
     condition     = var.artifact.sha256 == null || can(regex("^[0-9a-f]{64}$", var.artifact.sha256))
     error_message = "artifact.sha256 must be 64 lowercase hex characters (sha256sum output)."
@@ -71,6 +82,13 @@ variable "artifact" {
   }
 }
 
+variable "promoted_artifact_only" {
+  description = "Refuse artifact.local_path: deploy only a zip published by the build and named by its digest. true for staging and prod; dev sets false to deploy a zip built on the developer's machine."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
 # ---------------------------------------------------------------------------------------------
 # Decision thresholds (handlers/README.md, Configuration)
 # ---------------------------------------------------------------------------------------------
@@ -79,6 +97,7 @@ variable "thresholds" {
   description = "Decision thresholds handed to every function as environment variables; omitted fields keep handlers/README.md's defaults. Type, defaults and validation: modules/stateful, which builds the handlers' environment."
   type        = any
   default     = {}
+  nullable    = false
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -89,6 +108,7 @@ variable "deletion_protection" {
   description = "Protect stateful resources: DynamoDB deletion protection on, buckets not force-destroyable. true for staging/prod; false only for throwaway environments."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "uploads_retention_days" {
@@ -113,6 +133,7 @@ variable "log_retention_days" {
   description = "Retention of every log group (functions, API access and WAF logs), in days; a value CloudWatch Logs accepts."
   type        = number
   default     = 365
+  nullable    = false
 
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
@@ -130,6 +151,12 @@ variable "s3_access_log_bucket" {
   description = "Existing bucket receiving S3 server access logs of the three data buckets; null disables access logging."
   type        = string
   default     = null
+
+  # Checked here, once, for every caller: a stack that protects its data also keeps the trail of who read it.
+  validation {
+    condition     = var.s3_access_log_bucket != null || !var.deletion_protection
+    error_message = "s3_access_log_bucket is required when deletion_protection is on (staging, prod): access to biometric and financial documents must be auditable."
+  }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -140,6 +167,7 @@ variable "lambda_memory_size" {
   description = "Memory (MB) of every function; also scales its CPU share."
   type        = number
   default     = 512
+  nullable    = false
 
   validation {
     condition     = var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240 && floor(var.lambda_memory_size) == var.lambda_memory_size
@@ -191,7 +219,8 @@ variable "api_throttling" {
     burst_limit = optional(number, 100)
     rate_limit  = optional(number, 50)
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
     condition     = var.api_throttling.burst_limit >= 1 && var.api_throttling.rate_limit > 0
@@ -203,12 +232,14 @@ variable "api_manage_account_logging_role" {
   description = "Create and register the account-wide API Gateway CloudWatch Logs role. One stack per account and region must do it; turn it off for a second stack sharing an account."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "waf_enabled" {
   description = "Protect the API stage with a WAFv2 web ACL (managed rule groups + per-IP rate rule)."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "waf_rate_limit" {
@@ -230,12 +261,14 @@ variable "alarms_enabled" {
   description = "Create CloudWatch alarms (function errors/throttles, DLQ depth, API 5xx/latency) wired to the alarm topic."
   type        = bool
   default     = true
+  nullable    = false
 }
 
 variable "alarm_email_addresses" {
   description = "Email addresses subscribed to the alarm topic (each must confirm the subscription)."
   type        = list(string)
   default     = []
+  nullable    = false
 
   validation {
     condition     = alltrue([for e in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
@@ -251,6 +284,7 @@ variable "identity" {
   description = "Cognito settings: MFA (OPTIONAL/ON), feature tier and threat protection, SES sender (null = Cognito default sender, development only), optional hosted UI domain prefix. Type, defaults and validation: modules/stateful."
   type        = any
   default     = {}
+  nullable    = false
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -274,7 +308,8 @@ variable "amplify" {
     api_origin                  = optional(string)
     extra_environment_variables = optional(map(string), {})
   })
-  default = {}
+  default  = {}
+  nullable = false
 
   validation {
     condition     = var.amplify.primary_origin == null || can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?$", coalesce(var.amplify.primary_origin, "https://x")))

@@ -1,50 +1,37 @@
-# LendVerify dev: throwaway development stack: cheap and fast to tear down.
-module "stack" {
-  source = "../../terraform"
-
+# LendVerify dev: throwaway development stack, cheap and fast to tear down.
+# Only what differs from the stack's production defaults (terraform/variables.tf). The stack call, the
+# provider and the deployment inputs are shared by every AWS environment (environments/common, linked).
+locals {
   environment = "dev"
-  name_prefix = var.name_prefix
-  web_origins = var.web_origins
-  thresholds  = var.thresholds
 
-  artifact = {
-    local_path = var.artifact_local_path
-    s3_bucket  = var.artifact_s3_bucket
-    s3_key     = var.artifact_s3_key
-    sha256     = var.artifact_sha256
-  }
-
-  # Throwaway: everything can be destroyed with its data (force_destroy, no deletion protection), short
-  # S3 retention, no alarm cost. The WAF stays on (the API is public in every AWS environment and is
-  # exercised behind the same web ACL staging and prod run), and logs are kept a year: the floor for any
-  # environment that handles applicant data (checkov CKV_AWS_338).
-  deletion_protection            = false
-  uploads_retention_days         = 7
-  biometrics_retention_days      = 1
-  textract_output_retention_days = 7
-  log_retention_days             = 365
-  kms_deletion_window_in_days    = 7
-  waf_enabled                    = true
-  alarms_enabled                 = false
-  api_throttling                 = { burst_limit = 20, rate_limit = 10 }
-  lambda_memory_size             = 256
-
-  identity = {
+  settings = {
+    # Throwaway: everything can be destroyed with its data (force_destroy, no deletion protection, so no
+    # S3 access-log bucket is required either), short S3 retention, the shortest key deletion window, no
+    # alarm cost. The WAF stays on and logs are kept a year, the defaults: the API is public in every AWS
+    # environment, and a year is the floor for any environment handling applicant data (CKV_AWS_338).
+    deletion_protection            = false
+    uploads_retention_days         = 7
+    biometrics_retention_days      = 1
+    textract_output_retention_days = 7
+    kms_deletion_window_in_days    = 7
+    alarms_enabled                 = false
+    api_throttling                 = { burst_limit = 20, rate_limit = 10 }
+    lambda_memory_size             = 256
     # Threat protection needs the paid PLUS tier; dev applicants are testers.
-    user_pool_tier         = "ESSENTIALS"
-    threat_protection_mode = "OFF"
+    identity = { user_pool_tier = "ESSENTIALS", threat_protection_mode = "OFF" }
+    # The only environment that deploys a zip built on a developer's machine (make lambda-zip).
+    promoted_artifact_only = false
+    web_origins            = ["http://localhost:5173"]
+    amplify_branch_name    = "dev"
+    amplify_branch_stage   = "DEVELOPMENT"
   }
+}
 
-  api_manage_account_logging_role = var.api_manage_account_logging_role
-  alarm_email_addresses           = var.alarm_email_addresses
-  s3_access_log_bucket            = var.s3_access_log_bucket
-
-  amplify = {
-    deployment_mode = var.amplify_deployment_mode
-    repository_url  = var.amplify_repository_url
-    branch_name     = "dev"
-    branch_stage    = "DEVELOPMENT"
-    primary_origin  = var.amplify_primary_origin
+terraform {
+  # Bucket and region: terraform init -backend-config=backend.hcl (see backend.hcl.example).
+  backend "s3" {
+    key          = "lendverify/dev/terraform.tfstate"
+    use_lockfile = true
+    encrypt      = true
   }
-  amplify_repository_access_token = var.amplify_repository_access_token
 }

@@ -6,9 +6,10 @@ mock_provider "aws" {
 }
 
 variables {
-  environment = "test"
-  name_prefix = "lendverify-test"
-  web_origins = ["http://localhost:5173"]
+  environment          = "test"
+  name_prefix          = "lendverify-test"
+  web_origins          = ["http://localhost:5173"]
+  s3_access_log_bucket = "lender-s3-access-logs-test"
   artifact = {
     s3_bucket = "lendverify-artifacts-test"
     s3_key    = "lambda/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/bootstrap.zip"
@@ -190,3 +191,59 @@ run "artifact_sha256_must_be_hex" {
 }
 
 # Threshold validation (review band <= threshold, ranges) is tested where it lives: modules/stateful.
+
+run "a_protected_stack_keeps_s3_access_logs" {
+  command = plan
+
+  variables {
+    deletion_protection  = true
+    s3_access_log_bucket = null
+  }
+
+  expect_failures = [var.s3_access_log_bucket]
+}
+
+# staging and prod run the bytes dev was deployed with: a local zip is refused unless the stack says
+# otherwise (dev), and a promoted digest must be a digest.
+run "only_a_promoted_artifact_by_default" {
+  command = plan
+
+  variables {
+    artifact = {
+      local_path = "build/lambda/bootstrap.zip"
+    }
+  }
+
+  expect_failures = [var.artifact]
+}
+
+run "dev_may_deploy_a_local_zip" {
+  command = plan
+
+  variables {
+    promoted_artifact_only = false
+    deletion_protection    = false
+    artifact = {
+      local_path = "../environments/dev/tests/fixtures/bootstrap.zip"
+    }
+  }
+
+  assert {
+    condition     = length(output.function_names) == 8
+    error_message = "With promoted_artifact_only = false every function deploys from the local zip."
+  }
+}
+
+run "promoted_digest_is_not_a_tag" {
+  command = plan
+
+  variables {
+    artifact = {
+      s3_bucket = "lendverify-artifacts-test"
+      s3_key    = "lambda/latest/bootstrap.zip"
+      sha256    = "latest"
+    }
+  }
+
+  expect_failures = [var.artifact]
+}

@@ -31,16 +31,15 @@ run "dev_is_disposable_and_cheap" {
   }
 
   assert {
+    condition     = !module.stack.protection.promoted_artifact_only
+    error_message = "dev is the one environment that may deploy a zip built on a developer's machine."
+  }
+
+  assert {
     condition     = module.stack.protection.log_retention_days >= 365
     error_message = "dev: logs must be kept at least 365 days (applicant data)."
   }
 
-  assert {
-    condition = alltrue(flatten([
-      for name, actions in module.stack.iam_actions_by_function : [for a in actions : a != "*" && !endswith(a, ":*")]
-    ]))
-    error_message = "No function policy may allow the action * or <service>:*."
-  }
 }
 
 # ... or the zip built on the developer's machine.

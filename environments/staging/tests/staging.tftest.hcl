@@ -35,25 +35,15 @@ run "staging_protects_data" {
     error_message = "staging: alarms must be on."
   }
 
+  # The stack refuses a local zip or a non-digest (terraform/tests: only_a_promoted_artifact_by_default,
+  # promoted_digest_is_not_a_tag) and a protected stack without access logs; this root must keep both on.
+  assert {
+    condition     = module.stack.protection.promoted_artifact_only && module.stack.protection.s3_access_logging
+    error_message = "staging: deploys only a promoted artifact and keeps S3 server access logs."
+  }
+
   assert {
     condition     = module.stack.protection.log_retention_days >= 365
     error_message = "staging: logs must be kept at least 365 days."
   }
-
-  assert {
-    condition = alltrue(flatten([
-      for name, actions in module.stack.iam_actions_by_function : [for a in actions : a != "*" && !endswith(a, ":*")]
-    ]))
-    error_message = "No function policy may allow the action * or <service>:*."
-  }
-}
-
-run "staging_takes_only_a_promoted_digest" {
-  command = plan
-
-  variables {
-    artifact_sha256 = "latest"
-  }
-
-  expect_failures = [var.artifact_sha256]
 }
