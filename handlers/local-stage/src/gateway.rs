@@ -35,8 +35,55 @@ fn to_axum(response: lambda_http::Response<Body>) -> AxumResponse {
     AxumResponse::from_parts(parts, AxumBody::from(bytes))
 }
 
-fn refuse(err: ApiError, path: &str) -> AxumResponse {
-    to_axum(web::problem(&err, path))
+/// API Gateway's own answers (the OpenAPI document's gateway responses) name the web origin too,
+/// so the browser can read a 401 and send the applicant back to sign-in.
+fn refuse(err: ApiError, path: &str, origin: &str) -> AxumResponse {
+    let mut response = web::problem(&err, path);
+    web::allow_origin(&mut response, origin);
+    to_axum(response)
+}
+
+/// The CORS preflight API Gateway's mock integrations answer: the web origin, the path's methods,
+/// the headers the app sends; 404 for a path the API does not have.
+fn preflight(path: &str, origin: &str) -> AxumResponse {
+    let methods: Vec<&str> = [
+        http::Method::GET,
+        http::Method::POST,
+        http::Method::PUT,
+        http::Method::DELETE,
+    ]
+    .iter()
+    .filter(|m| matches!(routes::match_path(m, path), Ok(Some(_))))
+    .map(http::Method::as_str)
+    .collect();
+    if methods.is_empty() {
+        return refuse(ApiError::NotFound { resource: "route" }, path, origin);
+    }
+    let allow_headers = if path == "/applications" {
+        "Authorization,Content-Type,Idempotency-Key"
+    } else {
+        "Authorization,Content-Type"
+    };
+    (
+        http::StatusCode::NO_CONTENT,
+        [
+            (
+                http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                origin.to_string(),
+            ),
+            (
+                http::header::ACCESS_CONTROL_ALLOW_METHODS,
+                format!("{},OPTIONS", methods.join(",")),
+            ),
+            (
+                http::header::ACCESS_CONTROL_ALLOW_HEADERS,
+                allow_headers.to_string(),
+            ),
+            (http::header::ACCESS_CONTROL_MAX_AGE, "600".to_string()),
+            (http::header::VARY, "Origin".to_string()),
+        ],
+    )
+        .into_response()
 }
 
 /// Builds the REST API (v1) proxy event for this request.
@@ -116,9 +163,13 @@ fn proxy_event(
 pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) -> AxumResponse {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
+    let origin = gateway.state.settings.allowed_origin.as_str();
+    if parts.method == http::Method::OPTIONS {
+        return preflight(&path, origin);
+    }
     let (route, params) = match routes::match_path(&parts.method, &path) {
         Ok(Some(found)) => found,
-        Ok(None) => return refuse(ApiError::NotFound { resource: "route" }, &path),
+        Ok(None) => return refuse(ApiError::NotFound { resource: "route" }, &path, origin),
         Err(routes::MethodNotAllowed) => {
             return (
                 http::StatusCode::METHOD_NOT_ALLOWED,
@@ -134,12 +185,13 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let Some(claims) = gateway.authorizer.claims(authorization) else {
-        return refuse(ApiError::Unauthorized, &path);
+        return refuse(ApiError::Unauthorized, &path, origin);
     };
     let Ok(body) = to_bytes(body, MAX_PAYLOAD_BYTES).await else {
         return refuse(
             ApiError::PayloadTooLarge("API Gateway accepts at most 10 MB".into()),
             &path,
+            origin,
         );
     };
     let event = proxy_event(
@@ -154,7 +206,7 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
         Ok(request) => request,
         Err(err) => {
             tracing::error!(error = %err, "could not build the proxy event");
-            return refuse(ApiError::Internal, &path);
+            return refuse(ApiError::Internal, &path, origin);
         }
     };
     to_axum(handle(&gateway.state, None, request).await)

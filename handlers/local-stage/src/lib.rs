@@ -10,6 +10,7 @@ pub mod gateway;
 pub mod provision;
 pub mod queue;
 pub mod services;
+pub mod web;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -39,6 +40,10 @@ pub struct Options {
     pub api_port: u16,
     pub moto_port: u16,
     pub emulator_port: u16,
+    /// Port of the built web app (`web_dist`); 0 picks a free port.
+    pub web_port: u16,
+    /// The built web app (`make web-build`); not served when it has no `index.html`.
+    pub web_dist: PathBuf,
 }
 
 impl Options {
@@ -47,10 +52,12 @@ impl Options {
         Self {
             venv: repo_root.join(".tools/venv"),
             work_dir: repo_root.join(".tools/local-stage"),
+            web_dist: repo_root.join("web/dist"),
             repo_root,
             api_port: 0,
             moto_port: 0,
             emulator_port: 0,
+            web_port: 0,
         }
     }
 }
@@ -59,6 +66,8 @@ pub struct LocalStage {
     pub api_url: String,
     pub moto_url: String,
     pub emulator_url: String,
+    /// The web app's URL, when `web_dist` holds a build.
+    pub web_url: Option<String>,
     pub outputs: Outputs,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
@@ -113,7 +122,20 @@ impl LocalStage {
             &logs,
         )
         .await?;
-        let outputs = provision::apply(&options.repo_root, &options.work_dir, &moto.url).await?;
+        // The web app's origin is the API's CORS origin (ALLOWED_ORIGIN) and the uploads bucket's,
+        // so its port is chosen before Terraform runs.
+        let web_port = port_or_free(options.web_port)?;
+        let web_origins = [
+            format!("http://127.0.0.1:{web_port}"),
+            format!("http://localhost:{web_port}"),
+        ];
+        let outputs = provision::apply(
+            &options.repo_root,
+            &options.work_dir,
+            &moto.url,
+            &web_origins,
+        )
+        .await?;
 
         let environment = outputs.handler_environment.clone();
         let lookup = |name: &str| match name {
@@ -178,6 +200,45 @@ impl LocalStage {
                 .with_graceful_shutdown(async move { server_stop.cancelled().await })
                 .await;
         });
+        let api_url = format!("http://127.0.0.1:{api_port}");
+        let mut tasks = vec![server];
+        let web_url = if options.web_dist.join("index.html").is_file() {
+            let app = web::WebApp::new(
+                &options.repo_root,
+                options.web_dist.clone(),
+                &web::LocalOrigins {
+                    api: api_url.clone(),
+                    moto: moto.url.clone(),
+                },
+                web::local_config(
+                    &api_url,
+                    &moto.url,
+                    REGION,
+                    &outputs.user_pool_id,
+                    &outputs.user_pool_client_id,
+                ),
+                emulator.url.clone(),
+            )?;
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", web_port))
+                .await
+                .with_context(|| format!("binding 127.0.0.1:{web_port}"))?;
+            let router = axum::Router::new()
+                .fallback(web::serve)
+                .with_state(Arc::new(app));
+            let web_stop = stop.clone();
+            tasks.push(tokio::spawn(async move {
+                let _ = axum::serve(listener, router)
+                    .with_graceful_shutdown(async move { web_stop.cancelled().await })
+                    .await;
+            }));
+            Some(web_origins[0].clone())
+        } else {
+            tracing::warn!(
+                dist = %options.web_dist.display(),
+                "no web app build (make web-build): the web app is not served"
+            );
+            None
+        };
         let consumer = tokio::spawn(queue::run(
             state,
             aws_sdk_sqs::Client::new(&sdk),
@@ -185,13 +246,15 @@ impl LocalStage {
             queue_arn(&outputs.queue_url),
             stop.clone(),
         ));
+        tasks.push(consumer);
         Ok(Self {
-            api_url: format!("http://127.0.0.1:{api_port}"),
+            api_url,
             moto_url: moto.url.clone(),
             emulator_url: emulator.url.clone(),
+            web_url,
             outputs,
             stop,
-            tasks: vec![server, consumer],
+            tasks,
             services: vec![emulator, moto],
         })
     }

@@ -24,6 +24,7 @@ async fn main() -> anyhow::Result<()> {
     options.api_port = port("LOCAL_API_PORT", 8080)?;
     options.moto_port = port("LOCAL_MOTO_PORT", 5000)?;
     options.emulator_port = port("LOCAL_EMULATOR_PORT", 5001)?;
+    options.web_port = port("LOCAL_WEB_PORT", 8081)?;
     // A second stage beside `make local` (make smoke-local) keeps its own state, logs and stage.json.
     if let Ok(dir) = std::env::var("LOCAL_STAGE_DIR") {
         options.work_dir = PathBuf::from(dir);
@@ -39,14 +40,19 @@ async fn main() -> anyhow::Result<()> {
         "apiUrl": stage.api_url,
         "motoUrl": stage.moto_url,
         "emulatorUrl": stage.emulator_url,
+        "webUrl": stage.web_url,
         "userPoolId": stage.outputs.user_pool_id,
         "userPoolClientId": stage.outputs.user_pool_client_id,
     });
     std::fs::write(work_dir.join("stage.json"), description.to_string())?;
     let api = &stage.api_url;
+    let web = stage
+        .web_url
+        .clone()
+        .unwrap_or_else(|| "not served: no web/dist (make web-build)".into());
     println!(
         "\nLendVerify local stage is up.\n\
-         \n  API:       {api}\n  moto:      {moto}\n  emulator:  {emulator}\n\
+         \n  web app:   {web}\n  API:       {api}\n  moto:      {moto}\n  emulator:  {emulator}\n\
          \nGet a token and create an application:\n\
          \n  TOKEN=$(make -s token USER_EMAIL=alice@example.com)\
          \n  curl -s -X POST {api}/applications -H \"Authorization: Bearer $TOKEN\" \\\

@@ -59,13 +59,23 @@ async fn terraform(repo_root: &Path, work_dir: &Path, args: &str) -> anyhow::Res
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// Applies `environments/local` against moto and returns its outputs.
-pub async fn apply(repo_root: &Path, work_dir: &Path, moto_url: &str) -> anyhow::Result<Outputs> {
+/// Applies `environments/local` against moto and returns its outputs. `web_origins` are the web
+/// app's origins (the first is the API's CORS origin).
+pub async fn apply(
+    repo_root: &Path,
+    work_dir: &Path,
+    moto_url: &str,
+    web_origins: &[String],
+) -> anyhow::Result<Outputs> {
     std::fs::create_dir_all(work_dir)?;
     let state = work_dir.join("terraform.tfstate");
     let _ = std::fs::remove_file(&state);
     terraform(repo_root, work_dir, "init -input=false -no-color").await?;
-    let vars = format!("-var moto_endpoint={moto_url} -state={}", state.display());
+    let origins = serde_json::to_string(web_origins)?;
+    let vars = format!(
+        "-var moto_endpoint={moto_url} -var 'web_origins={origins}' -state={}",
+        state.display()
+    );
     terraform(
         repo_root,
         work_dir,

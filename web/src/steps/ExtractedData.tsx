@@ -20,15 +20,18 @@ function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A field reading: has `text` or a scalar `value` and nothing nested besides. */
+/** A field reading: a `text` (or scalar `value`) plus its confidence and normalised forms, which
+ * may be small objects of scalars (e.g. an amount with its currency). */
 export function isField(value: Json): value is JsonObject {
   if (!isObject(value)) return false;
-  if (!('text' in value) && !('value' in value)) return false;
-  return Object.values(value).every((v) => !isObject(v) && !Array.isArray(v));
+  const text = value.text ?? value.value;
+  if (text === undefined || isObject(text) || Array.isArray(text)) return false;
+  return Object.values(value).every((v) => !Array.isArray(v) && (!isObject(v) || Object.values(v).every((x) => !isObject(x) && !Array.isArray(x))));
 }
 
 function scalar(value: Json): string {
   if (value === null) return '—';
+  if (isObject(value)) return Object.values(value).filter((v) => v !== null).map(String).join(' ');
   return String(value);
 }
 

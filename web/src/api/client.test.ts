@@ -1,0 +1,129 @@
+import { ApiProblem, createApiClient, NetworkError, retryAfterSeconds, uploadFile } from './client';
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}) {
+  const type = status >= 400 ? 'application/problem+json' : 'application/json';
+  return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': type, ...headers } });
+}
+
+function client(responses: Response[], extra: Partial<Parameters<typeof createApiClient>[0]> = {}) {
+  const fetchMock = vi.fn(async () => responses.shift() ?? json(500, {}));
+  const sleep = vi.fn(async () => undefined);
+  const api = createApiClient({
+    baseUrl: 'https://api.example/v1/',
+    getToken: async () => 'id-token',
+    fetch: fetchMock as unknown as typeof fetch,
+    sleep,
+    ...extra,
+  });
+  return { api, fetchMock, sleep };
+}
+
+describe('API client', () => {
+  it('sends the ID token and JSON, and reads JSON answers', async () => {
+    const { api, fetchMock } = client([json(200, { applicationId: 'a1', consent: { policyVersion: 'v1', givenAt: 'now' } })]);
+    await api.giveConsent('a1', 'v1');
+    expect(fetchMock).toHaveBeenCalledWith(
+      'https://api.example/v1/applications/a1/consent',
+      expect.objectContaining({
+        method: 'PUT',
+        body: JSON.stringify({ policyVersion: 'v1' }),
+        headers: expect.objectContaining({ Authorization: 'Bearer id-token', 'Content-Type': 'application/json' }),
+      }),
+    );
+  });
+
+  it('turns problem+json into an ApiProblem', async () => {
+    const { api } = client([json(409, { type: 'https://lendverify.dev/problems/conflict', title: 'Conflict', status: 409, detail: 'consent first' })]);
+    const error = await api.createLivenessSession('a1').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect((error as ApiProblem).status).toBe(409);
+    expect((error as ApiProblem).slug).toBe('conflict');
+    expect((error as ApiProblem).message).toBe('consent first');
+  });
+
+  it('retries a 503 after its Retry-After, then succeeds', async () => {
+    const { api, fetchMock, sleep } = client([
+      json(503, { title: 'Service Unavailable' }, { 'Retry-After': '2' }),
+      json(200, { applications: [] }),
+    ]);
+    await expect(api.listApplications()).resolves.toEqual({ applications: [] });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(sleep).toHaveBeenCalledWith(2000);
+  });
+
+  it('gives up after the retries and reports the 503', async () => {
+    const { api, fetchMock } = client([json(503, {}), json(503, {}), json(503, {}), json(503, { title: 'still down' })]);
+    await expect(api.listApplications()).rejects.toMatchObject({ status: 503 });
+    expect(fetchMock).toHaveBeenCalledTimes(4);
+  });
+
+  it('signs out on a 401', async () => {
+    const onUnauthorized = vi.fn();
+    const { api } = client([json(401, { title: 'Unauthorized' })], { onUnauthorized });
+    await expect(api.listApplications()).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('reports a network failure as such', async () => {
+    const api = createApiClient({
+      baseUrl: 'https://api.example',
+      getToken: async () => undefined,
+      fetch: (async () => {
+        throw new TypeError('Failed to fetch');
+      }) as unknown as typeof fetch,
+    });
+    await expect(api.listApplications()).rejects.toBeInstanceOf(NetworkError);
+  });
+
+  it('asks the emulator (local stage) to complete a session with the chosen outcome', async () => {
+    const { api, fetchMock } = client([json(200, {}), json(200, {})], { emulatorUrl: '/_emulator' });
+    await api.simulateLiveness('s-1', 'PASS', 'alice');
+    await api.simulateLiveness('s-1', 'FAIL', 'alice');
+    expect(fetchMock).toHaveBeenNthCalledWith(1, '/_emulator/liveness-sessions/s-1/complete', expect.objectContaining({ body: JSON.stringify({ confidence: 97.5, face: 'alice' }) }));
+    expect(fetchMock).toHaveBeenNthCalledWith(2, '/_emulator/liveness-sessions/s-1/complete', expect.objectContaining({ body: JSON.stringify({ status: 'FAILED' }) }));
+  });
+
+  it.each([
+    [null, 1],
+    ['3', 3],
+    ['120', 30],
+    ['soon', 1],
+  ])('reads Retry-After %s as %s s', (header, seconds) => {
+    expect(retryAfterSeconds(header)).toBe(seconds);
+  });
+
+  it('reads an HTTP-date Retry-After', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(retryAfterSeconds('Thu, 01 Jan 2026 00:00:05 GMT', now)).toBe(5);
+  });
+});
+
+describe('presigned upload', () => {
+  it('PUTs with the signed headers (not the ones the browser owns) and reports progress', async () => {
+    const progress: number[] = [];
+    const headers: Record<string, string> = {};
+    const xhr = {
+      upload: {} as { onprogress?: (e: { lengthComputable: boolean; loaded: number; total: number }) => void },
+      status: 200,
+      open: vi.fn(),
+      setRequestHeader: (k: string, v: string) => {
+        headers[k] = v;
+      },
+      send: vi.fn(function (this: { upload: typeof xhr.upload; onload?: () => void }) {
+        xhr.upload.onprogress?.({ lengthComputable: true, loaded: 5, total: 10 });
+        xhr.onload?.();
+      }),
+      onload: undefined as undefined | (() => void),
+      onerror: undefined as undefined | (() => void),
+    };
+    await uploadFile(
+      { url: 'https://bucket/key?sig', method: 'PUT', headers: { 'Content-Type': 'image/png', 'Content-Length': '10', 'x-amz-server-side-encryption': 'aws:kms' } },
+      new Blob(['0123456789']),
+      (p) => progress.push(p),
+      () => xhr as unknown as XMLHttpRequest,
+    );
+    expect(xhr.open).toHaveBeenCalledWith('PUT', 'https://bucket/key?sig');
+    expect(headers).toEqual({ 'Content-Type': 'image/png', 'x-amz-server-side-encryption': 'aws:kms' });
+    expect(progress).toEqual([0.5, 1]);
+  });
+});
