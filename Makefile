@@ -15,6 +15,7 @@ unexport AWS_PROFILE AWS_DEFAULT_PROFILE
 export AWS_EC2_METADATA_DISABLED := true
 
 include mk/terraform.mk
+include mk/web.mk
 
 .PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench clean
 
@@ -24,15 +25,15 @@ help: ## List the targets
 setup: ## Check prerequisites and install the project's tools into .tools/
 	@bash scripts/setup.sh
 
-local: setup ## Run the local stage on http://127.0.0.1:8080 until Ctrl-C
+local: setup web-build ## Run the local stage (web app on http://127.0.0.1:8081, API on :8080) until Ctrl-C
 	cargo build --quiet -p lendverify-local-stage
 	LENDVERIFY_ROOT=$(CURDIR) ./target/debug/lendverify-local-stage
 
 token: ## Print an ID token for USER (default alice@example.com) of the running local stage
 	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)"
 
-test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test smoke-local ## Run every check and test
-	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo, smoke)"
+test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test smoke-local web-test ## Run every check and test
+	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo, smoke, web)"
 	@# The closing line sums every cargo test binary (unit, handler and end-to-end tests).
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' $(BUILD)/cargo-test.log
 
@@ -50,7 +51,7 @@ emulator-test: setup ## The Rekognition/Textract emulator's own tests
 	cd emulator && ../$(VENV)/bin/python -m pytest -q tests
 
 tf-local-apply: setup ## terraform apply and destroy of environments/local against a fresh moto
-	bash scripts/local-apply-check.sh
+	$(TF_TOOL) local-apply-check
 
 # Standard-library Python only, so a deploy job needs no venv. ENV=<env> on the command line reads the
 # stage's outputs from environments/<env> (an ENV inherited from the shell is ignored: sh uses that

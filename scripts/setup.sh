@@ -17,6 +17,8 @@ need "Rust toolchain (cargo, rustfmt, clippy)" "cargo --version && cargo fmt --v
   "install rustup from your OS packages, then: rustup component add rustfmt clippy"
 need "Python 3.10+" "python3 -c 'import sys, venv; assert sys.version_info >= (3, 10)'" \
   "install python3 (with the venv module) from your OS packages"
+need "Node.js 20.19+ and npm (the web app)" "node -e 'const [a,b]=process.versions.node.split(\".\").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' && npm --version" \
+  "install Node.js 20.19 or newer (with npm) from your OS packages or nodejs.org"
 need "Terraform 1.11+" "terraform version -json | python3 -c 'import json,sys; v=json.load(sys.stdin)[\"terraform_version\"].split(\".\"); assert (int(v[0]), int(v[1])) >= (1, 11)'" \
   "install Terraform 1.11 or newer"
 if [ "$missing" -ne 0 ]; then
@@ -41,4 +43,21 @@ fi
 for tool in moto_server checkov cargo-lambda pytest; do
   [ -x "$venv/bin/$tool" ] || { echo "setup: $venv/bin/$tool is missing after install" >&2; exit 1; }
 done
+
+# The web app's packages, exactly as web/package-lock.json pins them (reinstalled when it changes).
+web_stamp="web/node_modules/.package-lock.sha256"
+web_want="$(sha256sum web/package-lock.json | cut -d' ' -f1)"
+if [ ! -d web/node_modules ] || [ "$(cat "$web_stamp" 2>/dev/null)" != "$web_want" ]; then
+  echo "setup: installing the web app's Node packages (npm ci in web/) ..."
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$web_want" >"$web_stamp"
+fi
+
+# The browser tests drive Debian's chromium through playwright-core; no browser is downloaded.
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium (Debian package) for the web app's browser tests ..."
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  $sudo apt-get update -qq && $sudo apt-get install -y -qq chromium >/dev/null \
+    || { echo "setup: could not install chromium with apt-get; install the chromium package" >&2; exit 1; }
+fi
 echo "setup: ok"
