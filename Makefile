@@ -51,7 +51,7 @@ emulator-test: setup ## The Rekognition/Textract emulator's own tests
 	cd emulator && ../$(VENV)/bin/python -m pytest -q tests
 
 tf-local-apply: setup ## terraform apply and destroy of environments/local against a fresh moto
-	bash scripts/local-apply-check.sh
+	$(TF_TOOL) local-apply-check
 
 # Standard-library Python only, so a deploy job needs no venv. ENV=<env> on the command line reads the
 # stage's outputs from environments/<env> (an ENV inherited from the shell is ignored: sh uses that

@@ -25,7 +25,7 @@ locals {
 
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication would copy biometric and financial data to a second region, against the data-residency and retention limits; durability comes from S3 and versioning.
-  #checkov:skip=CKV_AWS_18:Server access logging is on whenever var.access_log_bucket names the account's central log bucket (aws_s3_bucket_logging below). staging and prod must set it (scripts/terraform-checks.sh check_plan fails their plans otherwise); the disposable dev stack and the moto-only local root have no central log bucket, and a bucket logging into itself would log its own log writes.
+  #checkov:skip=CKV_AWS_18:Server access logging is on whenever var.access_log_bucket names the account's central log bucket (aws_s3_bucket_logging below). staging and prod must set it (terraform/variables.tf refuses a stack with deletion_protection but no access log bucket); the disposable dev stack and the moto-only local root have no central log bucket, and a bucket logging into itself would log its own log writes.
   #checkov:skip=CKV2_AWS_62:No consumer of S3 event notifications: processing is started by API calls and Textract notifies through SNS.
   for_each = local.buckets
 

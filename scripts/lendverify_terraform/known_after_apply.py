@@ -1,7 +1,6 @@
-#!/usr/bin/env python3
 """Make a Terraform plan JSON readable for checkov's plan scan: fill the values that are known after apply.
 
-Usage: plan_known_after_apply.py IN.json OUT.json
+Used by checkov_scan.py: build/plans/<env>.json -> build/plans/<env>.filled.json.
 
 Why: a plan that creates the KMS key and the buckets in the same run cannot know the key's ARN or the
 buckets' IDs yet. Terraform marks such attributes true in `resource_changes[].change.after_unknown` and
@@ -28,7 +27,7 @@ What it leaves unknown, on purpose:
     a placeholder would satisfy "block exists" checks without any such resource, so the checks must go
     through the linked resources instead.
 
-The output is for scanning only: never apply it. scripts/terraform-checks.sh writes it next to the plan as
+The output is for scanning only: never apply it. checkov_scan.py writes it next to the plan as
 build/plans/<env>.filled.json and scans that copy.
 """
 
@@ -36,7 +35,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from typing import Any
 
 PLACEHOLDER = "known-after-apply:{address}.{attr}"
@@ -107,10 +105,8 @@ def walk_modules(module: dict[str, Any]):
         yield from walk_modules(child)
 
 
-def main(src: str, dst: str) -> int:
-    with open(src) as f:
-        plan = json.load(f)
-
+def fill_plan(plan: dict[str, Any]) -> tuple[int, int, int]:
+    """Fill `plan` in place; return (resources filled, managed resources, resources keeping reference links)."""
     changes = {rc["address"]: rc for rc in plan.get("resource_changes", []) if rc.get("mode") == "managed"}
     configuration = plan.get("configuration", {})
 
@@ -141,16 +137,16 @@ def main(src: str, dst: str) -> int:
             address = rc["address"]
             fill(resource["values"], rc["change"].get("after_unknown") or {}, address, "", keep[address], resolved[address])
 
+    linked = sum(1 for a in keep.values() if a - BUCKET_INLINE_BLOCKS)
+    return filled, len(changes), linked
+
+
+def fill_file(src: str, dst: str) -> str:
+    """Write the filled copy of the plan JSON at `src` to `dst`; return a one-line summary."""
+    with open(src) as f:
+        plan = json.load(f)
+    filled, total, linked = fill_plan(plan)
     with open(dst, "w") as f:
         json.dump(plan, f)
-    linked = sum(1 for a in keep.values() if a - BUCKET_INLINE_BLOCKS)
-    print(f"  {src} -> {dst}: known-after-apply values filled in {filled} of {len(changes)} resources; "
-          f"{linked} resources keep their reference links", file=sys.stderr)
-    return 0
-
-
-if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    return (f"{src} -> {dst}: known-after-apply values filled in {filled} of {total} resources; "
+            f"{linked} resources keep their reference links")
