@@ -1,7 +1,8 @@
 # The stateful half of the stack on moto: the same modules/stateful that terraform/ runs on AWS, so
 # the local stage cannot drift from the cloud. Only this root's choices are here: everything is
 # disposable (no deletion protection, force-destroyable buckets, shortest windows) and the few things
-# moto lacks are switched off by running_on_moto.
+# moto lacks are switched off by running_on_moto. No moved blocks (unlike terraform/moved.tf): this root's
+# state never outlives its moto, and the local stage starts from an empty state every time.
 
 module "stateful" {
   source = "../../modules/stateful"
@@ -24,30 +25,4 @@ module "stateful" {
     user_pool_tier         = "ESSENTIALS"
     threat_protection_mode = "OFF"
   }
-}
-
-# The modules were called from this root directly before modules/stateful existed.
-moved {
-  from = module.kms
-  to   = module.stateful.module.kms
-}
-
-moved {
-  from = module.storage
-  to   = module.stateful.module.storage
-}
-
-moved {
-  from = module.tables
-  to   = module.stateful.module.tables
-}
-
-moved {
-  from = module.lending_notifications
-  to   = module.stateful.module.lending_notifications
-}
-
-moved {
-  from = module.identity
-  to   = module.stateful.module.identity
 }
