@@ -1,5 +1,5 @@
 # Linked into environments/{dev,staging,prod}: the same Terraform and provider constraints for every AWS
-# root. Each root's backend block (its own state key) is in its main.tf.
+# root. Each root's backend block (its own state key) is in its backend.tf.
 terraform {
   required_version = ">= 1.11"
 

@@ -26,12 +26,3 @@ locals {
     amplify_branch_stage   = "DEVELOPMENT"
   }
 }
-
-terraform {
-  # Bucket and region: terraform init -backend-config=backend.hcl (see backend.hcl.example).
-  backend "s3" {
-    key          = "lendverify/dev/terraform.tfstate"
-    use_lockfile = true
-    encrypt      = true
-  }
-}

@@ -14,12 +14,3 @@ locals {
     amplify_branch_stage           = "BETA"
   }
 }
-
-terraform {
-  # Bucket and region: terraform init -backend-config=backend.hcl (see backend.hcl.example).
-  backend "s3" {
-    key          = "lendverify/staging/terraform.tfstate"
-    use_lockfile = true
-    encrypt      = true
-  }
-}
