@@ -13,6 +13,7 @@ locals {
       identityPoolId   = var.identity_pool_id
     },
     { for k in(var.liveness_assets == null ? [] : ["liveness"]) : k => { for f, v in var.liveness_assets : f => v if v != null } },
+    { for k in(var.retention_days == null ? [] : ["retentionDays"]) : k => var.retention_days },
   )
   web_config_json = jsonencode(local.web_config)
 

@@ -215,3 +215,17 @@ variable "liveness_assets" {
     error_message = "liveness_assets URLs must be https:// URLs or same-origin paths starting with /."
   }
 }
+
+variable "retention_days" {
+  description = "How long the environment keeps biometric images (biometrics) and ID images / lending documents (documents), in days, shown on the consent screen (config.json retentionDays). null: the consent screen states the retention without numbers."
+  type = object({
+    biometrics = number
+    documents  = number
+  })
+  default = null
+
+  validation {
+    condition     = var.retention_days == null ? true : (var.retention_days.biometrics >= 1 && var.retention_days.documents >= var.retention_days.biometrics)
+    error_message = "retention_days must be whole days >= 1, biometrics no longer than documents."
+  }
+}

@@ -105,7 +105,7 @@ export function Flow({ api, config }: { api: ApiClient; config: AppConfig }) {
   return (
     <>
       <StepIndicator current={stepOf(stage)} />
-      {stage.kind === 'consent' && <ConsentStep onConsent={consent} />}
+      {stage.kind === 'consent' && <ConsentStep onConsent={consent} retentionDays={config.retentionDays} />}
       {stage.kind === 'form' && <ApplicationForm onSubmit={create} />}
       {app && stage.kind === 'liveness' && (
         <LivenessStep key={app.liveness?.sessionId ?? 'new'} app={app} api={api} config={config} onPassed={() => refresh(app.applicationId)} />

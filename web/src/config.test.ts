@@ -36,6 +36,10 @@ describe('config.json', () => {
     expect(cognito.identityPoolId).toBeUndefined();
   });
 
+  it('passes the retention periods through for the consent text', () => {
+    expect(parseConfig({ ...local, retentionDays: { biometrics: 1, documents: 7 } }).retentionDays).toEqual({ biometrics: 1, documents: 7 });
+  });
+
   it('passes self-hosted liveness asset locations through', () => {
     const config = parseConfig({ ...aws, liveness: { faceModelUrl: '/liveness/model.json', binaryPath: 'https://assets.example/wasm/' } });
     expect(config.liveness).toEqual({ faceModelUrl: '/liveness/model.json', binaryPath: 'https://assets.example/wasm/' });
@@ -51,6 +55,7 @@ describe('config.json', () => {
     ['no identity pool on AWS', { ...aws, identityPoolId: undefined }, /identityPoolId/],
     ['no emulator locally', { ...local, emulatorUrl: undefined }, /emulatorUrl is required/],
     ['bad liveness asset', { ...aws, liveness: { faceModelUrl: 'ftp://x' } }, /liveness.faceModelUrl/],
+    ['bad retention', { ...aws, retentionDays: { biometrics: 0.5, documents: 7 } }, /retentionDays/],
   ])('refuses %s with a clear message', (_, raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     expect(() => parseConfig(raw)).toThrow(message);

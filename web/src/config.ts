@@ -27,6 +27,8 @@ export interface AppConfig {
   /** Local stage only: base URL of the emulator's control API (simulated liveness capture). */
   emulatorUrl?: string;
   liveness?: LivenessAssets;
+  /** How long this environment keeps biometric images and documents (days), for the consent text. */
+  retentionDays?: { biometrics: number; documents: number };
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,13 @@ export function parseConfig(raw: unknown): AppConfig {
       };
     }
   }
+  let retentionDays: AppConfig['retentionDays'];
+  if (c.retentionDays !== undefined) {
+    const r = c.retentionDays as Record<string, unknown> | null;
+    const whole = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 1;
+    if (!r || !whole(r.biometrics) || !whole(r.documents)) problems.push('retentionDays must be {biometrics, documents} in whole days');
+    else retentionDays = { biometrics: r.biometrics as number, documents: r.documents as number };
+  }
   if (problems.length > 0) throw new ConfigError(`config.json is invalid: ${problems.join('; ')}`);
   return {
     mode: mode as Mode,
@@ -97,6 +106,7 @@ export function parseConfig(raw: unknown): AppConfig {
     userPoolEndpoint: c.userPoolEndpoint as string | undefined,
     emulatorUrl: typeof c.emulatorUrl === 'string' ? c.emulatorUrl.replace(/\/+$/, '') : undefined,
     liveness,
+    retentionDays,
   };
 }
 

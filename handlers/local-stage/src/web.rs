@@ -132,6 +132,8 @@ pub fn local_config(
         "userPoolClientId": client_id,
         "userPoolEndpoint": moto_url,
         "emulatorUrl": "/_emulator",
+        // environments/local: biometrics_retention_days = 1, uploads_retention_days = 7.
+        "retentionDays": { "biometrics": 1, "documents": 7 },
     })
     .to_string()
 }

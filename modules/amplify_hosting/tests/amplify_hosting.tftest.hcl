@@ -161,6 +161,19 @@ run "self_hosted_liveness_assets" {
   }
 }
 
+run "retention_in_config" {
+  command = plan
+
+  variables {
+    retention_days = { biometrics = 30, documents = 365 }
+  }
+
+  assert {
+    condition     = output.web_config.retentionDays == { biometrics = 30, documents = 365 }
+    error_message = "The consent screen's retention periods come from config.json."
+  }
+}
+
 run "shares_the_local_stage_header_set" {
   command = plan
 

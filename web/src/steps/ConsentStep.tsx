@@ -5,11 +5,18 @@ import { ErrorMessage } from '../components/ErrorMessage';
 import { CONSENT_POLICY_VERSION } from '../consent';
 import { messageFor } from '../api/problems';
 
-export function ConsentStep({ onConsent }: { onConsent: (policyVersion: string) => Promise<void> }) {
+export function ConsentStep({
+  onConsent,
+  retentionDays,
+}: {
+  onConsent: (policyVersion: string) => Promise<void>;
+  retentionDays?: { biometrics: number; documents: number };
+}) {
   const { t } = useI18n();
   const [checked, setChecked] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const days = (n: number) => t(n === 1 ? 'unit.day' : 'unit.days', { n });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -33,7 +40,11 @@ export function ConsentStep({ onConsent }: { onConsent: (policyVersion: string) 
       <h3>{t('consent.what')}</h3>
       <p>{t('consent.what.items')}</p>
       <h3>{t('consent.keep')}</h3>
-      <p>{t('consent.keep.items')}</p>
+      <p>
+        {retentionDays
+          ? t('consent.keep.days', { biometrics: days(retentionDays.biometrics), documents: days(retentionDays.documents) })
+          : t('consent.keep.items')}
+      </p>
       <p>{t('consent.never')}</p>
       <p className="hint">{t('consent.policyVersion', { version: CONSENT_POLICY_VERSION })}</p>
       <form onSubmit={submit} noValidate>

@@ -52,6 +52,7 @@ export function FieldValue({ value }: { value: Json }) {
       {typeof value.confidence === 'number' && (
         <span className="confidence"> · {t('documents.confidence', { value: Math.round(value.confidence) })}</span>
       )}
+      {value.lowConfidence === true && <strong className="low-confidence-label"> · {t('documents.lowConfidence')}</strong>}
     </>
   );
 }
