@@ -35,6 +35,7 @@ variable "deletion_window_in_days" {
   description = "Waiting period, in days, between scheduling the key for deletion and deleting it (7-30). Everything encrypted under it becomes unreadable afterwards, so keep it long in production."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = var.deletion_window_in_days >= 7 && var.deletion_window_in_days <= 30 && floor(var.deletion_window_in_days) == var.deletion_window_in_days

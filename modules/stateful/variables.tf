@@ -122,51 +122,27 @@ variable "deletion_protection" {
 }
 
 variable "uploads_retention_days" {
-  description = "Days before ID images and lending packages under `applications/` expire in the uploads bucket."
+  description = "Days before ID images and lending packages under `applications/` expire in the uploads bucket. Null keeps modules/storage's default (365); the range is checked there."
   type        = number
-  default     = 365
-  nullable    = false
-
-  validation {
-    condition     = var.uploads_retention_days >= 1 && floor(var.uploads_retention_days) == var.uploads_retention_days
-    error_message = "uploads_retention_days must be a whole number >= 1."
-  }
+  default     = null
 }
 
 variable "biometrics_retention_days" {
-  description = "Days before liveness reference and audit images expire. Biometric data is kept the shortest (at most the other two retentions)."
+  description = "Days before liveness reference and audit images expire; biometric data is kept the shortest. Null keeps modules/storage's default (30); the range is checked there."
   type        = number
-  default     = 30
-  nullable    = false
-
-  validation {
-    condition     = var.biometrics_retention_days >= 1 && floor(var.biometrics_retention_days) == var.biometrics_retention_days
-    error_message = "biometrics_retention_days must be a whole number >= 1."
-  }
+  default     = null
 }
 
 variable "textract_output_retention_days" {
-  description = "Days before Textract lending output under `applications/` expires."
+  description = "Days before Textract lending output under `applications/` expires. Null keeps modules/storage's default (365); the range is checked there."
   type        = number
-  default     = 365
-  nullable    = false
-
-  validation {
-    condition     = var.textract_output_retention_days >= 1 && floor(var.textract_output_retention_days) == var.textract_output_retention_days
-    error_message = "textract_output_retention_days must be a whole number >= 1."
-  }
+  default     = null
 }
 
 variable "kms_deletion_window_in_days" {
-  description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling."
+  description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling. Null keeps modules/kms's default (30); the range is checked there."
   type        = number
-  default     = 30
-  nullable    = false
-
-  validation {
-    condition     = var.kms_deletion_window_in_days >= 7 && var.kms_deletion_window_in_days <= 30 && floor(var.kms_deletion_window_in_days) == var.kms_deletion_window_in_days
-    error_message = "kms_deletion_window_in_days must be a whole number between 7 and 30."
-  }
+  default     = null
 }
 
 variable "s3_access_log_bucket" {

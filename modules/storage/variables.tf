@@ -71,6 +71,7 @@ variable "uploads_retention_days" {
   description = "Days after which objects under `applications/` in the uploads bucket (ID images, lending packages) expire."
   type        = number
   default     = 365
+  nullable    = false
 
   validation {
     condition     = var.uploads_retention_days >= 1 && floor(var.uploads_retention_days) == var.uploads_retention_days
@@ -82,6 +83,7 @@ variable "biometrics_retention_days" {
   description = "Days after which liveness reference and audit images under `applications/` expire. Biometric data is kept the shortest: must not exceed the uploads or Textract output retention."
   type        = number
   default     = 30
+  nullable    = false
 
   validation {
     condition     = var.biometrics_retention_days >= 1 && floor(var.biometrics_retention_days) == var.biometrics_retention_days
@@ -98,6 +100,7 @@ variable "textract_output_retention_days" {
   description = "Days after which Textract lending output under `applications/` expires."
   type        = number
   default     = 365
+  nullable    = false
 
   validation {
     condition     = var.textract_output_retention_days >= 1 && floor(var.textract_output_retention_days) == var.textract_output_retention_days
