@@ -16,6 +16,7 @@ export AWS_EC2_METADATA_DISABLED := true
 
 include mk/terraform.mk
 include mk/web.mk
+include mk/contract.mk
 
 .PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench clean
 

@@ -44,6 +44,27 @@ for tool in moto_server checkov cargo-lambda pytest; do
   [ -x "$venv/bin/$tool" ] || { echo "setup: $venv/bin/$tool is missing after install" >&2; exit 1; }
 done
 
+# The contract test's schemathesis in a venv of its own: it needs pytest>=8.4 and so packaging>=24,
+# which checkov (packaging<24) in the project venv excludes.
+contract_venv=.tools/contract-venv
+contract_stamp="$contract_venv/.requirements.sha256"
+contract_want="$(sha256sum scripts/requirements-contract.txt | cut -d' ' -f1)"
+if [ ! -x "$contract_venv/bin/st" ] || [ "$(cat "$contract_stamp" 2>/dev/null)" != "$contract_want" ]; then
+  echo "setup: installing the contract test's tools into $contract_venv (schemathesis) ..."
+  python3 -m venv "$contract_venv"
+  "$contract_venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-contract.txt
+  echo "$contract_want" >"$contract_stamp"
+fi
+
+# The API reference renderer (make docs), exactly as docs/api/package-lock.json pins it.
+docs_stamp="docs/api/node_modules/.package-lock.sha256"
+docs_want="$(sha256sum docs/api/package-lock.json | cut -d' ' -f1)"
+if [ ! -d docs/api/node_modules ] || [ "$(cat "$docs_stamp" 2>/dev/null)" != "$docs_want" ]; then
+  echo "setup: installing the API reference renderer (npm ci in docs/api/) ..."
+  (cd docs/api && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$docs_want" >"$docs_stamp"
+fi
+
 # The web app's packages, exactly as web/package-lock.json pins them (reinstalled when it changes).
 web_stamp="web/node_modules/.package-lock.sha256"
 web_want="$(sha256sum web/package-lock.json | cut -d' ' -f1)"

@@ -88,7 +88,7 @@ run "openapi_contract" {
   # Every route of the handlers/README.md Functions table, plus a preflight per path.
   assert {
     condition = toset(flatten([
-      for path, item in yamldecode(output.openapi_document).paths : [for method, op in item : "${upper(method)} ${path}"]
+      for path, item in yamldecode(output.openapi_document).paths : [for method, op in item : "${upper(method)} ${path}" if method != "x-amazon-apigateway-any-method"]
       ])) == toset([
       "POST /applications", "GET /applications", "OPTIONS /applications",
       "GET /applications/{applicationId}", "DELETE /applications/{applicationId}", "OPTIONS /applications/{applicationId}",
@@ -106,10 +106,24 @@ run "openapi_contract" {
   assert {
     condition = alltrue(flatten([
       for path, item in yamldecode(output.openapi_document).paths : [
-        for method, op in item : op.security == [{ cognito = [] }] if method != "options"
+        for method, op in item : op.security == [{ cognito = [] }] if !contains(["options", "x-amazon-apigateway-any-method"], method)
       ]
     ]))
     error_message = "Every non-preflight operation must require the cognito security scheme."
+  }
+
+  # Undeclared methods: a mock answering 405 with the path's methods in Allow (the local stage does the same).
+  assert {
+    condition = alltrue([
+      for path, item in yamldecode(output.openapi_document).paths : (
+        item["x-amazon-apigateway-any-method"].security == [] &&
+        item["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"].type == "mock" &&
+        item["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"].responses["default"].statusCode == "405" &&
+        item["x-amazon-apigateway-any-method"]["x-amazon-apigateway-integration"].responses["default"].responseParameters["method.response.header.Allow"] ==
+        item.options["x-amazon-apigateway-integration"].responses["default"].responseParameters["method.response.header.Access-Control-Allow-Methods"]
+      )
+    ])
+    error_message = "Every path must answer undeclared methods 405 with Allow listing the methods its preflight allows."
   }
 
   assert {
@@ -128,7 +142,7 @@ run "openapi_contract" {
           op["x-amazon-apigateway-integration"].type == "aws_proxy" &&
           op["x-amazon-apigateway-integration"].httpMethod == "POST" &&
           contains([for f in values(var.functions) : f.invoke_arn], op["x-amazon-apigateway-integration"].uri)
-        ) if method != "options"
+        ) if !contains(["options", "x-amazon-apigateway-any-method"], method)
       ]
     ]))
     error_message = "Every operation must have an aws_proxy POST integration whose uri is one of the function invoke ARNs."
@@ -169,9 +183,10 @@ run "openapi_contract" {
       for rt, r in yamldecode(output.openapi_document)["x-amazon-apigateway-gateway-responses"] :
       r.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'" &&
       r.responseParameters["gatewayresponse.header.Content-Type"] == "'application/problem+json'" &&
+      r.responseParameters["gatewayresponse.header.Access-Control-Expose-Headers"] == "'Retry-After,Location'" &&
       can(jsondecode(replace(replace(r.responseTemplates["application/json"], "$context.error.messageString", "\"x\""), "$context.", "")).type)
     ])
-    error_message = "Every gateway response must be problem+json (a JSON object with type) and carry the CORS origin header."
+    error_message = "Every gateway response must be problem+json (a JSON object with type), carry the CORS origin header and expose Retry-After and Location."
   }
 
   assert {
@@ -205,7 +220,7 @@ run "openapi_contract" {
         for method, op in item : (
           contains(keys(op.responses["503"].headers), "Retry-After") &&
           keys(op.responses["401"].content) == ["application/problem+json"]
-        ) if method != "options"
+        ) if !contains(["options", "x-amazon-apigateway-any-method"], method)
       ]
     ]))
     error_message = "Every operation must document 401 as problem+json and 503 with Retry-After."
