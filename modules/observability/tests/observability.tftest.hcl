@@ -140,6 +140,38 @@ run "alarms_enabled" {
   }
 }
 
+# The DLQ alarm evaluated as CloudWatch would, on what make test's resilience scenario leaves in
+# the DLQ (poison messages parked after maxReceiveCount): one visible message in one period breaches
+# and pages the alarm topic; a DLQ that reports nothing (empty, no metric) does not.
+run "dlq_alarm_fires_on_one_parked_message" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dlq_depth[0].statistic == "Maximum" &&
+      aws_cloudwatch_metric_alarm.dlq_depth[0].evaluation_periods == 1 &&
+      try(aws_cloudwatch_metric_alarm.dlq_depth[0].datapoints_to_alarm, null) == null &&
+      aws_cloudwatch_metric_alarm.dlq_depth[0].comparison_operator == "GreaterThanThreshold" &&
+      1 > aws_cloudwatch_metric_alarm.dlq_depth[0].threshold
+    )
+    error_message = "One message visible in the DLQ during a single period must put the alarm in ALARM."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.dlq_depth[0].actions_enabled &&
+      aws_cloudwatch_metric_alarm.dlq_depth[0].alarm_actions == toset([aws_sns_topic.alarms.arn]) &&
+      aws_cloudwatch_metric_alarm.dlq_depth[0].ok_actions == toset([aws_sns_topic.alarms.arn])
+    )
+    error_message = "The DLQ alarm must page through the alarm topic, and say when the DLQ is empty again."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.dlq_depth[0].treat_missing_data == "notBreaching"
+    error_message = "An empty DLQ (SQS reports no datapoint) must not keep the alarm in ALARM."
+  }
+}
+
 run "alarms_disabled" {
   command = apply
 
