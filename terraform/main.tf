@@ -40,6 +40,22 @@ locals {
     "lending-analysis-completed"   = "SQS consumer of Textract lending completion notifications"
   }
 
+  # Memory (MB) per function, from `make bench` (README, "Memory: why 256 MB and 128 MB"): every
+  # function peaks at ~10 MiB RSS, so memory only buys CPU share (memory / 1,769 MB of a vCPU).
+  # The API functions get 256 MB: ~3 ms of CPU-bound init and 1-2 ms per warm request stay ~20 ms
+  # and ~5-13 ms of wall time. The consumer is off the applicant's path and waits on Textract, so
+  # 128 MB. var.lambda_memory_size is the floor an environment may raise (dev: 256).
+  function_memory_mb = {
+    "applications"                 = 256
+    "create-liveness-session"      = 256
+    "get-liveness-results"         = 256
+    "create-upload-url"            = 256
+    "verify-identity"              = 256
+    "start-lending-analysis"       = 256
+    "get-lending-analysis-results" = 256
+    "lending-analysis-completed"   = 128
+  }
+
   # handlers/README.md, "IAM actions per function": exactly these actions and resources. Logs and
   # X-Ray statements are added by the lambda_function module.
   policy_statements = {
@@ -300,7 +316,7 @@ module "functions" {
   s3_key         = var.artifact.s3_key
   package_sha256 = var.artifact.sha256
 
-  memory_size             = var.lambda_memory_size
+  memory_size             = max(var.lambda_memory_size, local.function_memory_mb[each.key])
   timeout                 = each.key == local.consumer ? var.consumer_timeout_seconds : var.api_function_timeout_seconds
   environment_variables   = module.stateful.handler_environment
   kms_key_arn             = module.stateful.key_arn
@@ -335,6 +351,7 @@ module "api" {
   throttling_burst_limit      = var.api_throttling.burst_limit
   throttling_rate_limit       = var.api_throttling.rate_limit
   waf_enabled                 = var.waf_enabled
+  waf_anonymous_ip_action     = var.waf_anonymous_ip_action
   waf_rate_limit              = var.waf_rate_limit
 }
 

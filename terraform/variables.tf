@@ -164,9 +164,9 @@ variable "s3_access_log_bucket" {
 # ---------------------------------------------------------------------------------------------
 
 variable "lambda_memory_size" {
-  description = "Memory (MB) of every function; also scales its CPU share."
+  description = "Least memory (MB) of any function; also scales its CPU share. Each function gets the larger of this and its own measured size (local.function_memory_mb in main.tf)."
   type        = number
-  default     = 512
+  default     = 128
   nullable    = false
 
   validation {
@@ -240,6 +240,14 @@ variable "waf_enabled" {
   type        = bool
   default     = true
   nullable    = false
+}
+
+variable "waf_anonymous_ip_action" {
+  description = "What the WAF does with requests from anonymous IPs (VPNs, proxies, hosting providers): \"block\", or \"count\" (log only) where a stage must be reachable from such addresses, e.g. hosted CI runners smoke-testing it."
+  type        = string
+  default     = "block"
+  nullable    = false
+  # Values are validated once, in modules/api.
 }
 
 variable "waf_rate_limit" {

@@ -6,7 +6,7 @@ locals {
   # What main.tf may set. Any other key is a typo that would otherwise be ignored: output "stack" refuses it.
   setting_names = [
     "deletion_protection", "promoted_artifact_only", "uploads_retention_days", "biometrics_retention_days",
-    "textract_output_retention_days", "log_retention_days", "kms_deletion_window_in_days", "waf_enabled",
+    "textract_output_retention_days", "log_retention_days", "kms_deletion_window_in_days", "waf_enabled", "waf_anonymous_ip_action",
     "alarms_enabled", "api_throttling", "lambda_memory_size", "identity", "web_origins", "amplify_branch_name",
     "amplify_branch_stage",
   ]
@@ -44,6 +44,7 @@ module "stack" {
   log_retention_days             = try(local.settings.log_retention_days, null)
   kms_deletion_window_in_days    = try(local.settings.kms_deletion_window_in_days, null)
   waf_enabled                    = try(local.settings.waf_enabled, null)
+  waf_anonymous_ip_action        = try(local.settings.waf_anonymous_ip_action, null)
   alarms_enabled                 = try(local.settings.alarms_enabled, null)
   api_throttling                 = var.api_throttling != null ? var.api_throttling : try(local.settings.api_throttling, null)
   lambda_memory_size             = try(local.settings.lambda_memory_size, null)

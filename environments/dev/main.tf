@@ -21,8 +21,11 @@ locals {
     identity = { user_pool_tier = "ESSENTIALS", threat_protection_mode = "OFF" }
     # The only environment that deploys a zip built on a developer's machine (make lambda-zip).
     promoted_artifact_only = false
-    web_origins            = ["http://localhost:5173"]
-    amplify_branch_name    = "dev"
-    amplify_branch_stage   = "DEVELOPMENT"
+    # make smoke runs from GitHub-hosted runners after each apply, and AWS's anonymous-IP list names
+    # hosting providers: log those requests instead of blocking them (prod keeps blocking).
+    waf_anonymous_ip_action = "count"
+    web_origins             = ["http://localhost:5173"]
+    amplify_branch_name     = "dev"
+    amplify_branch_stage    = "DEVELOPMENT"
   }
 }

@@ -12,5 +12,8 @@ locals {
     api_throttling                 = { burst_limit = 50, rate_limit = 25 }
     amplify_branch_name            = "staging"
     amplify_branch_stage           = "BETA"
+    # make smoke runs from GitHub-hosted runners after each apply, and AWS's anonymous-IP list names
+    # hosting providers: log those requests instead of blocking them (prod keeps blocking).
+    waf_anonymous_ip_action = "count"
   }
 }
