@@ -372,10 +372,15 @@ module "amplify_hosting" {
   api_origin                  = var.amplify.api_origin
   aws_region                  = data.aws_region.current.name
   api_url                     = module.api.invoke_url
-  user_pool_id                = module.stateful.user_pool_id
-  user_pool_client_id         = module.stateful.user_pool_client_id
-  identity_pool_id            = module.stateful.identity_pool_id
-  uploads_bucket_name         = module.stateful.uploads_bucket_name
+  # What the consent screen tells the applicant: the retention actually applied to their data.
+  retention_days = {
+    biometrics = module.stateful.retention_days.biometrics
+    documents  = module.stateful.retention_days.uploads
+  }
+  user_pool_id        = module.stateful.user_pool_id
+  user_pool_client_id = module.stateful.user_pool_client_id
+  identity_pool_id    = module.stateful.identity_pool_id
+  uploads_bucket_name = module.stateful.uploads_bucket_name
 }
 
 module "observability" {

@@ -163,3 +163,8 @@ output "redirect_urls" {
   description = "Cognito callback and logout URLs: every origin but the loopback ones, with a trailing slash."
   value       = local.redirect_urls
 }
+
+output "retention_days" {
+  description = "Days each bucket keeps current objects, as applied: uploads, biometrics, textract_output."
+  value       = module.storage.retention_days
+}

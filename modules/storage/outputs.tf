@@ -37,3 +37,12 @@ output "bucket_arns" {
   description = "Map of purpose (`uploads`, `biometrics`, `textract_output`) to bucket ARN."
   value       = { for k, b in aws_s3_bucket.this : k => b.arn }
 }
+
+output "retention_days" {
+  description = "Days each bucket keeps current objects, as applied (after defaults): uploads, biometrics, textract_output."
+  value = {
+    uploads         = var.uploads_retention_days
+    biometrics      = var.biometrics_retention_days
+    textract_output = var.textract_output_retention_days
+  }
+}

@@ -149,6 +149,20 @@ run "production_settings" {
   }
 }
 
+run "consent_screen_states_the_retention_applied" {
+  command = plan
+
+  variables {
+    uploads_retention_days    = 120
+    biometrics_retention_days = 14
+  }
+
+  assert {
+    condition     = jsondecode(output.web_config_json).retentionDays == { biometrics = 14, documents = 120 }
+    error_message = "config.json must tell the consent screen the retention the buckets apply."
+  }
+}
+
 run "artifact_must_be_one_kind" {
   command = plan
 
