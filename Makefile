@@ -18,7 +18,7 @@ include mk/terraform.mk
 include mk/web.mk
 include mk/contract.mk
 
-.PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench clean
+.PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench cost load redrive clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -33,8 +33,8 @@ local: setup web-build ## Run the local stage (web app on http://127.0.0.1:8081,
 token: ## Print an ID token for USER (default alice@example.com) of the running local stage
 	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)"
 
-test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test smoke-local web-test ## Run every check and test
-	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo, smoke, web)"
+test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test smoke-local contract-test web-test ## Run every check and test
+	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo, smoke, contract, web)"
 	@# The closing line sums every cargo test binary (unit, handler and end-to-end tests).
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' $(BUILD)/cargo-test.log
 
@@ -75,8 +75,27 @@ lambda-zip: setup ## Build the arm64 provided.al2023 bootstrap zip once, with SH
 	cd $(LAMBDA) && sha256sum bootstrap.zip > SHA256SUMS && cat SHA256SUMS
 	@ls -l $(LAMBDA)/bootstrap.zip
 
-bench: lambda-zip ## Zip size and cold-init time of the bootstrap binary (medians)
+# Not in make test (a release build takes minutes here); one cold start per function on the same
+# harness is, in cargo test (handlers/functions/tests/cold_start.rs). The arm64 zip's size is
+# reported when make lambda-zip has built it.
+bench: setup ## Cold starts of every function on the Lambda Runtime API harness -> build/bench.md (RUNS=20)
 	bash scripts/bench.sh
+
+cost: ## AWS cost of one application and of 10,000 and 1,000,000 a month (prices: pricing/us-east-1.json)
+	python3 scripts/cost.py
+
+# Not in make test: a release build takes minutes here, and figures are for the README, not a gate
+# (but a request that fails fails the run). autocannon from npm, pinned, installed into .tools/.
+AUTOCANNON_VERSION := 9.0.0
+load: setup ## Bounded load test of a fresh local stage, release build, loopback (LOAD_REQUESTS, LOAD_CONCURRENCY)
+	cargo build --release --quiet -p lendverify-local-stage
+	@[ -x .tools/autocannon/node_modules/.bin/autocannon ] || npm install --silent --no-fund --no-audit --prefix .tools/autocannon autocannon@$(AUTOCANNON_VERSION)
+	LOCAL_STAGE_BINARY=target/release/lendverify-local-stage bash scripts/with-local-stage.sh load $(VENV)/bin/python scripts/load_test.py
+
+# ENV as for smoke (only from the command line). local = the running make local stage.
+redrive: setup ## Move the lending DLQ's messages back to the completion queue: ENV=local|dev|staging|prod
+	$(if $(filter command line,$(origin ENV)),,$(error make redrive needs ENV=local|dev|staging|prod))
+	$(if $(AWS_PROFILE),AWS_PROFILE="$(AWS_PROFILE)") $(VENV)/bin/python scripts/redrive.py --env "$(ENV)"
 
 clean: ## Remove build outputs (keeps .tools/)
 	cargo clean

@@ -15,7 +15,8 @@ name="$1"
 shift
 
 python=.tools/venv/bin/python
-stage_binary=target/debug/lendverify-local-stage
+# make load runs the release build (LOCAL_STAGE_BINARY); everything else the debug one.
+stage_binary="${LOCAL_STAGE_BINARY:-target/debug/lendverify-local-stage}"
 ready_line="LendVerify local stage is up."
 start_timeout_seconds=300
 stop_timeout_seconds=30

@@ -8,6 +8,7 @@ pub mod config;
 pub mod error;
 pub mod faces;
 pub mod id_documents;
+pub mod lazy;
 pub mod lending;
 pub mod liveness;
 pub mod objects;
@@ -16,11 +17,23 @@ pub mod store;
 
 pub use config::AwsSettings;
 pub use error::AwsError;
+pub use lazy::Lazy;
+
+use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+use aws_smithy_http_client::{Builder as HttpClientBuilder, ConnectorBuilder};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 
-/// Every adapter the handlers use, built once per Lambda container (at init, not per request).
+/// Every adapter the handlers use, built once per Lambda container; their SDK clients are built on
+/// first use.
 #[derive(Clone, Debug)]
 pub struct Aws {
     pub settings: AwsSettings,
@@ -36,11 +49,93 @@ pub struct Aws {
 /// region and endpoint overrides (`AWS_ENDPOINT_URL*`) from the environment, and the standard
 /// retry mode (exponential backoff with jitter) so throttles and 5xx are retried before the API
 /// answers 503.
+///
+/// Lambda passes the function role's credentials and the region in the environment, so when they
+/// are there they are read directly: that skips building the default provider chains (profile
+/// files, SSO, web identity with its own STS client, the ECS and IMDS clients), none of which can
+/// answer on Lambda, and takes a third of a millisecond off every cold start.
 pub async fn load_sdk_config() -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry_config())
-        .load()
-        .await
+        .timeout_config(timeout_config())
+        .http_client(http_client());
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+        loader = loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        );
+    }
+    if let Some(region) = std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()) {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    loader.load().await
+}
+
+/// The SDK's default HTTPS client (hyper 1.x, rustls with aws-lc, proxies from the environment),
+/// with one difference: TLS (the trust store and rustls configuration) is set up when the first
+/// request needs a connection, once per process, instead of once per SDK client at construction.
+/// The SDK's own client builds a TLS connector in `validate_base_client_config` of every client
+/// it is given to (so at init, and again for the first request), which loading and parsing the
+/// trust store makes the largest part of a cold start.
+pub fn http_client() -> SharedHttpClient {
+    let client = HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
+        let mut builder =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        builder.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            builder.set_sleep_impl(components.sleep_impl());
+        }
+        builder.set_proxy_config(Some(ProxyConfig::from_env()));
+        builder.build()
+    });
+    SharedHttpClient::new(TlsOnFirstUse(client))
+}
+
+/// Points the TLS trust store at the system's one CA bundle file, unless `SSL_CERT_FILE` or
+/// `SSL_CERT_DIR` already say where to look. Without either, rustls-native-certs reads the bundle
+/// and then every file of `/etc/ssl/certs` and `/etc/pki/tls/certs`, which on Amazon Linux 2023
+/// (`provided.al2023`) hold the same bundle twice more: three parses of ~150 certificates, the
+/// largest part of a cold start's first request. The certificates trusted are the same.
+///
+/// Sets a process environment variable, so call it first thing in `main`, before any thread is
+/// started.
+pub fn use_system_ca_bundle() {
+    if std::env::var_os("SSL_CERT_FILE").is_some() || std::env::var_os("SSL_CERT_DIR").is_some() {
+        return;
+    }
+    if let Some(bundle) = SYSTEM_CA_BUNDLES
+        .iter()
+        .find(|path| std::path::Path::new(path).is_file())
+    {
+        std::env::set_var("SSL_CERT_FILE", bundle);
+    }
+}
+
+/// Where Linux distributions keep the CA bundle: Amazon Linux 2023 and RHEL first, then Debian and
+/// Ubuntu (this order is openssl-probe's, which rustls-native-certs uses to find the file itself).
+const SYSTEM_CA_BUNDLES: [&str; 3] = [
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/certs/ca-certificates.crt",
+];
+
+/// Delegates everything but the eager connector build of `validate_base_client_config`.
+#[derive(Debug)]
+struct TlsOnFirstUse(SharedHttpClient);
+
+impl HttpClient for TlsOnFirstUse {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(
+        &self,
+    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// Three attempts with exponential backoff and jitter: enough to ride out a throttle burst while
@@ -49,18 +144,38 @@ pub fn retry_config() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(3)
 }
 
+/// Without a timeout, a dependency that accepts a request and never answers holds the Lambda
+/// until its own timeout, and the client sees API Gateway's 504 instead of our 503 with
+/// `Retry-After`. Each attempt gets 8 s (Textract's largest result pages take about 2 s), and the
+/// whole call with its retries 20 s, inside API Gateway's 29-second integration timeout.
+pub fn timeout_config() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(8))
+        .operation_timeout(Duration::from_secs(20))
+        .build()
+}
+
 impl Aws {
-    /// Builds every adapter from one shared SDK configuration.
+    /// Every adapter over one shared SDK configuration. No SDK client is built here: each is built
+    /// the first time its adapter is used, so a function builds only the clients its routes call
+    /// (the `applications` function never builds Rekognition's or Textract's, the consumer never
+    /// S3's).
     pub fn new(sdk: &SdkConfig, settings: AwsSettings) -> Self {
-        let s3_config = aws_sdk_s3::config::Builder::from(sdk)
-            .force_path_style(settings.s3_force_path_style)
-            .build();
-        Self::from_clients(
+        let sdk = std::sync::Arc::new(sdk.clone());
+        let path_style = settings.s3_force_path_style;
+        let (d, s, r, t) = (sdk.clone(), sdk.clone(), sdk.clone(), sdk);
+        Self::from_lazy_clients(
             settings,
-            aws_sdk_dynamodb::Client::new(sdk),
-            aws_sdk_s3::Client::from_conf(s3_config),
-            aws_sdk_rekognition::Client::new(sdk),
-            aws_sdk_textract::Client::new(sdk),
+            Lazy::new(move || aws_sdk_dynamodb::Client::new(&d)),
+            Lazy::new(move || {
+                let config = aws_sdk_s3::config::Builder::from(&*s)
+                    .force_path_style(path_style)
+                    .build();
+                aws_sdk_s3::Client::from_conf(config)
+            }),
+            Lazy::new(move || aws_sdk_rekognition::Client::new(&r)),
+            Lazy::new(move || aws_sdk_textract::Client::new(&t)),
         )
     }
 
@@ -71,6 +186,24 @@ impl Aws {
         s3: aws_sdk_s3::Client,
         rekognition: aws_sdk_rekognition::Client,
         textract: aws_sdk_textract::Client,
+    ) -> Self {
+        Self::from_lazy_clients(
+            settings,
+            dynamodb.into(),
+            s3.into(),
+            rekognition.into(),
+            textract.into(),
+        )
+    }
+
+    /// Builds every adapter from clients that may not have been built yet. The Rekognition and
+    /// Textract clients are each shared by two adapters, and built once.
+    pub fn from_lazy_clients(
+        settings: AwsSettings,
+        dynamodb: Lazy<aws_sdk_dynamodb::Client>,
+        s3: Lazy<aws_sdk_s3::Client>,
+        rekognition: Lazy<aws_sdk_rekognition::Client>,
+        textract: Lazy<aws_sdk_textract::Client>,
     ) -> Self {
         Self {
             store: store::Store::new(dynamodb, settings.table.clone()),

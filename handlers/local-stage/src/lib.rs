@@ -14,6 +14,7 @@ pub mod web;
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use aws_config::{BehaviorVersion, Region};
@@ -44,6 +45,10 @@ pub struct Options {
     pub web_port: u16,
     /// The built web app (`make web-build`); not served when it has no `index.html`.
     pub web_dist: PathBuf,
+    /// How long a message the consumer reported as failed stays invisible before SQS redelivers
+    /// it. `None` keeps the queue's own (six times the consumer's timeout, as on AWS); a test sets
+    /// seconds so a poison message reaches the DLQ after `maxReceiveCount` receives in seconds.
+    pub consumer_visibility_timeout: Option<Duration>,
 }
 
 impl Options {
@@ -58,6 +63,7 @@ impl Options {
             moto_port: 0,
             emulator_port: 0,
             web_port: 0,
+            consumer_visibility_timeout: None,
         }
     }
 }
@@ -83,8 +89,8 @@ fn port_or_free(port: u16) -> anyhow::Result<u16> {
 }
 
 /// The SDK configuration of the local stage: moto as every service's endpoint (Rekognition and
-/// Textract clients override it with the emulator's), test credentials, and the same retry policy
-/// as the Lambdas. The end-to-end tests use it too, to read moto directly.
+/// Textract clients override it with the emulator's), test credentials, and the same retry and
+/// timeout policy as the Lambdas. The end-to-end tests use it too, to read moto directly.
 pub async fn sdk_config(moto_url: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(REGION))
@@ -97,6 +103,7 @@ pub async fn sdk_config(moto_url: &str) -> aws_config::SdkConfig {
         ))
         .endpoint_url(moto_url)
         .retry_config(lendverify_aws::retry_config())
+        .timeout_config(lendverify_aws::timeout_config())
         .load()
         .await
 }
@@ -244,6 +251,7 @@ impl LocalStage {
             aws_sdk_sqs::Client::new(&sdk),
             outputs.queue_url.clone(),
             queue_arn(&outputs.queue_url),
+            options.consumer_visibility_timeout,
             stop.clone(),
         ));
         tasks.push(consumer);

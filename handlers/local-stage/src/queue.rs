@@ -16,14 +16,18 @@ pub async fn run(
     sqs: aws_sdk_sqs::Client,
     queue_url: String,
     queue_arn: String,
+    visibility_timeout: Option<Duration>,
     stop: CancellationToken,
 ) {
+    let visibility_timeout_seconds =
+        visibility_timeout.map(|t| i32::try_from(t.as_secs().max(1)).unwrap_or(i32::MAX));
     loop {
         let receive = sqs
             .receive_message()
             .queue_url(&queue_url)
             .max_number_of_messages(10)
             .wait_time_seconds(1)
+            .set_visibility_timeout(visibility_timeout_seconds)
             .message_system_attribute_names(MessageSystemAttributeName::All)
             .send();
         let received = tokio::select! {
