@@ -18,6 +18,8 @@ _CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 _WRITES = {"POST", "PUT", "DELETE", "PATCH"}
 _clients: dict = {}
 _before: dict = {}
+# The snapshot taken after the last 4xx answer, while nothing has succeeded since.
+_last: dict = {}
 
 
 def _client(service: str):
@@ -49,15 +51,21 @@ def snapshot() -> dict:
 @schemathesis.hook
 def before_call(context, case, kwargs):
     if case.method.upper() in _WRITES:
-        _before[id(case)] = snapshot()
+        # The state after the previous 4xx is still the state now unless something succeeded since.
+        _before[id(case)] = _last.pop("state", None) or snapshot()
 
 
 @schemathesis.hook
 def after_call(context, case, response):
     before = _before.pop(id(case), None)
-    if before is None or not 400 <= response.status_code < 500:
+    if not 400 <= response.status_code < 500:
+        # Any other answer (a GET of liveness results too) may have written.
+        _last.clear()
+        return
+    if before is None:
         return
     after = snapshot()
+    _last["state"] = after
     changed = sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
     with open(os.environ["CONTRACT_WRITES_LOG"], "a") as log:
         record = {"method": case.method, "path": case.formatted_path, "status": response.status_code, "changed": changed}

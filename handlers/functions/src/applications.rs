@@ -80,22 +80,45 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
         .await
     {
         Ok(()) => {}
-        // Two concurrent requests with one key: the other one won; answer with its application.
-        Err(AwsError::ConditionFailed) if key.is_some() => {
+        // Concurrent requests with one key: another one won (its condition held) or is writing
+        // (DynamoDB cancelled this transaction as conflicting). Answer with its application.
+        Err(err @ (AwsError::ConditionFailed | AwsError::Unavailable { .. })) if key.is_some() => {
             let key = key.as_deref().unwrap_or_default();
-            return match replay(state, &caller, key).await? {
-                Some(existing) => {
-                    web::json(201, &created_body(&existing, derive_status(None, None)))
-                }
-                None => Err(ApiError::Conflict(
-                    "request with this Idempotency-Key is in flight".into(),
-                )),
-            };
+            let existing = await_stored_answer(state, &caller, key, err).await?;
+            return web::json(201, &created_body(&existing, derive_status(None, None)));
         }
         Err(err) => return Err(err.into()),
     }
     tracing::info!(application_id = %id, "application created");
     web::json(201, &created_body(&app, derive_status(None, None)))
+}
+
+/// How long a request that lost an `Idempotency-Key` race waits for the winner's application:
+/// the winner's transaction has committed or is committing, so its answer is normally there at
+/// the first look; these delays cover a winner slowed by retries.
+const IDEMPOTENCY_RACE_WAITS_MS: [u64; 5] = [0, 50, 150, 300, 500];
+
+/// The application the winner of an `Idempotency-Key` race stored. Every racer gets the same
+/// answer as the first request; only if the winner failed too (nothing stored after the waits)
+/// is this a 503 with `Retry-After`, and the retry then creates the application.
+async fn await_stored_answer(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    lost_race: AwsError,
+) -> Result<ApplicationItem, ApiError> {
+    for wait_ms in IDEMPOTENCY_RACE_WAITS_MS {
+        tokio::time::sleep(std::time::Duration::from_millis(wait_ms)).await;
+        if let Some(existing) = replay(state, caller, key).await? {
+            return Ok(existing);
+        }
+    }
+    Err(match lost_race {
+        AwsError::ConditionFailed => ApiError::ServiceUnavailable {
+            retry_after_secs: 1,
+        },
+        other => other.into(),
+    })
 }
 
 async fn replay(

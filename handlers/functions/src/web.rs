@@ -100,12 +100,21 @@ pub fn problem(err: &ApiError, instance: &str) -> Response<Body> {
         .unwrap_or_else(|_| Response::new(Body::Empty))
 }
 
+/// Response headers a browser script may read besides the CORS-safelisted ones: when to retry
+/// a 503 or 429, and where a created resource lives. The OpenAPI document's gateway responses
+/// expose the same list.
+pub const EXPOSED_HEADERS: &str = "Retry-After,Location";
+
 /// CORS for the one web origin. With Lambda proxy integrations API Gateway passes responses
 /// through untouched, so the function itself must name the origin, on errors too.
 pub fn allow_origin(response: &mut Response<Body>, origin: &str) {
     if let Ok(value) = http::HeaderValue::from_str(origin) {
         let headers = response.headers_mut();
         headers.insert(http::header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
+        headers.insert(
+            http::header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            http::HeaderValue::from_static(EXPOSED_HEADERS),
+        );
         headers.insert(http::header::VARY, http::HeaderValue::from_static("Origin"));
     }
 }

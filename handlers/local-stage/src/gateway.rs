@@ -43,9 +43,9 @@ fn refuse(err: ApiError, path: &str, origin: &str) -> AxumResponse {
     to_axum(response)
 }
 
-/// The CORS preflight API Gateway's mock integrations answer: the web origin, the path's methods,
-/// the headers the app sends; 404 for a path the API does not have.
-fn preflight(path: &str, origin: &str) -> AxumResponse {
+/// The methods a path has, as the OPTIONS and ANY mock integrations of the OpenAPI document list
+/// them (`GET,POST,OPTIONS`); `None` for a path the API does not have.
+fn allowed_methods(path: &str) -> Option<String> {
     let methods: Vec<&str> = [
         http::Method::GET,
         http::Method::POST,
@@ -56,9 +56,35 @@ fn preflight(path: &str, origin: &str) -> AxumResponse {
     .filter(|m| matches!(routes::match_path(m, path), Ok(Some(_))))
     .map(http::Method::as_str)
     .collect();
-    if methods.is_empty() {
+    (!methods.is_empty()).then(|| format!("{},OPTIONS", methods.join(",")))
+}
+
+/// The document's ANY mock integration: a method the path does not have is a 405 naming the
+/// ones it has, with the same body and headers.
+fn method_not_allowed(path: &str, allow: String, origin: &str) -> AxumResponse {
+    (
+        http::StatusCode::METHOD_NOT_ALLOWED,
+        [
+            (http::header::ALLOW, allow),
+            (
+                http::header::CONTENT_TYPE,
+                lendverify_core::error::PROBLEM_CONTENT_TYPE.to_string(),
+            ),
+            (http::header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.to_string()),
+            (http::header::VARY, "Origin".to_string()),
+        ],
+        json!({"type": "about:blank", "title": "Method Not Allowed", "status": 405, "instance": path})
+            .to_string(),
+    )
+        .into_response()
+}
+
+/// The CORS preflight API Gateway's mock integrations answer: the web origin, the path's methods,
+/// the headers the app sends; 404 for a path the API does not have.
+fn preflight(path: &str, origin: &str) -> AxumResponse {
+    let Some(methods) = allowed_methods(path) else {
         return refuse(ApiError::NotFound { resource: "route" }, path, origin);
-    }
+    };
     let allow_headers = if path == "/applications" {
         "Authorization,Content-Type,Idempotency-Key"
     } else {
@@ -71,10 +97,7 @@ fn preflight(path: &str, origin: &str) -> AxumResponse {
                 http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
                 origin.to_string(),
             ),
-            (
-                http::header::ACCESS_CONTROL_ALLOW_METHODS,
-                format!("{},OPTIONS", methods.join(",")),
-            ),
+            (http::header::ACCESS_CONTROL_ALLOW_METHODS, methods),
             (
                 http::header::ACCESS_CONTROL_ALLOW_HEADERS,
                 allow_headers.to_string(),
@@ -171,12 +194,8 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
         Ok(Some(found)) => found,
         Ok(None) => return refuse(ApiError::NotFound { resource: "route" }, &path, origin),
         Err(routes::MethodNotAllowed) => {
-            return (
-                http::StatusCode::METHOD_NOT_ALLOWED,
-                [(http::header::CONTENT_TYPE, "application/problem+json")],
-                json!({"type": "about:blank", "title": "Method Not Allowed", "status": 405, "instance": path}).to_string(),
-            )
-                .into_response()
+            let allow = allowed_methods(&path).unwrap_or_default();
+            return method_not_allowed(&path, allow, origin);
         }
     };
     // Every route has the Cognito authorizer, as in the OpenAPI document.
@@ -210,4 +229,53 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
         }
     };
     to_axum(handle(&gateway.state, None, request).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The preflight and 405 answers list the methods the OpenAPI document's mock integrations
+    /// list for the same path (their `Access-Control-Allow-Methods` and `Allow`).
+    #[test]
+    fn allowed_methods_match_the_openapi_mocks() {
+        let document = include_str!("../../../modules/api/openapi.yaml.tftpl");
+        let mut path = String::new();
+        let mut checked = 0;
+        for line in document.lines() {
+            if let Some(p) = line.strip_prefix("  /").and_then(|p| p.strip_suffix(':')) {
+                path = format!("/{p}")
+                    .split('/')
+                    .map(|s| {
+                        if s.starts_with('{') {
+                            "0b9c4b7e-3f1a-4d2b-9c8e-1a2b3c4d5e6f"
+                        } else {
+                            s
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/");
+            }
+            for header in ["Access-Control-Allow-Methods", "Allow"] {
+                let prefix = format!("method.response.header.{header}: \"'");
+                if let Some(methods) = line.trim().strip_prefix(&prefix) {
+                    let methods = methods.trim_end_matches("'\"");
+                    assert_eq!(allowed_methods(&path).as_deref(), Some(methods), "{path}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, 18, "a preflight and an ANY mock per path");
+    }
+
+    #[test]
+    fn an_undeclared_method_is_405_with_allow() {
+        let response = method_not_allowed("/applications", "GET,POST,OPTIONS".into(), "http://x");
+        assert_eq!(response.status(), http::StatusCode::METHOD_NOT_ALLOWED);
+        assert_eq!(response.headers()[http::header::ALLOW], "GET,POST,OPTIONS");
+        assert_eq!(
+            response.headers()[http::header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+    }
 }
