@@ -1,18 +1,31 @@
 #!/usr/bin/env bash
-# Benchmarks of the Lambda artifact: the arm64 zip's size (from `make lambda-zip`) and the
-# bootstrap's cold-init time, medians over repeated runs. Init is measured on a native release
-# build of the same code on this host: the arm64 binary cannot run here, and init is dominated by
-# configuration and SDK client construction, which do not depend on the architecture.
+# make bench: cold starts of every function, measured on the Lambda Runtime API harness (bench/).
+#
+# Builds the native release `bootstrap` (the same code and profile as the Lambda zip: opt-level s,
+# fat LTO, stripped) and the harness, then runs RUNS (default 20) cold starts of each function,
+# interleaved, and writes the medians to build/bench.md (and build/bench.json). The arm64 zip cannot
+# run on this host; its size is reported when `make lambda-zip` has built it, and the native binary
+# is zipped the same way for a size that is always there.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-zip=build/lambda/bootstrap.zip
-[ -f "$zip" ] || { echo "bench: $zip missing; run make lambda-zip" >&2; exit 1; }
-zip_bytes=$(stat -c %s "$zip")
-binary_bytes=$(unzip -Z -t "$zip" | awk '{print $3}')
-echo "zip: $zip_bytes bytes ($(( zip_bytes / 1024 )) KiB), bootstrap unzipped: $binary_bytes bytes (arm64, provided.al2023)"
 
 cargo build --release --quiet -p lendverify-functions --bin bootstrap
-for handler in applications verify-identity lending-analysis-completed; do
-  .tools/venv/bin/python scripts/bench_init.py target/release/bootstrap --handler "$handler" --runs "${RUNS:-21}"
-done
+cargo build --profile bench-harness --quiet -p lendverify-bench
+
+mkdir -p build/bench
+native_zip=build/bench/bootstrap-native.zip
+rm -f "$native_zip"
+cp target/release/bootstrap build/bench/bootstrap
+(cd build/bench && zip -q -9 -X bootstrap-native.zip bootstrap)
+lambda_zip=build/lambda/bootstrap.zip
+[ -f "$lambda_zip" ] || echo "bench: $lambda_zip not built (make lambda-zip); reporting the native zip only" >&2
+
+./target/bench-harness/lendverify-bench \
+  --bootstrap target/release/bootstrap \
+  --runs "${RUNS:-20}" \
+  --out build/bench.md --json build/bench.json --log-dir build/bench/logs \
+  --artifact "Lambda artifact (arm64, make lambda-zip)=$lambda_zip" \
+  --artifact "native $(uname -m) zip of the measured binary=$native_zip" \
+  --command "make bench${RUNS:+ RUNS=$RUNS}" \
+  "$@"

@@ -5,6 +5,7 @@ use aws_sdk_rekognition::Client;
 use lendverify_core::identity::FaceComparison;
 
 use crate::error::AwsError;
+use crate::lazy::Lazy;
 
 const SERVICE: &str = "rekognition";
 
@@ -15,7 +16,7 @@ const REPORT_EVERY_SIMILARITY: f32 = 0.0;
 
 #[derive(Clone, Debug)]
 pub struct Faces {
-    client: Client,
+    client: Lazy<Client>,
 }
 
 /// An object in S3, by bucket and key.
@@ -37,8 +38,10 @@ fn image(location: &S3Location) -> Image {
 }
 
 impl Faces {
-    pub fn new(client: Client) -> Self {
-        Self { client }
+    pub fn new(client: impl Into<Lazy<Client>>) -> Self {
+        Self {
+            client: client.into(),
+        }
     }
 
     pub async fn compare(

@@ -6,12 +6,13 @@ use lendverify_core::identity::IdDocument;
 
 use crate::error::AwsError;
 use crate::faces::S3Location;
+use crate::lazy::Lazy;
 
 const SERVICE: &str = "textract";
 
 #[derive(Clone, Debug)]
 pub struct IdDocuments {
-    client: Client,
+    client: Lazy<Client>,
 }
 
 fn document(location: &S3Location) -> Document {
@@ -26,8 +27,10 @@ fn document(location: &S3Location) -> Document {
 }
 
 impl IdDocuments {
-    pub fn new(client: Client) -> Self {
-        Self { client }
+    pub fn new(client: impl Into<Lazy<Client>>) -> Self {
+        Self {
+            client: client.into(),
+        }
     }
 
     /// Analyzes the front (and back, for a driver's licence) as one identity document.

@@ -7,12 +7,13 @@ use lendverify_core::lending::{DocumentGroup, LendingPage, Reading};
 use crate::config::AwsSettings;
 use crate::error::AwsError;
 use crate::faces::S3Location;
+use crate::lazy::Lazy;
 
 const SERVICE: &str = "textract";
 
 #[derive(Clone, Debug)]
 pub struct Lending {
-    client: Client,
+    client: Lazy<Client>,
     settings: AwsSettings,
 }
 
@@ -28,8 +29,11 @@ fn page_number(value: Option<i32>) -> u32 {
 }
 
 impl Lending {
-    pub fn new(client: Client, settings: AwsSettings) -> Self {
-        Self { client, settings }
+    pub fn new(client: impl Into<Lazy<Client>>, settings: AwsSettings) -> Self {
+        Self {
+            client: client.into(),
+            settings,
+        }
     }
 
     /// Where Textract writes this document's output, under the application's prefix.

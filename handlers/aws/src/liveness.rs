@@ -8,12 +8,13 @@ use lendverify_core::liveness::SessionState;
 
 use crate::config::AwsSettings;
 use crate::error::AwsError;
+use crate::lazy::Lazy;
 
 const SERVICE: &str = "rekognition";
 
 #[derive(Clone, Debug)]
 pub struct Liveness {
-    client: Client,
+    client: Lazy<Client>,
     settings: AwsSettings,
 }
 
@@ -28,8 +29,11 @@ pub struct LivenessResult {
 }
 
 impl Liveness {
-    pub fn new(client: Client, settings: AwsSettings) -> Self {
-        Self { client, settings }
+    pub fn new(client: impl Into<Lazy<Client>>, settings: AwsSettings) -> Self {
+        Self {
+            client: client.into(),
+            settings,
+        }
     }
 
     /// The per-application prefix Rekognition writes the reference and audit images under.

@@ -8,12 +8,13 @@ use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use aws_sdk_s3::Client;
 
 use crate::error::AwsError;
+use crate::lazy::Lazy;
 
 const SERVICE: &str = "s3";
 
 #[derive(Clone, Debug)]
 pub struct Objects {
-    client: Client,
+    client: Lazy<Client>,
 }
 
 /// A presigned PUT: the browser must send exactly these headers, because they are signed.
@@ -24,8 +25,10 @@ pub struct PresignedPut {
 }
 
 impl Objects {
-    pub fn new(client: Client) -> Self {
-        Self { client }
+    pub fn new(client: impl Into<Lazy<Client>>) -> Self {
+        Self {
+            client: client.into(),
+        }
     }
 
     /// Signs a PUT whose signature binds the content type and length, so the browser cannot

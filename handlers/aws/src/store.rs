@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::error::AwsError;
+use crate::lazy::Lazy;
 use crate::records::*;
 
 const SERVICE: &str = "dynamodb";
@@ -18,7 +19,7 @@ type Item = HashMap<String, AttributeValue>;
 
 #[derive(Clone, Debug)]
 pub struct Store {
-    client: Client,
+    client: Lazy<Client>,
     table: String,
 }
 
@@ -38,8 +39,11 @@ fn s(value: &str) -> AttributeValue {
 const NEW_ITEM: &str = "attribute_not_exists(pk)";
 
 impl Store {
-    pub fn new(client: Client, table: String) -> Self {
-        Self { client, table }
+    pub fn new(client: impl Into<Lazy<Client>>, table: String) -> Self {
+        Self {
+            client: client.into(),
+            table,
+        }
     }
 
     /// Creates an application, and its idempotency key in the same transaction when one is given,

@@ -1,0 +1,209 @@
+//! One scenario per function: the events it is invoked with and what a correct answer is.
+//!
+//! The first route of a scenario is its cold-start event: the request a new container most often
+//! meets first. Every route of the function is also invoked warm, once per cold start, so each
+//! route's CPU time is measured. The list covers every `handler` the bootstrap serves; the
+//! smoke test checks that against `lendverify_functions::routes::Function::ALL`.
+
+use serde_json::{json, Value};
+
+use crate::events::{sqs_event, ApiRequest};
+use crate::fixture::Fixture;
+
+/// What a correct answer looks like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// An API Gateway proxy response with this status code.
+    Status(u16),
+    /// An SQS batch response with no `batchItemFailures`.
+    NoBatchFailures,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route {
+    /// `METHOD /resource`, or `SQS` for the consumer.
+    pub name: String,
+    pub event: Value,
+    pub expect: Expect,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The function's `handler` attribute (`_HANDLER`).
+    pub handler: &'static str,
+    pub routes: Vec<Route>,
+}
+
+impl Scenario {
+    /// The cold-start event.
+    pub fn primary(&self) -> &Route {
+        &self.routes[0]
+    }
+}
+
+fn api(request: ApiRequest, expect: u16, fixture: &Fixture) -> Route {
+    Route {
+        name: format!("{} {}", request.method, request.resource),
+        event: request.event(fixture.sub, "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"),
+        expect: Expect::Status(expect),
+    }
+}
+
+/// Every function's scenario, in the order of `handlers/README.md`.
+pub fn all(fixture: &Fixture) -> Vec<Scenario> {
+    let app = fixture.application_id;
+    let applications = "/applications/{applicationId}";
+    vec![
+        Scenario {
+            handler: "applications",
+            routes: vec![
+                api(ApiRequest::new("GET", applications).param("applicationId", app), 200, fixture),
+                api(
+                    ApiRequest::new("POST", "/applications").json(json!({
+                        "applicant": { "givenName": "Jorge", "familyName": "Souza", "dateOfBirth": "1978-03-18" }
+                    })),
+                    201,
+                    fixture,
+                ),
+                api(ApiRequest::new("GET", "/applications"), 200, fixture),
+                api(
+                    ApiRequest::new("PUT", "/applications/{applicationId}/consent")
+                        .param("applicationId", app)
+                        .json(json!({ "policyVersion": "2026-02" })),
+                    200,
+                    fixture,
+                ),
+                api(ApiRequest::new("DELETE", applications).param("applicationId", app), 204, fixture),
+            ],
+        },
+        Scenario {
+            handler: "create-liveness-session",
+            routes: vec![api(
+                ApiRequest::new("POST", "/applications/{applicationId}/liveness-sessions")
+                    .param("applicationId", app)
+                    .json(json!({})),
+                201,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "get-liveness-results",
+            routes: vec![api(
+                ApiRequest::new(
+                    "GET",
+                    "/applications/{applicationId}/liveness-sessions/{sessionId}",
+                )
+                .param("applicationId", app)
+                .param("sessionId", fixture.open_session_id),
+                200,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "create-upload-url",
+            routes: vec![api(
+                ApiRequest::new("POST", "/applications/{applicationId}/uploads")
+                    .param("applicationId", app)
+                    .json(json!({ "purpose": "LENDING_PACKAGE", "contentType": "application/pdf", "contentLength": 2_345_678 })),
+                201,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "verify-identity",
+            routes: vec![api(
+                ApiRequest::new("POST", "/applications/{applicationId}/identity-verifications")
+                    .param("applicationId", app)
+                    .json(json!({ "idFrontUploadId": fixture.id_front_upload_id })),
+                200,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "start-lending-analysis",
+            routes: vec![api(
+                ApiRequest::new("POST", "/applications/{applicationId}/documents")
+                    .param("applicationId", app)
+                    .json(json!({ "uploadId": fixture.package_upload_id })),
+                202,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "get-lending-analysis-results",
+            routes: vec![api(
+                ApiRequest::new("GET", "/applications/{applicationId}/documents/{documentId}")
+                    .param("applicationId", app)
+                    .param("documentId", fixture.document_id),
+                200,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "lending-analysis-completed",
+            routes: vec![Route {
+                name: "SQS lending completion (7-page package)".into(),
+                event: sqs_event(
+                    &fixture.completion_body(),
+                    "059f36b4-87a3-44ab-83d2-661975830a7d",
+                ),
+                expect: Expect::NoBatchFailures,
+            }],
+        },
+    ]
+}
+
+/// Checks a function's answer (the body it posted to `.../response`) against what was expected.
+pub fn check(expect: Expect, response: &[u8]) -> Result<(), String> {
+    let value: Value = serde_json::from_slice(response).map_err(|e| {
+        format!(
+            "response is not JSON ({e}): {}",
+            String::from_utf8_lossy(response)
+        )
+    })?;
+    match expect {
+        Expect::Status(status) => {
+            let got = value["statusCode"].as_u64().unwrap_or(0);
+            if got == u64::from(status) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "answered {got}, expected {status}: {}",
+                    value["body"].as_str().unwrap_or_default()
+                ))
+            }
+        }
+        Expect::NoBatchFailures => match value["batchItemFailures"].as_array() {
+            Some(failures) if failures.is_empty() => Ok(()),
+            _ => Err(format!("batch item failures: {value}")),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eight_functions_each_with_a_cold_start_event() {
+        let scenarios = all(&Fixture::default());
+        assert_eq!(scenarios.len(), 8);
+        assert!(scenarios.iter().all(|s| !s.routes.is_empty()));
+        let routes: usize = scenarios.iter().map(|s| s.routes.len()).sum();
+        assert_eq!(routes, 12, "eleven API routes and the SQS consumer");
+    }
+
+    #[test]
+    fn answers_are_checked() {
+        assert!(check(Expect::Status(200), br#"{"statusCode":200,"body":"{}"}"#).is_ok());
+        let err = check(Expect::Status(200), br#"{"statusCode":404,"body":"nope"}"#).unwrap_err();
+        assert!(err.contains("404") && err.contains("nope"));
+        assert!(check(Expect::NoBatchFailures, br#"{"batchItemFailures":[]}"#).is_ok());
+        assert!(check(
+            Expect::NoBatchFailures,
+            br#"{"batchItemFailures":[{"itemIdentifier":"m"}]}"#
+        )
+        .is_err());
+        assert!(check(Expect::Status(200), b"not json").is_err());
+    }
+}
