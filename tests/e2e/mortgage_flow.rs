@@ -4,6 +4,10 @@
 //! queue consumer) is started for all scenarios and stopped at the end. Scenarios run one at a
 //! time because fault injection in the emulator is global.
 
+mod error_walk;
+
+use error_walk::every_error_of_the_table_is_answered_as_documented;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -54,6 +58,9 @@ fn main() {
         recorded_lending_package_replays_through_the_stage,
         recorded_driver_licence_replays_through_identity_verification,
         late_liveness_session_expires,
+        non_image_behind_png_is_422_and_writes_nothing,
+        non_pdf_package_is_422_before_textract,
+        every_error_of_the_table_is_answered_as_documented,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -530,7 +537,13 @@ async fn duplicate_sqs_delivery_changes_nothing(w: Arc<World>) -> Result<()> {
 }
 
 async fn failed_lending_job_is_recorded(w: Arc<World>) -> Result<()> {
-    let (app, document) = start_package(&w, "niaj", b"this is not a PDF".to_vec()).await?;
+    // A readable PDF that Textract fails on (the emulator's JOB_STATUS line): a file that is not
+    // a PDF at all never reaches Textract (non_pdf_package_is_422_before_textract).
+    let package = fixtures::pdf(&[vec![
+        "Bank Statement".to_string(),
+        "JOB_STATUS: FAILED".to_string(),
+    ]]);
+    let (app, document) = start_package(&w, "niaj", package).await?;
     let api = w.user("niaj").await?;
     let done = api.wait_for_document(&app, &document).await?;
     ensure!(done["status"] == "FAILED", "document: {done}");
@@ -816,5 +829,123 @@ async fn late_liveness_session_expires(w: Arc<World>) -> Result<()> {
     ensure!(late["status"] == "EXPIRED", "late: {late}");
     let again = api.get(&path).await?.expect(200)?;
     ensure!(again == late, "the decision is stored: {again}");
+    Ok(())
+}
+
+/// The case: an executable header and noise PUT behind `image/png`. Refused with 422
+/// naming `idFrontUploadId` before Rekognition or Textract is called; the one write is the
+/// upload's own rejection mark, and naming it again answers the same 422 at once.
+async fn non_image_behind_png_is_422_and_writes_nothing(w: Arc<World>) -> Result<()> {
+    let api = w.user("ursula").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    api.pass_liveness(&app, "ursula", 99.0).await?;
+    let mut bytes = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00".to_vec();
+    bytes.extend((0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+    let front = api.upload(&app, "ID_FRONT", "image/png", bytes).await?;
+    let keys_before = w.items_of(&app).await?;
+    let upload_key = (
+        records::application_pk(&app),
+        format!("{}{front}", records::UPLOAD_PREFIX),
+    );
+    let upload_before = w
+        .item(&upload_key.0, &upload_key.1)
+        .await?
+        .context("upload")?;
+    let calls_before = w.emulator_calls().await?;
+
+    for attempt in 0..2 {
+        let problem = api
+            .post(
+                &format!("/applications/{app}/identity-verifications"),
+                json!({ "idFrontUploadId": front }),
+            )
+            .await?
+            .expect_problem(422)?;
+        ensure!(
+            problem["type"] == "https://lendverify.dev/problems/upload-content-mismatch",
+            "attempt {attempt}: {problem}"
+        );
+        ensure!(
+            problem["errors"]
+                == json!([{ "field": "idFrontUploadId", "message": "the file is not a PNG or JPEG image (declared as image/png)" }]),
+            "attempt {attempt}: {problem}"
+        );
+    }
+
+    let calls = w.emulator_calls().await?;
+    for op in ["AnalyzeID", "CompareFaces"] {
+        ensure!(calls[op] == calls_before[op], "{op} was called: {calls}");
+    }
+    ensure!(
+        w.items_of(&app).await? == keys_before,
+        "an item was written"
+    );
+    let upload_after = w
+        .item(&upload_key.0, &upload_key.1)
+        .await?
+        .context("upload")?;
+    let rejected = upload_after
+        .get("rejected")
+        .and_then(|r| r.as_m().ok())
+        .context("the upload is marked rejected")?;
+    ensure!(
+        rejected
+            .get("problem")
+            .and_then(|p| p.as_s().ok())
+            .map(String::as_str)
+            == Some("CONTENT_MISMATCH"),
+        "{rejected:?}"
+    );
+    let mut unmarked = upload_after.clone();
+    unmarked.remove("rejected");
+    ensure!(
+        unmarked == upload_before,
+        "only the mark was added to the upload"
+    );
+    Ok(())
+}
+
+/// Not a PDF behind `application/pdf`: 422 naming `uploadId` before Textract is called, no
+/// document recorded.
+async fn non_pdf_package_is_422_before_textract(w: Arc<World>) -> Result<()> {
+    let app = verified_application(&w, "victor").await?;
+    let api = w.user("victor").await?;
+    let package = api
+        .upload(
+            &app,
+            "LENDING_PACKAGE",
+            "application/pdf",
+            b"this is not a PDF".to_vec(),
+        )
+        .await?;
+    let keys_before = w.items_of(&app).await?;
+    let starts_before = w.emulator_calls().await?["StartLendingAnalysis"].clone();
+    let problem = api
+        .post(
+            &format!("/applications/{app}/documents"),
+            json!({ "uploadId": package }),
+        )
+        .await?
+        .expect_problem(422)?;
+    ensure!(
+        problem["type"] == "https://lendverify.dev/problems/upload-content-mismatch",
+        "{problem}"
+    );
+    ensure!(problem["errors"][0]["field"] == "uploadId", "{problem}");
+    ensure!(
+        w.emulator_calls().await?["StartLendingAnalysis"] == starts_before,
+        "StartLendingAnalysis was called"
+    );
+    ensure!(
+        w.items_of(&app).await? == keys_before,
+        "an item was written"
+    );
+    ensure!(
+        !w.objects_of(&app)
+            .await?
+            .iter()
+            .any(|o| o.contains("/textract/")),
+        "Textract wrote output"
+    );
     Ok(())
 }

@@ -4,10 +4,8 @@ use aws_sdk_rekognition::types::{Image, QualityFilter, S3Object};
 use aws_sdk_rekognition::Client;
 use lendverify_core::identity::FaceComparison;
 
-use crate::error::AwsError;
+use crate::error::{AwsError, Op};
 use crate::lazy::Lazy;
-
-const SERVICE: &str = "rekognition";
 
 /// CompareFaces only returns matches at or above the threshold it is given; asking for 0 returns
 /// the similarity of every detected face, so the domain rules (not Rekognition) draw the line
@@ -61,17 +59,15 @@ impl Faces {
         let out = match result {
             Ok(out) => out,
             Err(err) => {
-                return match AwsError::classify(SERVICE, err) {
+                return match AwsError::classify(Op::CompareFaces, err) {
                     // Rekognition answers InvalidParameterException when it finds no face in the
-                    // source image: the reference image is unusable, which the rules treat as
-                    // "no face", not as a server fault.
-                    AwsError::Rejected { code, .. } if code == "InvalidParameterException" => {
-                        Ok(FaceComparison {
-                            source_face_found: false,
-                            target_face_found: false,
-                            best_similarity: None,
-                        })
-                    }
+                    // source image (the error table's `Outcome`): the reference image is
+                    // unusable, which the rules treat as "no face", not as a server fault.
+                    AwsError::Outcome { .. } => Ok(FaceComparison {
+                        source_face_found: false,
+                        target_face_found: false,
+                        best_similarity: None,
+                    }),
                     other => Err(other),
                 };
             }

@@ -4,11 +4,9 @@ use aws_sdk_textract::types::{Document, S3Object};
 use aws_sdk_textract::Client;
 use lendverify_core::identity::IdDocument;
 
-use crate::error::AwsError;
+use crate::error::{AwsError, Op};
 use crate::faces::S3Location;
 use crate::lazy::Lazy;
-
-const SERVICE: &str = "textract";
 
 #[derive(Clone, Debug)]
 pub struct IdDocuments {
@@ -47,7 +45,7 @@ impl IdDocuments {
             ))
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::AnalyzeId, e))?;
         let fields: Vec<(String, String, Option<String>, f32)> = out
             .identity_documents()
             .iter()

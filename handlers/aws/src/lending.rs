@@ -5,11 +5,9 @@ use aws_sdk_textract::Client;
 use lendverify_core::lending::{DocumentGroup, LendingPage, Reading};
 
 use crate::config::AwsSettings;
-use crate::error::AwsError;
+use crate::error::{AwsError, Op};
 use crate::faces::S3Location;
 use crate::lazy::Lazy;
-
-const SERVICE: &str = "textract";
 
 #[derive(Clone, Debug)]
 pub struct Lending {
@@ -52,8 +50,12 @@ impl Lending {
         application_id: &str,
         document_id: &str,
     ) -> Result<String, AwsError> {
-        let bad =
-            |e: aws_sdk_textract::error::BuildError| AwsError::malformed(SERVICE, e.to_string());
+        let bad = |_: aws_sdk_textract::error::BuildError| {
+            AwsError::malformed(
+                Op::StartLendingAnalysis,
+                "NotificationChannel or OutputConfig",
+            )
+        };
         let out = self
             .client
             .start_lending_analysis()
@@ -86,9 +88,9 @@ impl Lending {
             .kms_key_id(&self.settings.kms_key_arn)
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::StartLendingAnalysis, e))?;
         out.job_id
-            .ok_or_else(|| AwsError::malformed(SERVICE, "StartLendingAnalysis returned no JobId"))
+            .ok_or_else(|| AwsError::malformed(Op::StartLendingAnalysis, "no JobId in the answer"))
     }
 
     /// Reads the summary and every page of a finished job (following `NextToken`).
@@ -99,7 +101,7 @@ impl Lending {
             .job_id(job_id)
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::GetLendingAnalysisSummary, e))?;
         let groups = summary
             .summary()
             .map(|s| s.document_groups())
@@ -139,7 +141,7 @@ impl Lending {
                 .set_next_token(next_token.take())
                 .send()
                 .await
-                .map_err(|e| AwsError::classify(SERVICE, e))?;
+                .map_err(|e| AwsError::classify(Op::GetLendingAnalysis, e))?;
             for result in out.results() {
                 let page_type = result
                     .page_classification()

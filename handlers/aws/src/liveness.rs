@@ -7,10 +7,8 @@ use aws_sdk_rekognition::Client;
 use lendverify_core::liveness::SessionState;
 
 use crate::config::AwsSettings;
-use crate::error::AwsError;
+use crate::error::{AwsError, Op};
 use crate::lazy::Lazy;
-
-const SERVICE: &str = "rekognition";
 
 #[derive(Clone, Debug)]
 pub struct Liveness {
@@ -56,7 +54,9 @@ impl Liveness {
             .s3_bucket(&self.settings.biometrics_bucket)
             .s3_key_prefix(Self::output_prefix(application_id))
             .build()
-            .map_err(|e| AwsError::malformed(SERVICE, e.to_string()))?;
+            .map_err(|_| {
+                AwsError::malformed(Op::CreateFaceLivenessSession, "LivenessOutputConfig")
+            })?;
         let settings = CreateFaceLivenessSessionRequestSettings::builder()
             .output_config(output)
             .audit_images_limit(i32::from(audit_images_limit))
@@ -69,7 +69,7 @@ impl Liveness {
             .client_request_token(client_request_token)
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::CreateFaceLivenessSession, e))?;
         Ok(out.session_id)
     }
 
@@ -80,7 +80,7 @@ impl Liveness {
             .session_id(session_id)
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::GetFaceLivenessSessionResults, e))?;
         let state = match out.status {
             LivenessSessionStatus::Created => SessionState::Created,
             LivenessSessionStatus::InProgress => SessionState::InProgress,
@@ -89,8 +89,8 @@ impl Liveness {
             LivenessSessionStatus::Expired => SessionState::Expired,
             other => {
                 return Err(AwsError::malformed(
-                    SERVICE,
-                    format!("unknown liveness status {other:?}"),
+                    Op::GetFaceLivenessSessionResults,
+                    format!("unknown liveness status {}", other.as_str()),
                 ))
             }
         };

@@ -1,4 +1,4 @@
-//! S3: presigned uploads, existence checks and erasure.
+//! S3: presigned uploads, the first bytes of an upload, and erasure.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -7,10 +7,10 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use aws_sdk_s3::Client;
 
-use crate::error::AwsError;
-use crate::lazy::Lazy;
+use lendverify_core::UploadProblem;
 
-const SERVICE: &str = "s3";
+use crate::error::{table, Answer, AwsError, Op};
+use crate::lazy::Lazy;
 
 #[derive(Clone, Debug)]
 pub struct Objects {
@@ -42,9 +42,9 @@ impl Objects {
         expires_in: Duration,
     ) -> Result<PresignedPut, AwsError> {
         let config = PresigningConfig::expires_in(expires_in)
-            .map_err(|e| AwsError::malformed(SERVICE, e.to_string()))?;
+            .map_err(|_| AwsError::malformed(Op::PutObject, "presigning lifetime out of range"))?;
         let length = i64::try_from(content_length)
-            .map_err(|_| AwsError::malformed(SERVICE, "content length out of range"))?;
+            .map_err(|_| AwsError::malformed(Op::PutObject, "content length out of range"))?;
         let request = self
             .client
             .put_object()
@@ -54,7 +54,7 @@ impl Objects {
             .content_length(length)
             .presigned(config)
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::PutObject, e))?;
         let mut headers: BTreeMap<String, String> = request
             .headers()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -72,27 +72,51 @@ impl Objects {
         })
     }
 
-    /// The stored size of an object, or `None` when nothing was uploaded yet.
-    pub async fn size(&self, bucket: &str, key: &str) -> Result<Option<u64>, AwsError> {
-        match self
+    /// The first `len` bytes of an object (a ranged GET), or `None` when nothing was uploaded
+    /// yet. An empty object answers `Some` of no bytes. This is the one read of an upload before
+    /// it is analysed: it proves the upload arrived and shows what it really is.
+    pub async fn first_bytes(
+        &self,
+        bucket: &str,
+        key: &str,
+        len: u64,
+    ) -> Result<Option<Vec<u8>>, AwsError> {
+        let range = format!("bytes=0-{}", len.saturating_sub(1));
+        let out = match self
             .client
-            .head_object()
+            .get_object()
             .bucket(bucket)
             .key(key)
+            .range(range)
             .send()
             .await
         {
-            Ok(out) => Ok(Some(
-                out.content_length
-                    .unwrap_or_default()
-                    .try_into()
-                    .unwrap_or(0),
-            )),
-            Err(err) => match AwsError::classify(SERVICE, err) {
-                AwsError::NotFound { .. } => Ok(None),
-                other => Err(other),
-            },
-        }
+            Ok(out) => out,
+            Err(err) => {
+                return match AwsError::classify(Op::GetObject, err) {
+                    AwsError::NotFound { .. } => Ok(None),
+                    // InvalidRange: S3's answer for a range of an empty object.
+                    AwsError::Upload {
+                        problem: UploadProblem::ContentMismatch,
+                        ..
+                    } => Ok(Some(Vec::new())),
+                    other => Err(other),
+                };
+            }
+        };
+        let bytes = out.body.collect().await.map_err(|_| {
+            AwsError::from_answer(
+                Op::GetObject,
+                Answer::Transient,
+                "BodyInterrupted",
+                None,
+                None,
+            )
+        })?;
+        let mut bytes = bytes.to_vec();
+        // A server that ignores Range sends everything; only the head is wanted.
+        bytes.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Ok(Some(bytes))
     }
 
     /// Deletes every version and delete marker under a prefix. The buckets are versioned, so a
@@ -107,7 +131,7 @@ impl Objects {
                 .prefix(prefix)
                 .send()
                 .await
-                .map_err(|e| AwsError::classify(SERVICE, e))?;
+                .map_err(|e| AwsError::classify(Op::ListObjectVersions, e))?;
             let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
             let markers = page
                 .delete_markers()
@@ -131,7 +155,7 @@ impl Objects {
                 .set_objects(Some(objects))
                 .quiet(true)
                 .build()
-                .map_err(|e| AwsError::malformed(SERVICE, e.to_string()))?;
+                .map_err(|_| AwsError::malformed(Op::DeleteObjects, "Delete"))?;
             let out = self
                 .client
                 .delete_objects()
@@ -139,12 +163,19 @@ impl Objects {
                 .delete(delete)
                 .send()
                 .await
-                .map_err(|e| AwsError::classify(SERVICE, e))?;
+                .map_err(|e| AwsError::classify(Op::DeleteObjects, e))?;
+            // Per-key failures come back in a 200: answered by the same table (an unknown code
+            // is ours: logged and looked at, and a repeated DELETE finishes the erasure).
             if let Some(error) = out.errors().first() {
-                return Err(AwsError::Unavailable {
-                    service: SERVICE,
-                    code: error.code().unwrap_or("DeleteObjectsError").to_string(),
-                });
+                let code = error.code().unwrap_or("DeleteObjectsError");
+                let answer = table::answer(Op::DeleteObjects, code, None);
+                return Err(AwsError::from_answer(
+                    Op::DeleteObjects,
+                    answer,
+                    code,
+                    Some(200),
+                    None,
+                ));
             }
             deleted += count;
         }

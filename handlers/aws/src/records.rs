@@ -93,6 +93,21 @@ pub struct UploadItem {
     pub bucket: String,
     pub key: String,
     pub created_at: String,
+    /// Set once the upload is known to be unusable (its bytes are not its declared type, or
+    /// Rekognition/Textract could not read it): it is never analysed again, and naming it
+    /// answers the same 422 at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<UploadRejection>,
+}
+
+/// Why an upload was rejected, as the applicant was told.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UploadRejection {
+    pub problem: lendverify_core::UploadProblem,
+    /// The sentence the 422 carried (no personal data: it names formats and limits).
+    pub message: String,
+    pub rejected_at: String,
 }
 
 /// What the identity decision read off the document, with the number already masked: the full

@@ -7,11 +7,10 @@ use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::error::AwsError;
+use crate::error::{Answer, AwsError, Op};
 use crate::lazy::Lazy;
 use crate::records::*;
 
-const SERVICE: &str = "dynamodb";
 pub const OWNER_INDEX: &str = "owner-index";
 pub const JOB_INDEX: &str = "job-index";
 
@@ -23,12 +22,55 @@ pub struct Store {
     table: String,
 }
 
-fn to_item<T: Serialize>(value: &T) -> Result<Item, AwsError> {
-    serde_dynamo::to_item(value).map_err(|e| AwsError::malformed(SERVICE, e.to_string()))
+fn to_item<T: Serialize>(op: Op, value: &T) -> Result<Item, AwsError> {
+    serde_dynamo::to_item(value).map_err(|_| {
+        AwsError::malformed(
+            op,
+            format!("{} does not serialize", std::any::type_name::<T>()),
+        )
+    })
 }
 
-fn from_item<T: DeserializeOwned>(item: Item) -> Result<T, AwsError> {
-    serde_dynamo::from_item(item).map_err(|e| AwsError::malformed(SERVICE, e.to_string()))
+/// Reads an item; the detail names the type only (serde's message would quote stored values).
+fn from_item<T: DeserializeOwned>(op: Op, item: Item) -> Result<T, AwsError> {
+    serde_dynamo::from_item(item).map_err(|_| {
+        AwsError::malformed(
+            op,
+            format!("an item is not a {}", std::any::type_name::<T>()),
+        )
+    })
+}
+
+/// The answer to a cancelled transaction, by its reasons: a failed condition is a race another
+/// request won; throttling and conflicts are transient; anything else is ours.
+fn cancellation(
+    err: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+) -> Option<Answer> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    let E::TransactionCanceledException(cancelled) = err else {
+        return None;
+    };
+    let reasons: Vec<&str> = cancelled
+        .cancellation_reasons()
+        .iter()
+        .filter_map(|r| r.code())
+        .filter(|code| *code != "None")
+        .collect();
+    // No reasons at all: only the condition is known to cancel (the call site re-reads).
+    Some(
+        if reasons.is_empty() || reasons.contains(&"ConditionalCheckFailed") {
+            Answer::Condition
+        } else if reasons.iter().all(|code| {
+            matches!(
+                *code,
+                "ThrottlingError" | "ProvisionedThroughputExceeded" | "TransactionConflict"
+            )
+        }) {
+            Answer::Transient
+        } else {
+            Answer::Ours
+        },
+    )
 }
 
 fn s(value: &str) -> AttributeValue {
@@ -62,17 +104,18 @@ impl Store {
                 .set_item(Some(item))
                 .condition_expression(NEW_ITEM)
                 .build()
-                .map_err(|e| AwsError::malformed(SERVICE, e.to_string()))?;
+                .map_err(|_| AwsError::malformed(Op::TransactWriteItems, "Put"))?;
             Ok(TransactWriteItem::builder().put(put).build())
         };
+        const OP: Op = Op::TransactWriteItems;
         self.client
             .transact_write_items()
-            .transact_items(put(to_item(idempotency)?)?)
-            .transact_items(put(to_item(application)?)?)
+            .transact_items(put(to_item(OP, idempotency)?)?)
+            .transact_items(put(to_item(OP, application)?)?)
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError::classify(SERVICE, e))
+            .map_err(|e| AwsError::classify_with(OP, e, cancellation))
     }
 
     /// Writes a new item; `ConditionFailed` if one with the same key exists.
@@ -80,12 +123,12 @@ impl Store {
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(item)?))
+            .set_item(Some(to_item(Op::PutItem, item)?))
             .condition_expression(NEW_ITEM)
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError::classify(SERVICE, e))
+            .map_err(|e| AwsError::classify(Op::PutItem, e))
     }
 
     /// Replaces an item only while it is still `IN_PROGRESS`: the one allowed transition out of
@@ -95,14 +138,14 @@ impl Store {
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(item)?))
+            .set_item(Some(to_item(Op::PutItem, item)?))
             .condition_expression("attribute_exists(pk) AND #status = :in_progress")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":in_progress", s("IN_PROGRESS"))
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError::classify(SERVICE, e))
+            .map_err(|e| AwsError::classify(Op::PutItem, e))
     }
 
     /// Replaces an item that exists; `ConditionFailed` if it is gone (an erasure won the race), so
@@ -111,12 +154,12 @@ impl Store {
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(item)?))
+            .set_item(Some(to_item(Op::PutItem, item)?))
             .condition_expression("attribute_exists(pk)")
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError::classify(SERVICE, e))
+            .map_err(|e| AwsError::classify(Op::PutItem, e))
     }
 
     /// Writes an item unconditionally (the erasure record).
@@ -124,11 +167,11 @@ impl Store {
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(item)?))
+            .set_item(Some(to_item(Op::PutItem, item)?))
             .send()
             .await
             .map(|_| ())
-            .map_err(|e| AwsError::classify(SERVICE, e))
+            .map_err(|e| AwsError::classify(Op::PutItem, e))
     }
 
     /// Reads one item with a strongly consistent read.
@@ -146,8 +189,8 @@ impl Store {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
-        out.item.map(from_item).transpose()
+            .map_err(|e| AwsError::classify(Op::GetItem, e))?;
+        out.item.map(|i| from_item(Op::GetItem, i)).transpose()
     }
 
     pub async fn get_application(&self, id: &str) -> Result<Option<ApplicationItem>, AwsError> {
@@ -172,15 +215,15 @@ impl Store {
             };
             items.keys.push((pk, sk.clone()));
             if sk == APPLICATION_SK {
-                items.application = Some(from_item(item)?);
+                items.application = Some(from_item(Op::Query, item)?);
             } else if sk.starts_with(LIVENESS_PREFIX) {
-                items.liveness.push(from_item(item)?);
+                items.liveness.push(from_item(Op::Query, item)?);
             } else if sk.starts_with(UPLOAD_PREFIX) {
-                items.uploads.push(from_item(item)?);
+                items.uploads.push(from_item(Op::Query, item)?);
             } else if sk.starts_with(VERIFICATION_PREFIX) {
-                items.verifications.push(from_item(item)?);
+                items.verifications.push(from_item(Op::Query, item)?);
             } else if sk.starts_with(DOCUMENT_PREFIX) {
-                items.documents.push(from_item(item)?);
+                items.documents.push(from_item(Op::Query, item)?);
             }
         }
         Ok(items)
@@ -202,7 +245,7 @@ impl Store {
         Self::all_pages(query)
             .await?
             .into_iter()
-            .map(from_item)
+            .map(|i| from_item(Op::Query, i))
             .collect()
     }
 
@@ -216,7 +259,7 @@ impl Store {
             .send()
             .collect::<Result<Vec<_>, _>>()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))
+            .map_err(|e| AwsError::classify(Op::Query, e))
     }
 
     /// The lending document a Textract job belongs to (GSI `job-index`).
@@ -231,12 +274,12 @@ impl Store {
             .limit(1)
             .send()
             .await
-            .map_err(|e| AwsError::classify(SERVICE, e))?;
+            .map_err(|e| AwsError::classify(Op::Query, e))?;
         out.items
             .unwrap_or_default()
             .into_iter()
             .next()
-            .map(from_item)
+            .map(|i| from_item(Op::Query, i))
             .transpose()
     }
 
@@ -258,7 +301,7 @@ impl Store {
                 .key("sk", s(sk))
                 .send()
                 .await
-                .map_err(|e| AwsError::classify(SERVICE, e))?;
+                .map_err(|e| AwsError::classify(Op::DeleteItem, e))?;
             deleted += 1;
         }
         Ok(deleted)

@@ -68,6 +68,17 @@ pub enum ApiError {
     /// client can fix them in one round trip.
     #[error("validation failed: {}", summarize(.0))]
     Validation(Vec<FieldError>),
+    /// An upload the request names cannot be used (409 or 422, see [`UploadProblem`]): it has not
+    /// arrived, its bytes are not of the type it was declared as, or the service that reads it
+    /// could not. Names every upload field concerned, like [`ApiError::Validation`], so a front
+    /// end can attach the message to the right control and ask for a new file.
+    #[error("upload problem {}: {}", .problem.slug(), summarize(.errors))]
+    Upload {
+        /// Which of the upload problems this is; it decides status and problem type.
+        problem: UploadProblem,
+        /// The upload fields concerned (`idFrontUploadId`, `idBackUploadId`, `uploadId`).
+        errors: Vec<FieldError>,
+    },
     /// A dependency throttled or is down (503); clients should retry after the given delay.
     #[error("service unavailable, retry after {retry_after_secs}s")]
     ServiceUnavailable {
@@ -77,6 +88,71 @@ pub enum ApiError {
     /// Anything unexpected (500). Deliberately carries no detail.
     #[error("internal error")]
     Internal,
+}
+
+/// Why an upload cannot be used. Each is its own problem type, so a client can tell "send the file
+/// again" (not received) from "send another file" (everything else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum UploadProblem {
+    /// Nothing has been stored under the upload yet (409): the PUT to the presigned URL did not
+    /// happen, failed, or is still running.
+    NotReceived,
+    /// The first bytes of the object are not the type the upload was declared as, e.g. an
+    /// executable behind `image/png` (422). Checked before Rekognition or Textract is paid for.
+    ContentMismatch,
+    /// Rekognition or Textract could not read the file (422): a corrupt or unsupported image or
+    /// document (`InvalidImageFormatException`, `BadDocumentException`,
+    /// `UnsupportedDocumentException`).
+    Unreadable,
+    /// Rekognition or Textract found the file too large to analyse (422): more pixels or pages
+    /// than the service takes, although the byte size was within the declared limit
+    /// (`ImageTooLargeException`, `DocumentTooLargeException`).
+    TooLarge,
+}
+
+impl UploadProblem {
+    /// Every upload problem.
+    pub const ALL: [UploadProblem; 4] = [
+        UploadProblem::NotReceived,
+        UploadProblem::ContentMismatch,
+        UploadProblem::Unreadable,
+        UploadProblem::TooLarge,
+    ];
+
+    /// HTTP status: 409 while the upload may still arrive, 422 once its content is known bad.
+    pub fn status(self) -> u16 {
+        match self {
+            UploadProblem::NotReceived => 409,
+            _ => 422,
+        }
+    }
+
+    /// Problem type slug (last segment of the `type` URI).
+    pub fn slug(self) -> &'static str {
+        match self {
+            UploadProblem::NotReceived => "upload-not-received",
+            UploadProblem::ContentMismatch => "upload-content-mismatch",
+            UploadProblem::Unreadable => "upload-unreadable",
+            UploadProblem::TooLarge => "upload-too-large",
+        }
+    }
+
+    /// RFC 9457 `title`.
+    pub fn title(self) -> &'static str {
+        match self {
+            UploadProblem::NotReceived => "Upload not received",
+            UploadProblem::ContentMismatch => "Upload is not of its declared type",
+            UploadProblem::Unreadable => "Upload cannot be read",
+            UploadProblem::TooLarge => "Upload too large to analyse",
+        }
+    }
+
+    /// Whether the upload can never be used: the applicant must upload a new file, and the
+    /// upload is marked rejected so it is not analysed again.
+    pub fn is_final(self) -> bool {
+        self != UploadProblem::NotReceived
+    }
 }
 
 fn summarize(errors: &[FieldError]) -> String {
@@ -97,6 +173,18 @@ impl ApiError {
     /// without echoing anything the client did not send itself.
     pub fn from_json(err: &serde_json::Error) -> ApiError {
         ApiError::MalformedJson(err.to_string())
+    }
+
+    /// An upload problem naming one upload field.
+    pub fn upload(
+        problem: UploadProblem,
+        field: impl Into<String>,
+        message: impl Into<String>,
+    ) -> ApiError {
+        ApiError::Upload {
+            problem,
+            errors: vec![FieldError::new(field, message)],
+        }
     }
 
     /// Deserializes a request body that must be a JSON object. `serde` would otherwise accept a
@@ -123,6 +211,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Validation(_) => 422,
+            ApiError::Upload { problem, .. } => problem.status(),
             ApiError::ServiceUnavailable { .. } => 503,
             ApiError::Internal => 500,
         }
@@ -139,6 +228,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Validation(_) => "validation",
+            ApiError::Upload { problem, .. } => problem.slug(),
             ApiError::ServiceUnavailable { .. } => "service-unavailable",
             ApiError::Internal => "internal",
         }
@@ -154,6 +244,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
+            ApiError::Upload { problem, .. } => problem.title(),
             ApiError::ServiceUnavailable { .. } => "Service unavailable",
             ApiError::Internal => "Internal error",
         }
@@ -172,6 +263,18 @@ impl ApiError {
                 1 => "1 field is invalid.".to_owned(),
                 n => format!("{n} fields are invalid."),
             },
+            ApiError::Upload { problem, errors } => {
+                let what = match errors.len() {
+                    1 => "The upload",
+                    _ => "One of the uploads",
+                };
+                match problem {
+                    UploadProblem::NotReceived => {
+                        format!("{what} has not been received yet; send the file to its upload URL first.")
+                    }
+                    _ => format!("{what} cannot be used; upload a new file."),
+                }
+            }
             ApiError::ServiceUnavailable { retry_after_secs } => format!(
                 "A dependency is temporarily unavailable; retry after {retry_after_secs} seconds."
             ),
@@ -189,7 +292,7 @@ impl ApiError {
             "detail": self.detail(),
             "instance": instance,
         });
-        if let ApiError::Validation(errors) = self {
+        if let ApiError::Validation(errors) | ApiError::Upload { errors, .. } = self {
             body["errors"] = json!(errors);
         }
         body
@@ -255,6 +358,48 @@ mod tests {
             assert_eq!(body.get("errors").is_some(), status == 422);
             assert_eq!(err.retry_after().is_some(), status == 503);
         }
+    }
+
+    #[test]
+    fn upload_problems_have_their_own_types_and_name_the_field() {
+        let expected = [
+            (UploadProblem::NotReceived, 409, "upload-not-received"),
+            (
+                UploadProblem::ContentMismatch,
+                422,
+                "upload-content-mismatch",
+            ),
+            (UploadProblem::Unreadable, 422, "upload-unreadable"),
+            (UploadProblem::TooLarge, 422, "upload-too-large"),
+        ];
+        assert_eq!(expected.len(), UploadProblem::ALL.len());
+        for (problem, status, slug) in expected {
+            let err = ApiError::upload(problem, "idFrontUploadId", "not a PNG image");
+            assert_eq!(err.status(), status);
+            let body = err.problem("/x");
+            assert_eq!(body["status"], status);
+            assert_eq!(
+                body["type"],
+                format!("https://lendverify.dev/problems/{slug}")
+            );
+            assert_eq!(body["errors"][0]["field"], "idFrontUploadId");
+            assert_eq!(body["errors"][0]["message"], "not a PNG image");
+            assert!(body["detail"]
+                .as_str()
+                .is_some_and(|d| d.starts_with("The upload")));
+            assert_eq!(err.retry_after(), None);
+            assert_eq!(problem.is_final(), status == 422);
+        }
+        let two = ApiError::Upload {
+            problem: UploadProblem::Unreadable,
+            errors: vec![
+                FieldError::new("idFrontUploadId", "x"),
+                FieldError::new("idBackUploadId", "x"),
+            ],
+        };
+        assert!(two.problem("/x")["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("One of the uploads")));
     }
 
     #[test]

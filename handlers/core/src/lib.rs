@@ -12,6 +12,7 @@
 
 pub mod application;
 pub mod config;
+pub mod content;
 pub mod error;
 pub mod identity;
 pub mod ids;
@@ -29,7 +30,7 @@ pub use application::{
     Applicant, ApplicationStatus,
 };
 pub use config::{require, ChecklistItem, ConfigError, Settings, Thresholds};
-pub use error::{ApiError, FieldError, PROBLEM_CONTENT_TYPE};
+pub use error::{ApiError, FieldError, UploadProblem, PROBLEM_CONTENT_TYPE};
 pub use identity::{
     age_on, decide_identity, mask_document_number, Decision, DocumentKind, ExtractedField,
     FaceComparison, IdDocument, IdentityInput, IdentityOutcome, ReasonCode,

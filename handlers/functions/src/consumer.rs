@@ -29,6 +29,10 @@ struct SnsEnvelope {
     message: String,
 }
 
+/// The status message of a document whose job Textract no longer knows.
+pub const JOB_GONE: &str =
+    "Textract no longer has the results of this analysis; upload the package again";
+
 /// What happened to one record.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -70,7 +74,22 @@ pub async fn handle_batch(state: &AppState, event: SqsEvent) -> SqsBatchResponse
         match process(state, record).await {
             Ok(outcome) => tracing::info!(message_id, ?outcome, "lending completion processed"),
             Err(err) => {
-                tracing::warn!(message_id, error = %err, "lending completion failed; SQS will redeliver");
+                match &err {
+                    // Throttles and AWS-side failures, and a completion that outran the start's
+                    // write: a later delivery will do.
+                    RecordError::Aws(aws) if aws.is_transient() => {
+                        tracing::warn!(message_id, error = %err, "lending completion failed; SQS will redeliver")
+                    }
+                    RecordError::UnknownJob(_) | RecordError::NotFinal(..) => {
+                        tracing::warn!(message_id, error = %err, "lending completion failed; SQS will redeliver")
+                    }
+                    // Ours, or a body that is not a completion: redelivery cannot help until
+                    // someone looks, and after maxReceiveCount the DLQ alarm pages.
+                    RecordError::Aws(aws) => aws.log_as_ours("consumer"),
+                    RecordError::Malformed(_) => {
+                        tracing::error!(message_id, error = %err, "not a Textract completion; bound for the DLQ")
+                    }
+                }
                 let mut failure = BatchItemFailure::default();
                 failure.item_identifier = message_id;
                 response.batch_item_failures.push(failure);
@@ -100,25 +119,36 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
     };
     match status {
         Some(status @ (JobStatus::Succeeded | JobStatus::PartialSuccess)) => {
-            let results = state.aws.lending.results(&completion.job_id).await?;
-            updated.status = if status == JobStatus::Succeeded {
-                DocumentStatus::Succeeded
-            } else {
-                DocumentStatus::PartialSuccess
-            };
-            updated.extracted = Some(extract(
-                &results.pages,
-                state.settings.thresholds.min_extraction_confidence,
-            ));
-            updated.page_classes = results
-                .pages
-                .iter()
-                .map(|p| PageClass {
-                    page: p.page,
-                    page_type: p.page_type.clone(),
-                })
-                .collect();
-            updated.document_groups = results.groups;
+            match state.aws.lending.results(&completion.job_id).await {
+                Ok(results) => {
+                    updated.status = if status == JobStatus::Succeeded {
+                        DocumentStatus::Succeeded
+                    } else {
+                        DocumentStatus::PartialSuccess
+                    };
+                    updated.extracted = Some(extract(
+                        &results.pages,
+                        state.settings.thresholds.min_extraction_confidence,
+                    ));
+                    updated.page_classes = results
+                        .pages
+                        .iter()
+                        .map(|p| PageClass {
+                            page: p.page,
+                            page_type: p.page_type.clone(),
+                        })
+                        .collect();
+                    updated.document_groups = results.groups;
+                }
+                // InvalidJobIdException: Textract no longer has the job (results are kept for 7
+                // days). Redelivering cannot help, so the document records why it failed.
+                Err(AwsError::NotFound { code, .. }) => {
+                    tracing::warn!(job_id = %completion.job_id, code, "Textract no longer knows the job");
+                    updated.status = DocumentStatus::Failed;
+                    updated.status_message = Some(JOB_GONE.into());
+                }
+                Err(err) => return Err(err.into()),
+            }
         }
         Some(JobStatus::Failed) => {
             updated.status = DocumentStatus::Failed;

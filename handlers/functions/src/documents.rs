@@ -10,12 +10,12 @@ use lendverify_core::lending::{
     flags, missing_required, parse_start_document_request, DocumentStatus,
 };
 use lendverify_core::uploads::UploadPurpose;
-use lendverify_core::ApiError;
+use lendverify_core::{ApiError, UploadProblem};
 use serde_json::json;
 
 use crate::applications::owned_items;
 use crate::state::AppState;
-use crate::uploads::received;
+use crate::uploads::{received, unusable};
 use crate::web;
 
 /// Document ids derive from the upload id, so analysing one upload twice (a client retry after a
@@ -52,11 +52,25 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
         bucket: upload.bucket.clone(),
         key: upload.key.clone(),
     };
-    let job_id = state
-        .aws
-        .lending
-        .start(&location, &id, &document_id)
-        .await?;
+    let job_id = match state.aws.lending.start(&location, &id, &document_id).await {
+        Ok(job_id) => job_id,
+        Err(err) => {
+            return Err(match err.upload_problem() {
+                // Textract refused the package itself: the applicant's to fix, and never sent
+                // again.
+                Some(problem) => {
+                    let message = match problem {
+                        UploadProblem::TooLarge => {
+                            "the document has more pages or bytes than the analysis takes; split it or upload a smaller file"
+                        }
+                        _ => "the document could not be read; upload a PDF, TIFF, PNG or JPEG file",
+                    };
+                    unusable(state, problem, &[("uploadId", upload)], message).await
+                }
+                None => err.into(),
+            });
+        }
+    };
     let item = DocumentItem {
         pk: application_pk(&id),
         sk: format!("{DOCUMENT_PREFIX}{document_id}"),

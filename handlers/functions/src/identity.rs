@@ -4,19 +4,20 @@
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::faces::S3Location;
 use lendverify_aws::records::*;
+use lendverify_aws::AwsError;
 use lendverify_core::identity::{
     decide_identity, mask_document_number, DocumentKind, IdDocument, IdentityInput,
 };
 use lendverify_core::ids::parse_body_id;
 use lendverify_core::liveness::LivenessStatus;
 use lendverify_core::uploads::UploadPurpose;
-use lendverify_core::ApiError;
+use lendverify_core::{ApiError, UploadProblem};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::applications::owned_items;
 use crate::state::AppState;
-use crate::uploads::received;
+use crate::uploads::{received, unusable};
 use crate::web;
 
 #[derive(Debug, Deserialize)]
@@ -44,6 +45,44 @@ fn summary(document: &IdDocument) -> DocumentSummary {
             .map(|f| mask_document_number(&f.value)),
         expires_on: document.expires_on.map(|(d, _)| d.to_string()),
     }
+}
+
+/// The answer when AnalyzeID or CompareFaces failed. An unusable upload is the applicant's to fix
+/// and decides the answer whatever else failed: 422 naming the ID fields concerned (AnalyzeID
+/// reads front and back together and does not say which page it could not read; CompareFaces
+/// reads only the front), and those uploads are marked rejected. Otherwise our error (500)
+/// before a transient one (503), the other one logged.
+async fn analysis_failed(
+    state: &AppState,
+    front: &UploadItem,
+    back: Option<&UploadItem>,
+    document: Option<AwsError>,
+    face: Option<AwsError>,
+) -> ApiError {
+    let document_problem = document.as_ref().and_then(AwsError::upload_problem);
+    let face_problem = face.as_ref().and_then(AwsError::upload_problem);
+    if let Some(problem) = document_problem.or(face_problem) {
+        let mut uploads = vec![("idFrontUploadId", front)];
+        if document_problem.is_some() {
+            uploads.extend(back.map(|b| ("idBackUploadId", b)));
+        }
+        let message = match (problem, uploads.len()) {
+            (UploadProblem::TooLarge, 1) => "the image is too large to analyse; upload a smaller photo of the document",
+            (UploadProblem::TooLarge, _) => "the front or back image is too large to analyse; upload smaller photos of the document",
+            (_, 1) => "the image could not be read as an identity document; upload a clear PNG or JPEG photo",
+            _ => "the front or back image could not be read as an identity document; upload clear PNG or JPEG photos",
+        };
+        return unusable(state, problem, &uploads, message).await;
+    }
+    let mut errors: Vec<AwsError> = document.into_iter().chain(face).collect();
+    // Ours first: it pages, and a transient error beside it would hide it.
+    errors.sort_by_key(AwsError::is_transient);
+    let mut errors = errors.into_iter();
+    let first = errors.next();
+    for other in errors {
+        tracing::warn!(error = %other, "a second analysis failed too");
+    }
+    first.map_or(ApiError::Internal, ApiError::from)
 }
 
 pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
@@ -75,36 +114,41 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     )
     .await?;
     let back = match &back_id {
-        Some(back_id) => {
-            let back = received(
+        Some(back_id) => Some(
+            received(
                 state,
                 &items,
                 "idBackUploadId",
                 back_id,
                 UploadPurpose::IdBack,
             )
-            .await?;
-            Some(S3Location {
-                bucket: back.bucket.clone(),
-                key: back.key.clone(),
-            })
-        }
+            .await?,
+        ),
         None => None,
     };
-    let front = S3Location {
-        bucket: front.bucket.clone(),
-        key: front.key.clone(),
+    let location = |u: &UploadItem| S3Location {
+        bucket: u.bucket.clone(),
+        key: u.key.clone(),
     };
+    let (front_location, back_location) = (location(front), back.map(location));
     let reference = S3Location {
         bucket: state.aws.settings.biometrics_bucket.clone(),
         key: reference_key,
     };
 
     let (document, face) = tokio::join!(
-        state.aws.id_documents.analyze(&front, back.as_ref()),
-        state.aws.faces.compare(&reference, &front),
+        state
+            .aws
+            .id_documents
+            .analyze(&front_location, back_location.as_ref()),
+        state.aws.faces.compare(&reference, &front_location),
     );
-    let (document, face) = (document?, face?);
+    let (document, face) = match (document, face) {
+        (Ok(document), Ok(face)) => (document, face),
+        (document, face) => {
+            return Err(analysis_failed(state, front, back, document.err(), face.err()).await)
+        }
+    };
     let thresholds = &state.settings.thresholds;
     let outcome = decide_identity(
         &IdentityInput {

@@ -14,6 +14,7 @@ use aws_sdk_textract::types::{
     SplitDocument, UndetectedSignature,
 };
 use aws_smithy_mocks::{mock, Rule};
+use lendverify_aws::error::table::{rows_of, Answer as Documented, Op, Service};
 use lendverify_aws::records::*;
 use lendverify_core::lending::{DocumentGroup, DocumentStatus, ExtractedData, Field, W2};
 use lendverify_core::printed::Amount;
@@ -637,4 +638,60 @@ async fn an_empty_batch_reports_nothing() {
 
     assert!(setup.deliver(&[]).await.is_empty());
     assert_eq!(setup.lookup.num_calls(), 0);
+}
+
+/// Every row of the error table for GetLendingAnalysisSummary and GetLendingAnalysis, through
+/// the consumer: transient and ours are reported for redelivery (ours until the DLQ), a job
+/// Textract no longer knows is recorded FAILED with the reason; nothing else is written.
+#[tokio::test]
+async fn every_error_of_the_lending_results_has_its_documented_answer() {
+    for op in [Op::GetLendingAnalysisSummary, Op::GetLendingAnalysis] {
+        for row in rows_of(op) {
+            let code = row.code;
+            let lookup = document_by_job(Some(in_progress()));
+            let writes = Writes::new();
+            let (summary, pages) = match op {
+                Op::GetLendingAnalysisSummary => (
+                    mock!(aws_sdk_textract::Client::get_lending_analysis_summary)
+                        .then_http_response(move || wire_error(Service::Textract, code)),
+                    analysis_pages().0,
+                ),
+                _ => (
+                    summary_ok(),
+                    mock!(aws_sdk_textract::Client::get_lending_analysis)
+                        .then_http_response(move || wire_error(Service::Textract, code)),
+                ),
+            };
+            let state = writes
+                .add_to(Mocks::new().dynamodb(&lookup))
+                .textract(&summary)
+                .textract(&pages)
+                .state();
+            let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+            let failed = failures(&handle_batch(&state, sqs_event(&[("m-1", &body)])).await);
+            let case = format!("{} {code}", op.name());
+            match row.answer {
+                Documented::Transient | Documented::Ours => {
+                    assert_eq!(failed, vec!["m-1".to_string()], "{case}: redelivered");
+                    writes.assert_none();
+                }
+                Documented::Missing => {
+                    assert!(failed.is_empty(), "{case}: acknowledged");
+                    let (stored, input): (DocumentItem, _) = only_put(&writes.puts);
+                    assert_eq!(stored.status, DocumentStatus::Failed, "{case}");
+                    assert_eq!(
+                        stored.status_message.as_deref(),
+                        Some(lendverify_functions::consumer::JOB_GONE),
+                        "{case}"
+                    );
+                    assert_eq!(stored.document_groups, vec![], "{case}");
+                    assert_eq!(
+                        input.condition_expression(),
+                        Some("attribute_exists(pk) AND #status = :in_progress")
+                    );
+                }
+                other => panic!("{case}: no documented answer {other:?} in the consumer"),
+            }
+        }
+    }
 }

@@ -6,6 +6,7 @@ use aws_sdk_textract::operation::start_lending_analysis::{
     StartLendingAnalysisError, StartLendingAnalysisOutput,
 };
 use aws_smithy_mocks::{mock, Rule};
+use lendverify_aws::error::table::{rows_of, Answer as Documented, Op, Service};
 use lendverify_aws::records::*;
 use lendverify_core::identity::Decision;
 use lendverify_core::lending::{DocumentGroup, DocumentStatus, ExtractedData, Field, W2};
@@ -75,7 +76,7 @@ impl Setup {
     fn with_items(items: Vec<Item>) -> Self {
         Self::new(
             owned_application_with(items),
-            head_object_found(&upload_key(PACKAGE_UPLOAD_ID)),
+            upload_arrived(&upload_key(PACKAGE_UPLOAD_ID)),
             start_ok(),
         )
     }
@@ -172,7 +173,7 @@ async fn start_racing_a_retry_of_itself_still_answers_202() {
         PACKAGE_UPLOAD_ID,
         UploadPurpose::LendingPackage,
     ))]);
-    let head = head_object_found(&upload_key(PACKAGE_UPLOAD_ID));
+    let head = upload_arrived(&upload_key(PACKAGE_UPLOAD_ID));
     let start = start_ok();
     let state = Mocks::new()
         .dynamodb(&query)
@@ -198,7 +199,7 @@ async fn start_racing_a_retry_of_itself_still_answers_202() {
 async fn start_with_an_id_image_is_422_naming_upload_id() {
     let setup = Setup::new(
         owned_application_with(vec![item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront))]),
-        head_object_found(&upload_key(FRONT_UPLOAD_ID)),
+        upload_arrived(&upload_key(FRONT_UPLOAD_ID)),
         start_ok(),
     );
 
@@ -274,13 +275,18 @@ async fn start_before_the_package_arrived_is_409() {
             PACKAGE_UPLOAD_ID,
             UploadPurpose::LendingPackage,
         ))]),
-        head_object_missing(&upload_key(PACKAGE_UPLOAD_ID)),
+        upload_missing(&upload_key(PACKAGE_UPLOAD_ID)),
         start_ok(),
     );
 
     let answer = setup.start(json!({ "uploadId": PACKAGE_UPLOAD_ID })).await;
 
-    answer.problem(409);
+    let problem = answer.problem(409);
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/upload-not-received"
+    );
+    assert_eq!(problem["errors"][0]["field"], "uploadId");
     setup.assert_untouched();
 }
 
@@ -291,7 +297,7 @@ async fn start_in_a_foreign_application_is_404() {
             item(&application(STRANGER)),
             item(&upload(PACKAGE_UPLOAD_ID, UploadPurpose::LendingPackage)),
         ]),
-        head_object_found(&upload_key(PACKAGE_UPLOAD_ID)),
+        upload_arrived(&upload_key(PACKAGE_UPLOAD_ID)),
         start_ok(),
     );
 
@@ -333,7 +339,7 @@ async fn start_answers_503_when_textract_throttles_past_the_retries() {
             PACKAGE_UPLOAD_ID,
             UploadPurpose::LendingPackage,
         ))]),
-        head_object_found(&upload_key(PACKAGE_UPLOAD_ID)),
+        upload_arrived(&upload_key(PACKAGE_UPLOAD_ID)),
         start,
     );
 
@@ -599,4 +605,129 @@ async fn each_document_route_is_only_served_by_its_own_function() {
 
     assert_eq!(setup.query.num_calls(), 0);
     setup.assert_untouched();
+}
+
+fn package_only() -> Rule {
+    owned_application_with(vec![item(&upload(
+        PACKAGE_UPLOAD_ID,
+        UploadPurpose::LendingPackage,
+    ))])
+}
+
+/// The one write a rejected package makes: its own upload item, marked.
+#[track_caller]
+fn assert_package_marked(setup: &Setup, problem: &str) {
+    let (stored, input): (UploadItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.upload_id, PACKAGE_UPLOAD_ID);
+    assert_eq!(input.condition_expression(), Some("attribute_exists(pk)"));
+    let rejection = stored.rejected.expect("marked rejected");
+    assert_eq!(
+        serde_json::to_value(rejection.problem).unwrap(),
+        json!(problem)
+    );
+    assert_eq!(setup.writes.transact.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn start_with_a_non_pdf_behind_application_pdf_is_422_before_textract() {
+    for head in [JPEG_HEAD, EXE_HEAD, b"this is not a PDF".as_slice()] {
+        let setup = Setup::new(
+            package_only(),
+            upload_with(&upload_key(PACKAGE_UPLOAD_ID), head),
+            start_ok(),
+        );
+
+        let answer = setup.start(json!({ "uploadId": PACKAGE_UPLOAD_ID })).await;
+
+        let problem = answer.field_error("uploadId");
+        assert_eq!(
+            problem["type"],
+            "https://lendverify.dev/problems/upload-content-mismatch"
+        );
+        assert_eq!(
+            problem["errors"][0]["message"],
+            "the file is not a PDF file (declared as application/pdf)"
+        );
+        assert_eq!(
+            setup.start.num_calls(),
+            0,
+            "StartLendingAnalysis was called"
+        );
+        assert_package_marked(&setup, "CONTENT_MISMATCH");
+    }
+}
+
+#[tokio::test]
+async fn start_with_an_empty_package_is_422() {
+    let empty = mock!(aws_sdk_s3::Client::get_object)
+        .then_http_response(|| wire_error(Service::S3, "InvalidRange"));
+    let setup = Setup::new(package_only(), empty, start_ok());
+
+    let answer = setup.start(json!({ "uploadId": PACKAGE_UPLOAD_ID })).await;
+
+    let problem = answer.field_error("uploadId");
+    assert!(problem["errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("the file is empty"));
+    assert_eq!(setup.start.num_calls(), 0);
+    assert_package_marked(&setup, "CONTENT_MISMATCH");
+}
+
+/// Every row of the error table for StartLendingAnalysis and the ranged GetObject, on this
+/// route: the documented answer, and only the documented writes.
+#[tokio::test]
+async fn every_error_of_start_lending_analysis_and_get_object_has_its_documented_answer() {
+    for op in [Op::StartLendingAnalysis, Op::GetObject] {
+        for row in rows_of(op) {
+            let code = row.code;
+            let (head, start) = match op {
+                Op::GetObject => (
+                    mock!(aws_sdk_s3::Client::get_object)
+                        .then_http_response(move || wire_error(Service::S3, code)),
+                    start_ok(),
+                ),
+                _ => (
+                    upload_arrived(&upload_key(PACKAGE_UPLOAD_ID)),
+                    mock!(aws_sdk_textract::Client::start_lending_analysis)
+                        .then_http_response(move || wire_error(Service::Textract, code)),
+                ),
+            };
+            let setup = Setup::new(package_only(), head, start);
+            let answer = setup.start(json!({ "uploadId": PACKAGE_UPLOAD_ID })).await;
+            let case = format!("{} {code}", op.name());
+            match row.answer {
+                Documented::Transient => {
+                    answer.unavailable();
+                    setup.writes.assert_none();
+                }
+                Documented::Ours => {
+                    answer.problem(500);
+                    setup.writes.assert_none();
+                }
+                Documented::Missing => {
+                    let problem = answer.problem(409);
+                    assert_eq!(
+                        problem["type"], "https://lendverify.dev/problems/upload-not-received",
+                        "{case}"
+                    );
+                    setup.assert_untouched();
+                }
+                Documented::Upload(problem) => {
+                    let body = answer.field_error("uploadId");
+                    assert_eq!(
+                        body["type"],
+                        format!("https://lendverify.dev/problems/{}", problem.slug()),
+                        "{case}"
+                    );
+                    let slug = serde_json::to_value(problem).unwrap();
+                    assert_package_marked(&setup, slug.as_str().unwrap());
+                }
+                other => panic!("{case}: no documented answer {other:?} on this route"),
+            }
+            if op == Op::GetObject {
+                assert_eq!(setup.start.num_calls(), 0, "{case}: Textract was called");
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ use aws_sdk_textract::types::{
     AnalyzeIdDetections, IdentityDocument, IdentityDocumentField, NormalizedValue, ValueType,
 };
 use aws_smithy_mocks::{mock, Rule};
+use lendverify_aws::error::table::{rows_of, Answer as Documented, Op, Service};
 use lendverify_aws::records::*;
 use lendverify_core::identity::{Decision, ReasonCode};
 use lendverify_core::liveness::LivenessStatus;
@@ -141,9 +142,9 @@ struct Setup {
 impl Setup {
     fn new(query: Rule, analyze: Rule, compare: Rule) -> Self {
         let heads = vec![
-            head_object_found(&upload_key(FRONT_UPLOAD_ID)),
-            head_object_found(&upload_key(BACK_UPLOAD_ID)),
-            head_object_found(&upload_key(PACKAGE_UPLOAD_ID)),
+            upload_arrived(&upload_key(FRONT_UPLOAD_ID)),
+            upload_arrived(&upload_key(BACK_UPLOAD_ID)),
+            upload_arrived(&upload_key(PACKAGE_UPLOAD_ID)),
         ];
         Self::with_heads(query, heads, analyze, compare)
     }
@@ -424,7 +425,7 @@ async fn before_a_passed_liveness_is_409_and_analyses_nothing() {
 async fn an_upload_that_never_arrived_is_409() {
     let setup = Setup::with_heads(
         ready_application(),
-        vec![head_object_missing(&upload_key(FRONT_UPLOAD_ID))],
+        vec![upload_missing(&upload_key(FRONT_UPLOAD_ID))],
         analyze_id(jane_doe_license("01/31/2030"), 1),
         compare_faces(99.5),
     );
@@ -434,7 +435,12 @@ async fn an_upload_that_never_arrived_is_409() {
         .await;
 
     let problem = answer.problem(409);
-    assert!(problem["detail"]
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/upload-not-received"
+    );
+    assert_eq!(problem["errors"][0]["field"], "idFrontUploadId");
+    assert!(problem["errors"][0]["message"]
         .as_str()
         .unwrap()
         .contains("has not been received"));
@@ -620,4 +626,239 @@ async fn is_only_served_by_its_own_function() {
     answer.problem(404);
     assert_eq!(setup.query.num_calls(), 0);
     setup.assert_untouched();
+}
+
+/// The ready application, with the front declared as `image/png` (the case).
+fn application_with_png_front() -> Rule {
+    owned_application_with(vec![
+        item(&liveness(LivenessStatus::Passed)),
+        item(&UploadItem {
+            content_type: "image/png".into(),
+            ..upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)
+        }),
+        item(&upload(BACK_UPLOAD_ID, UploadPurpose::IdBack)),
+    ])
+}
+
+/// The one write a rejected upload makes: its own item, marked, only if it still exists.
+#[track_caller]
+fn assert_marked_rejected(setup: &Setup, uploads: &[&str], problem: &str) {
+    let puts = setup.writes.puts.lock().unwrap();
+    let marked: Vec<UploadItem> = puts.iter().map(|p| from_item(p.item().unwrap())).collect();
+    assert_eq!(
+        marked
+            .iter()
+            .map(|u| u.upload_id.as_str())
+            .collect::<Vec<_>>(),
+        uploads,
+        "exactly the rejected uploads are written, nothing else"
+    );
+    for (put, upload) in puts.iter().zip(&marked) {
+        assert_eq!(put.condition_expression(), Some("attribute_exists(pk)"));
+        let rejection = upload.rejected.as_ref().expect("marked rejected");
+        assert_eq!(
+            serde_json::to_value(rejection.problem).unwrap(),
+            json!(problem)
+        );
+        assert_eq!(rejection.rejected_at, NOW);
+    }
+    assert_eq!(setup.writes.transact.num_calls(), 0);
+}
+
+#[tokio::test]
+async fn a_non_image_behind_image_png_is_422_naming_the_front_and_analyses_nothing() {
+    let setup = Setup::with_heads(
+        application_with_png_front(),
+        vec![upload_with(&upload_key(FRONT_UPLOAD_ID), EXE_HEAD)],
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let problem = answer.field_error("idFrontUploadId");
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/upload-content-mismatch"
+    );
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "the file is not a PNG or JPEG image (declared as image/png)"
+    );
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 1);
+    assert_eq!(setup.analyze.num_calls(), 0, "AnalyzeID was called");
+    assert_eq!(setup.compare.num_calls(), 0, "CompareFaces was called");
+    assert_marked_rejected(&setup, &[FRONT_UPLOAD_ID], "CONTENT_MISMATCH");
+}
+
+#[tokio::test]
+async fn a_non_image_back_is_422_naming_the_back() {
+    let setup = Setup::with_heads(
+        ready_application(),
+        vec![
+            upload_arrived(&upload_key(FRONT_UPLOAD_ID)),
+            upload_with(&upload_key(BACK_UPLOAD_ID), PDF_HEAD),
+        ],
+        analyze_id(jane_doe_license("01/31/2030"), 2),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID, "idBackUploadId": BACK_UPLOAD_ID }))
+        .await;
+
+    let problem = answer.field_error("idBackUploadId");
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/upload-content-mismatch"
+    );
+    assert_eq!(setup.analyze.num_calls() + setup.compare.num_calls(), 0);
+    assert_marked_rejected(&setup, &[BACK_UPLOAD_ID], "CONTENT_MISMATCH");
+}
+
+#[tokio::test]
+async fn a_rejected_upload_answers_its_422_again_without_reading_anything() {
+    let rejected = UploadItem {
+        rejected: Some(UploadRejection {
+            problem: lendverify_core::UploadProblem::ContentMismatch,
+            message: "the file is not a PNG or JPEG image (declared as image/png)".into(),
+            rejected_at: "2026-11-27T11:50:00Z".into(),
+        }),
+        ..upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)
+    };
+    let setup = Setup::new(
+        owned_application_with(vec![
+            item(&liveness(LivenessStatus::Passed)),
+            item(&rejected),
+        ]),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let problem = answer.field_error("idFrontUploadId");
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/upload-content-mismatch"
+    );
+    assert_eq!(setup.head_calls(), 0, "S3 was read");
+    setup.assert_untouched();
+}
+
+/// Answers `code` on the wire for every call of AnalyzeID (or CompareFaces).
+fn failing(op: Op, code: &'static str) -> Rule {
+    match op {
+        Op::AnalyzeId => mock!(aws_sdk_textract::Client::analyze_id)
+            .then_http_response(move || wire_error(Service::Textract, code)),
+        Op::CompareFaces => mock!(aws_sdk_rekognition::Client::compare_faces)
+            .then_http_response(move || wire_error(Service::Rekognition, code)),
+        other => unreachable!("{other:?}"),
+    }
+}
+
+/// Every row of the error table for AnalyzeID and CompareFaces, on this route: the documented
+/// answer, and only the documented writes.
+#[tokio::test]
+async fn every_error_of_analyze_id_and_compare_faces_has_its_documented_answer() {
+    for op in [Op::AnalyzeId, Op::CompareFaces] {
+        for row in rows_of(op) {
+            for with_back in [false, true] {
+                let (analyze, compare) = match op {
+                    Op::AnalyzeId => (failing(op, row.code), compare_faces(99.5)),
+                    _ => (
+                        analyze_id(jane_doe_license("01/31/2030"), 1 + usize::from(with_back)),
+                        failing(op, row.code),
+                    ),
+                };
+                let setup = Setup::new(ready_application(), analyze, compare);
+                let mut body = json!({ "idFrontUploadId": FRONT_UPLOAD_ID });
+                if with_back {
+                    body["idBackUploadId"] = json!(BACK_UPLOAD_ID);
+                }
+                let answer = setup.verify(body).await;
+                let case = format!("{} {} (back: {with_back})", op.name(), row.code);
+                match row.answer {
+                    Documented::Transient => {
+                        answer.unavailable();
+                        setup.writes.assert_none();
+                    }
+                    Documented::Ours => {
+                        let problem = answer.problem(500);
+                        assert_eq!(problem["detail"], "An unexpected error occurred.", "{case}");
+                        setup.writes.assert_none();
+                    }
+                    Documented::Upload(problem) => {
+                        let body = answer.field_error("idFrontUploadId");
+                        assert_eq!(
+                            body["type"],
+                            format!("https://lendverify.dev/problems/{}", problem.slug()),
+                            "{case}"
+                        );
+                        // AnalyzeID reads both pages and does not say which one it could not
+                        // read; CompareFaces reads only the front.
+                        let expected: &[&str] = if op == Op::AnalyzeId && with_back {
+                            &[FRONT_UPLOAD_ID, BACK_UPLOAD_ID]
+                        } else {
+                            &[FRONT_UPLOAD_ID]
+                        };
+                        assert_eq!(
+                            body["errors"].as_array().unwrap().len(),
+                            expected.len(),
+                            "{case}"
+                        );
+                        let slug = serde_json::to_value(problem).unwrap();
+                        assert_marked_rejected(&setup, expected, slug.as_str().unwrap());
+                    }
+                    Documented::Outcome => {
+                        let body = answer.ok(200);
+                        assert_eq!(body["decision"], "REJECTED", "{case}");
+                        let (stored, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+                        assert_eq!(stored.similarity, None, "{case}");
+                    }
+                    other => panic!("{case}: no documented answer {other:?} on this route"),
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unusable_upload_decides_the_answer_over_a_throttle_beside_it() {
+    let setup = Setup::new(
+        ready_application(),
+        failing(Op::AnalyzeId, "ThrottlingException"),
+        failing(Op::CompareFaces, "InvalidImageFormatException"),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    let problem = answer.field_error("idFrontUploadId");
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/upload-unreadable"
+    );
+    assert_marked_rejected(&setup, &[FRONT_UPLOAD_ID], "UNREADABLE");
+}
+
+#[tokio::test]
+async fn our_error_is_answered_over_a_throttle_beside_it() {
+    let setup = Setup::new(
+        ready_application(),
+        failing(Op::AnalyzeId, "ThrottlingException"),
+        failing(Op::CompareFaces, "AccessDeniedException"),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await;
+
+    answer.problem(500);
+    setup.writes.assert_none();
 }

@@ -110,6 +110,7 @@ async fn issues_a_presigned_put_that_binds_type_and_length() {
             bucket: UPLOADS_BUCKET.into(),
             key,
             created_at: NOW.into(),
+            rejected: None,
         }
     );
     assert_eq!(

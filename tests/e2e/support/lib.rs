@@ -2,6 +2,8 @@
 //! fixtures (ID images, lending PDFs), the emulator's control API, and direct reads of moto to
 //! prove what was (and was not) written.
 
+pub mod fault_proxy;
+pub mod fault_stage;
 pub mod fixtures;
 
 use std::path::PathBuf;
@@ -79,6 +81,7 @@ impl World {
         Ok(Api {
             world: self,
             token: Some(self.token(&format!("{name}@example.com")).await?),
+            base: None,
         })
     }
 
@@ -86,6 +89,7 @@ impl World {
         Api {
             world: self,
             token: None,
+            base: None,
         }
     }
 
@@ -287,9 +291,17 @@ impl Answer {
 pub struct Api<'w> {
     pub world: &'w World,
     token: Option<String>,
+    /// Another API over the same stage (the error walk's fault stage); the stage's own when unset.
+    base: Option<String>,
 }
 
 impl Api<'_> {
+    /// The same user, calling the API at `url` instead.
+    pub fn via(mut self, url: &str) -> Self {
+        self.base = Some(url.to_string());
+        self
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,
@@ -297,10 +309,13 @@ impl Api<'_> {
         body: Option<(&str, Vec<u8>)>,
         headers: &[(&str, &str)],
     ) -> anyhow::Result<Answer> {
-        let mut request = self
-            .world
-            .http
-            .request(method, format!("{}{path}", self.world.stage.api_url));
+        let mut request = self.world.http.request(
+            method,
+            format!(
+                "{}{path}",
+                self.base.as_deref().unwrap_or(&self.world.stage.api_url)
+            ),
+        );
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }

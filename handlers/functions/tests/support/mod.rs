@@ -492,6 +492,7 @@ pub fn upload(upload_id: &str, purpose: UploadPurpose) -> UploadItem {
         bucket: UPLOADS_BUCKET.into(),
         key: upload_key(upload_id),
         created_at: "2026-11-27T11:20:00Z".into(),
+        rejected: None,
     }
 }
 
@@ -691,29 +692,60 @@ impl Default for Writes {
 // S3 rules
 // ---------------------------------------------------------------------------------------------
 
-/// `HeadObject` of an upload that arrived.
-pub fn head_object_found(key: &str) -> Rule {
+/// The first bytes of a JPEG, as a phone camera writes it.
+pub const JPEG_HEAD: &[u8] = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01";
+/// The first bytes of a PDF.
+pub const PDF_HEAD: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj";
+/// The first bytes of a Windows executable: what the applicant PUT behind `image/png`.
+pub const EXE_HEAD: &[u8] = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff";
+
+/// The ranged `GetObject` of an upload that arrived, answering `head` as its first bytes. The
+/// request must ask for the first kilobyte only.
+pub fn upload_with(key: &str, head: &'static [u8]) -> Rule {
     let key = key.to_string();
-    mock!(aws_sdk_s3::Client::head_object)
-        .match_requests(move |r| r.bucket() == Some(UPLOADS_BUCKET) && r.key() == Some(&key))
-        .then_output(|| {
-            aws_sdk_s3::operation::head_object::HeadObjectOutput::builder()
-                .content_length(123_456)
+    mock!(aws_sdk_s3::Client::get_object)
+        .match_requests(move |r| {
+            r.bucket() == Some(UPLOADS_BUCKET) && r.key() == Some(&key) && {
+                assert_eq!(
+                    r.range(),
+                    Some("bytes=0-1023"),
+                    "a ranged GET of the first KiB"
+                );
+                true
+            }
+        })
+        .then_output(move || {
+            aws_sdk_s3::operation::get_object::GetObjectOutput::builder()
+                .content_length(head.len() as i64)
+                .content_range(format!("bytes 0-{}/123456", head.len() - 1))
+                .body(aws_sdk_s3::primitives::ByteStream::from_static(head))
                 .build()
         })
 }
 
-/// `HeadObject` of an upload that never arrived.
-pub fn head_object_missing(key: &str) -> Rule {
+/// An upload that arrived with content of its declared type (the fixtures declare ID images as
+/// `image/jpeg` and the package as `application/pdf`).
+pub fn upload_arrived(key: &str) -> Rule {
+    let head = if key == upload_key(PACKAGE_UPLOAD_ID) {
+        PDF_HEAD
+    } else {
+        JPEG_HEAD
+    };
+    upload_with(key, head)
+}
+
+/// The ranged `GetObject` of an upload that never arrived.
+pub fn upload_missing(key: &str) -> Rule {
     let key = key.to_string();
-    mock!(aws_sdk_s3::Client::head_object)
+    mock!(aws_sdk_s3::Client::get_object)
         .match_requests(move |r| r.key() == Some(&key))
         .then_error(|| {
-            aws_sdk_s3::operation::head_object::HeadObjectError::NotFound(
-                aws_sdk_s3::types::error::NotFound::builder()
+            aws_sdk_s3::operation::get_object::GetObjectError::NoSuchKey(
+                aws_sdk_s3::types::error::NoSuchKey::builder()
                     .meta(
                         aws_sdk_s3::error::ErrorMetadata::builder()
-                            .code("NotFound")
+                            .code("NoSuchKey")
+                            .message("The specified key does not exist.")
                             .build(),
                     )
                     .build(),
@@ -747,4 +779,63 @@ pub fn textract_throttle() -> aws_sdk_textract::types::error::ThrottlingExceptio
                 .build(),
         )
         .build()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Any error of the error table, as the service sends it
+// ---------------------------------------------------------------------------------------------
+
+/// The HTTP status AWS answers an error code with (what the SDK's retry classifier and the
+/// table's fallback see).
+pub fn wire_status(code: &str) -> u16 {
+    match code {
+        "InternalServerError" | "InternalFailure" | "InternalError" => 500,
+        "ServiceUnavailable" | "ServiceUnavailableException" | "SlowDown" => 503,
+        "NoSuchKey" | "NoSuchBucket" => 404,
+        "InvalidRange" => 416,
+        "RequestTimeout" => 400,
+        c if c.starts_with("AccessDenied") || c == "InvalidObjectState" => 403,
+        c if c.contains("SignatureDoesNotMatch") || c == "InvalidAccessKeyId" => 403,
+        _ => 400,
+    }
+}
+
+/// An error response exactly as the service sends it on the wire (AWS JSON for DynamoDB,
+/// Rekognition and Textract, REST-XML for S3), so the SDK's own deserializer and retry
+/// classifier run on it.
+pub fn wire_error(
+    service: lendverify_aws::error::Service,
+    code: &str,
+) -> aws_smithy_runtime_api::http::Response {
+    use aws_smithy_types::body::SdkBody;
+    use lendverify_aws::error::Service;
+    let status = wire_status(code);
+    let (content_type, body) = match service {
+        Service::S3 => (
+            "application/xml",
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>{code}</Code><Message>mock</Message><RequestId>req-mock</RequestId></Error>"
+            ),
+        ),
+        Service::DynamoDb => (
+            "application/x-amz-json-1.0",
+            json!({ "__type": format!("com.amazonaws.dynamodb.v20120810#{code}"), "message": "mock" })
+                .to_string(),
+        ),
+        Service::Rekognition | Service::Textract => (
+            "application/x-amz-json-1.1",
+            json!({ "__type": code, "Message": "mock" }).to_string(),
+        ),
+    };
+    let mut response = aws_smithy_runtime_api::http::Response::new(
+        aws_smithy_runtime_api::http::StatusCode::try_from(status).expect("status"),
+        SdkBody::from(body),
+    );
+    response
+        .headers_mut()
+        .insert("content-type", content_type.to_string());
+    response
+        .headers_mut()
+        .insert("x-amzn-requestid", "req-mock".to_string());
+    response
 }

@@ -1,0 +1,125 @@
+//! A second API over the running local stage's moto, emulator and Terraform, whose DynamoDB and
+//! S3 clients go through the [`FaultProxy`], for walking the error table.
+//!
+//! Same handlers, same gateway (`lendverify_local_stage::gateway`), same resources and users;
+//! what differs, and why:
+//! - DynamoDB and S3 go through the fault proxy (Rekognition and Textract faults are the
+//!   emulator's own control API);
+//! - the production retry policy (3 attempts) with a 1 ms backoff, as the handler tests use, so
+//!   hundreds of throttles take seconds (the real backoff is proven by
+//!   `throttled_aws_is_retried_then_503` on the stage itself);
+//! - Textract's completion topic is one without subscribers, so a lending job the walk starts
+//!   never reaches the stage's queue; the walk feeds the consumer its own completions.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use lendverify_aws::{Aws, AwsSettings};
+use lendverify_core::config::Settings;
+use lendverify_functions::AppState;
+use lendverify_local_stage::{auth::Authorizer, gateway::Gateway, REGION};
+
+use crate::fault_proxy::FaultProxy;
+use crate::World;
+
+pub struct FaultStage {
+    pub api_url: String,
+    pub state: AppState,
+    pub proxy: FaultProxy,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl FaultStage {
+    pub async fn start(world: &World) -> anyhow::Result<Self> {
+        let proxy = FaultProxy::start(&world.stage.moto_url).await?;
+        let environment = world.stage.outputs.handler_environment.clone();
+        let silent_topic = environment
+            .get("LENDING_TOPIC_ARN")
+            .and_then(|arn| arn.rsplit_once(':'))
+            .map(|(prefix, _)| format!("{prefix}:lendverify-e2e-fault-stage-no-subscribers"))
+            .context("LENDING_TOPIC_ARN")?;
+        let lookup = |name: &str| match name {
+            "AWS_REGION" => Some(REGION.to_string()),
+            "S3_FORCE_PATH_STYLE" => Some("true".to_string()),
+            "LENDING_TOPIC_ARN" => Some(silent_topic.clone()),
+            _ => environment.get(name).cloned(),
+        };
+        let settings = Settings::from_lookup(lookup).context("handler_environment")?;
+        let aws_settings = AwsSettings::from_lookup(lookup).context("handler_environment")?;
+        let sdk = lendverify_local_stage::sdk_config(&proxy.url)
+            .await
+            .into_builder()
+            .retry_config(
+                lendverify_aws::retry_config().with_initial_backoff(Duration::from_millis(1)),
+            )
+            .build();
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        );
+        let emulator = &world.stage.emulator_url;
+        let rekognition = aws_sdk_rekognition::Client::from_conf(
+            aws_sdk_rekognition::config::Builder::from(&sdk)
+                .endpoint_url(emulator)
+                .build(),
+        );
+        let textract = aws_sdk_textract::Client::from_conf(
+            aws_sdk_textract::config::Builder::from(&sdk)
+                .endpoint_url(emulator)
+                .build(),
+        );
+        let state = AppState {
+            aws: Aws::from_clients(
+                aws_settings,
+                aws_sdk_dynamodb::Client::new(&sdk),
+                s3,
+                rekognition,
+                textract,
+            ),
+            settings,
+            clock: time::OffsetDateTime::now_utc,
+        };
+        let outputs = &world.stage.outputs;
+        let authorizer = Authorizer::from_moto(
+            &world.stage.moto_url,
+            REGION,
+            &outputs.user_pool_id,
+            &outputs.user_pool_client_id,
+        )
+        .await?;
+        let gateway = Arc::new(Gateway {
+            state: state.clone(),
+            authorizer,
+            stage: "local".into(),
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let api_url = format!("http://{}", listener.local_addr()?);
+        let app = axum::Router::new()
+            .fallback(lendverify_local_stage::gateway::serve)
+            .with_state(gateway);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            api_url,
+            state,
+            proxy,
+            stop: Some(stop),
+        })
+    }
+}
+
+impl Drop for FaultStage {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
