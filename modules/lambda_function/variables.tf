@@ -152,7 +152,7 @@ variable "log_retention_in_days" {
 }
 
 variable "policy_statements" {
-  description = "Statements of the execution role's inline policy, beyond logs and X-Ray which the module adds. Follow handlers/README.md (IAM actions per function). No action may be `*` or end in `:*`."
+  description = "Statements of the execution role's inline policy, beyond logs and X-Ray which the module adds. Follow the root README route/IAM table. No action may be `*` or end in `:*`."
   type = list(object({
     sid       = string
     actions   = list(string)

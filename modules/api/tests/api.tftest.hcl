@@ -85,7 +85,7 @@ variables {
 run "openapi_contract" {
   command = apply
 
-  # Every route of the handlers/README.md Functions table, plus a preflight per path.
+  # Every route of the root README route/IAM table, plus a preflight per path.
   assert {
     condition = toset(flatten([
       for path, item in yamldecode(output.openapi_document).paths : [for method, op in item : "${upper(method)} ${path}" if method != "x-amazon-apigateway-any-method"]
