@@ -27,6 +27,7 @@ it('renders whatever the API extracted, fields as text with their normalised val
   expect(extracted).toHaveTextContent('(Amount: 25000.00 USD)');
   expect(extracted).toHaveTextContent('confidence 96%');
   expect(extracted).toHaveTextContent('L-1');
+  expect(extracted).toHaveTextContent('Loan number'); // a key without a message is spelled out
   expect(extracted).not.toHaveTextContent('Payslips');
   expect(humanize('PAY_PERIOD_START')).toBe('Pay period start');
 });

@@ -1,6 +1,6 @@
 // Renders whatever the API extracted, without knowing its exact shape: nested groups become
 // headed lists, and a field object ({text, confidence, ...normalised value}) becomes one value.
-import { useI18n } from '../i18n/i18n';
+import { hasMessage, useI18n, type Translate } from '../i18n/i18n';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -14,6 +14,12 @@ export function humanize(key: string): string {
     .trim()
     .toLowerCase();
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** The label of a key: its message (`extracted.<key>`) when the API's shape is known, else the
+ * key spelled out, so a field the API adds later still shows. */
+export function label(t: Translate, key: string): string {
+  return hasMessage(`extracted.${key}`) ? t(`extracted.${key}`) : humanize(key);
 }
 
 function isObject(value: Json | undefined): value is JsonObject {
@@ -46,7 +52,7 @@ export function FieldValue({ value }: { value: Json }) {
       {normalised.map(([k, v]) => (
         <span key={k} className="normalised">
           {' '}
-          ({humanize(k)}: {scalar(v)})
+          ({label(t, k)}: {scalar(v)})
         </span>
       ))}
       {typeof value.confidence === 'number' && (
@@ -64,9 +70,10 @@ function isLeafEntry(value: Json): boolean {
 
 /** One value row inside a <dl>. */
 function Leaf({ name, value }: { name: string; value: Json }) {
+  const { t } = useI18n();
   return (
     <div className="fact">
-      <dt>{humanize(name)}</dt>
+      <dt>{label(t, name)}</dt>
       <dd>{Array.isArray(value) ? value.map(scalar).join(', ') : <FieldValue value={value} />}</dd>
     </div>
   );
@@ -92,12 +99,13 @@ function Entries({ entries, level }: { entries: [string, Json][]; level: number 
   );
 }
 
-function Group({ name, value, level }: { name: string; value: Json; level: number }) {
+function Group({ name, value, level, number }: { name: string; value: Json; level: number; number?: number }) {
+  const { t } = useI18n();
   if (Array.isArray(value)) {
     return (
       <>
         {value.map((item, i) => (
-          <Group key={i} name={value.length > 1 ? `${name} ${i + 1}` : name} value={item} level={level} />
+          <Group key={i} name={name} number={value.length > 1 ? i + 1 : undefined} value={item} level={level} />
         ))}
       </>
     );
@@ -106,7 +114,7 @@ function Group({ name, value, level }: { name: string; value: Json; level: numbe
   const entries: [string, Json][] = isObject(value) ? Object.entries(value) : [[name, value]];
   return (
     <div className="extracted-group">
-      <Heading>{humanize(name)}</Heading>
+      <Heading>{number === undefined ? label(t, name) : `${label(t, name)} ${number}`}</Heading>
       <Entries entries={entries.filter(([, v]) => v !== null && !(Array.isArray(v) && v.length === 0))} level={level + 1} />
     </div>
   );
