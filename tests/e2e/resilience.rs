@@ -878,6 +878,9 @@ async fn consumer_cells(w: &World, faulted: &FaultedApi, token: &str) -> Result<
     for fault in Fault::ALL {
         let (app, job) = started_document(w, faulted, token).await?;
         let stop = tokio_util::sync::CancellationToken::new();
+        // Counted from before the loop starts: a slow receive arrives once and is held across
+        // the whole window.
+        let faulted_requests = sqs_proxy.requests();
         sqs_proxy.arm(fault, u32::MAX);
         let loop_task = tokio::spawn(lendverify_local_stage::queue::run(
             faulted.state.clone(),
@@ -895,7 +898,6 @@ async fn consumer_cells(w: &World, faulted: &FaultedApi, token: &str) -> Result<
             ))
             .send()
             .await?;
-        let faulted_requests = sqs_proxy.requests();
         tokio::time::sleep(Duration::from_secs(2)).await;
         let status_while_failing = document_status(w, &app).await?;
         let attempts = sqs_proxy.requests() - faulted_requests;
