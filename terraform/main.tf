@@ -175,7 +175,7 @@ locals {
       },
       {
         # Without ListBucket S3 answers 403 instead of 404 for an upload that has not arrived yet.
-        # IfExists: a HeadObject carries no s3:prefix, a listing must stay under applications/.
+        # IfExists: a GetObject carries no s3:prefix, a listing must stay under applications/ (ListBucket makes a missing upload answer 404, not 403).
         sid       = "SeeWhetherUploadsArrived"
         actions   = ["s3:ListBucket"]
         resources = [local.uploads_arn]
@@ -211,7 +211,7 @@ locals {
       },
       {
         # Without ListBucket S3 answers 403 instead of 404 for an upload that has not arrived yet.
-        # IfExists: a HeadObject carries no s3:prefix, a listing must stay under applications/.
+        # IfExists: a GetObject carries no s3:prefix, a listing must stay under applications/ (ListBucket makes a missing upload answer 404, not 403).
         sid       = "SeeWhetherUploadsArrived"
         actions   = ["s3:ListBucket"]
         resources = [local.uploads_arn]
