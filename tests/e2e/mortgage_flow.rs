@@ -174,7 +174,6 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
         );
     }
     let extracted = &done["extracted"];
-    let usd = |value: &str| json!({ "value": value, "currency": "USD" });
     let checks = [
         (
             &extracted["w2"][0]["employeeName"]["text"],
@@ -212,12 +211,7 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
             json!("2026-10-31"),
         ),
     ];
-    for (actual, expected) in checks {
-        ensure!(
-            *actual == expected,
-            "expected {expected}, got {actual} in {extracted}"
-        );
-    }
+    expect_values(&checks, extracted)?;
     ensure!(done["missingRequired"] == json!([]), "missing: {done}");
     ensure!(done["flags"] == json!([]), "flags: {done}");
     // 7. the application shows everything
@@ -660,7 +654,6 @@ async fn recorded_lending_package_replays_through_the_stage(w: Arc<World>) -> Re
         "Textract's own types, unchanged: {types:?}"
     );
     let x = &done["extracted"];
-    let usd = |value: &str| json!({ "value": value, "currency": "USD" });
     let field = |text: &str, confidence: f64| json!({ "text": text, "confidence": confidence, "lowConfidence": false });
     let checks = [
         (&x["payslips"][0]["page"], json!(1)),
@@ -712,12 +705,7 @@ async fn recorded_lending_package_replays_through_the_stage(w: Arc<World>) -> Re
         (&x["w2"][0]["formYear"], field("2022", 100.0)),
         (&x["w2"][0]["wages"]["amount"], usd("100.00")),
     ];
-    for (actual, expected) in checks {
-        ensure!(
-            *actual == expected,
-            "expected {expected}, got {actual} in {x}"
-        );
-    }
+    expect_values(&checks, x)?;
     ensure!(
         x["payslips"].as_array().map(Vec::len) == Some(1)
             && x["bankStatements"].as_array().map(Vec::len) == Some(1)
@@ -802,12 +790,7 @@ async fn recorded_driver_licence_replays_through_identity_verification(
         (&document["expiresOn"], json!("2020-01-20")),
         (&document["documentNumberMasked"], json!("*********CBAC")),
     ];
-    for (actual, expected) in checks {
-        ensure!(
-            *actual == expected,
-            "expected {expected}, got {actual} in {verdict}"
-        );
-    }
+    expect_values(&checks, &verdict)?;
     Ok(())
 }
 
@@ -947,5 +930,24 @@ async fn non_pdf_package_is_422_before_textract(w: Arc<World>) -> Result<()> {
             .any(|o| o.contains("/textract/")),
         "Textract wrote output"
     );
+    Ok(())
+}
+
+/// An amount in US dollars as `ExtractedField.amount` spells it.
+fn usd(value: &str) -> serde_json::Value {
+    json!({ "value": value, "currency": "USD" })
+}
+
+/// Every `(actual, expected)` pair is equal; a failure names the pair and the whole answer.
+fn expect_values(
+    checks: &[(&serde_json::Value, serde_json::Value)],
+    answer: &serde_json::Value,
+) -> Result<()> {
+    for (actual, expected) in checks {
+        ensure!(
+            *actual == expected,
+            "expected {expected}, got {actual} in {answer}"
+        );
+    }
     Ok(())
 }
