@@ -3,7 +3,7 @@
 //! Items are plain serde structs converted with `serde_dynamo`, so the attribute names are the
 //! camelCase field names below, and `ownerSub`/`createdAt`/`textractJobId` feed the GSIs.
 
-use lendverify_core::application::Applicant;
+use lendverify_core::applicant::Applicant;
 use lendverify_core::identity::{Decision, ReasonCode};
 use lendverify_core::lending::{DocumentGroup, DocumentStatus, ExtractedData};
 use lendverify_core::liveness::LivenessStatus;

@@ -12,7 +12,7 @@ use lendverify_aws::faces::S3Location;
 use lendverify_aws::id_documents::IdDocuments;
 use lendverify_aws::lending::Lending;
 use lendverify_aws::AwsSettings;
-use lendverify_core::application::Applicant;
+use lendverify_core::applicant::Applicant;
 use lendverify_core::config::{ChecklistItem, Thresholds};
 use lendverify_core::identity::{
     decide_identity, Decision, DocumentKind, FaceComparison, IdentityInput, ReasonCode,

@@ -4,30 +4,15 @@
 //! and updated separately, so it can never disagree with them.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
-use crate::error::{ApiError, FieldError};
+use crate::applicant::{Applicant, ApplicantWire};
+use crate::error::ApiError;
 use crate::identity::Decision;
 use crate::liveness::LivenessStatus;
 
-/// Longest accepted name part; generous for real names, small enough to keep items and logs sane.
-pub const MAX_NAME_CHARS: usize = 100;
-
 /// Longest accepted `Idempotency-Key`; it is part of a DynamoDB key.
 pub const MAX_IDEMPOTENCY_KEY_CHARS: usize = 64;
-
-/// What the applicant declares about themself; compared with the identity document later.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Applicant {
-    /// Given name(s) as the applicant types them.
-    pub given_name: String,
-    /// Family name as the applicant types it.
-    pub family_name: String,
-    /// Date of birth, `YYYY-MM-DD` on the wire.
-    #[serde(with = "crate::date_format")]
-    pub date_of_birth: Date,
-}
 
 /// Status shown on an application.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -75,14 +60,6 @@ struct CreateRequestWire {
     applicant: Option<ApplicantWire>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ApplicantWire {
-    given_name: Option<String>,
-    family_name: Option<String>,
-    date_of_birth: Option<String>,
-}
-
 /// Parses `POST /applications`, using today's UTC date for the date-of-birth check.
 ///
 /// An empty body (or `{}`) creates an application without declared applicant data; identity
@@ -100,78 +77,7 @@ pub fn parse_create_request_at(body: &[u8], today: Date) -> Result<Option<Applic
     let Some(a) = wire.applicant else {
         return Ok(None);
     };
-    let mut errors = Vec::new();
-    let given_name = validate_name("applicant.givenName", a.given_name, &mut errors);
-    let family_name = validate_name("applicant.familyName", a.family_name, &mut errors);
-    let date_of_birth = validate_dob("applicant.dateOfBirth", a.date_of_birth, today, &mut errors);
-    match (given_name, family_name, date_of_birth) {
-        (Some(given_name), Some(family_name), Some(date_of_birth)) if errors.is_empty() => {
-            Ok(Some(Applicant {
-                given_name,
-                family_name,
-                date_of_birth,
-            }))
-        }
-        _ => Err(ApiError::Validation(errors)),
-    }
-}
-
-fn validate_name(
-    field: &str,
-    value: Option<String>,
-    errors: &mut Vec<FieldError>,
-) -> Option<String> {
-    let Some(value) = value else {
-        errors.push(FieldError::new(field, "is required"));
-        return None;
-    };
-    let trimmed = value.trim();
-    if trimmed.is_empty() {
-        errors.push(FieldError::new(field, "must not be empty"));
-        None
-    } else if trimmed.chars().count() > MAX_NAME_CHARS {
-        errors.push(FieldError::new(
-            field,
-            format!("must be at most {MAX_NAME_CHARS} characters"),
-        ));
-        None
-    } else if trimmed.chars().any(char::is_control) {
-        // Control characters have no place in a name and would corrupt logs and documents.
-        errors.push(FieldError::new(
-            field,
-            "must not contain control characters",
-        ));
-        None
-    } else {
-        Some(trimmed.to_owned())
-    }
-}
-
-fn validate_dob(
-    field: &str,
-    value: Option<String>,
-    today: Date,
-    errors: &mut Vec<FieldError>,
-) -> Option<Date> {
-    let Some(value) = value else {
-        errors.push(FieldError::new(field, "is required"));
-        return None;
-    };
-    let Some(date) = crate::date_format::parse(value.trim()) else {
-        errors.push(FieldError::new(field, "must be a date as YYYY-MM-DD"));
-        return None;
-    };
-    // 1900 is a sanity floor: anything earlier is a typo, not an applicant.
-    let floor = Date::from_calendar_date(1900, Month::January, 1).unwrap_or(Date::MIN);
-    if date > today {
-        errors.push(FieldError::new(field, "must not be in the future"));
-        None
-    } else if date < floor {
-        errors.push(FieldError::new(field, "must not be before 1900-01-01"));
-        None
-    } else {
-        Some(date)
-    }
+    Applicant::from_declared(a, today).map(Some)
 }
 
 /// Longest accepted consent policy version.

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::application::Applicant;
+use crate::applicant::Applicant;
 use crate::config::Thresholds;
 use crate::liveness::LivenessStatus;
 use crate::mrz::{mrz_name_matches, normalize_document_number, parse_mrz};

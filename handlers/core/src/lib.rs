@@ -10,6 +10,7 @@
 // Every public item documents why it exists: the adapters are written against this API.
 #![warn(missing_docs)]
 
+pub mod applicant;
 pub mod application;
 pub mod config;
 pub mod content;
@@ -25,9 +26,10 @@ pub mod uploads;
 
 mod date_format;
 
+pub use applicant::Applicant;
 pub use application::{
     derive_status, parse_create_request, parse_create_request_at, validate_idempotency_key,
-    Applicant, ApplicationStatus,
+    ApplicationStatus,
 };
 pub use config::{require, ChecklistItem, ConfigError, Settings, Thresholds};
 pub use error::{ApiError, FieldError, UploadProblem, PROBLEM_CONTENT_TYPE};

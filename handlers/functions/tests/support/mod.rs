@@ -19,7 +19,7 @@ use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::records::*;
 use lendverify_aws::{Aws, AwsSettings};
-use lendverify_core::application::Applicant;
+use lendverify_core::applicant::Applicant;
 use lendverify_core::config::Settings;
 use lendverify_core::identity::{Decision, ReasonCode};
 use lendverify_core::lending::DocumentStatus;
