@@ -56,6 +56,18 @@ if [ ! -x "$contract_venv/bin/st" ] || [ "$(cat "$contract_stamp" 2>/dev/null)" 
   echo "$contract_want" >"$contract_stamp"
 fi
 
+# The browser tests' fake-camera videos (web/e2e/face_video.py): scikit-image's photographs, in a
+# venv of its own because scikit-image needs networkx>=3, which checkov (networkx<2.7) excludes.
+media_venv=.tools/media-venv
+media_stamp="$media_venv/.requirements.sha256"
+media_want="$(sha256sum web/e2e/requirements-media.txt | cut -d' ' -f1)"
+if [ ! -x "$media_venv/bin/python" ] || [ "$(cat "$media_stamp" 2>/dev/null)" != "$media_want" ]; then
+  echo "setup: installing the browser tests' video tools into $media_venv (scikit-image) ..."
+  python3 -m venv "$media_venv"
+  "$media_venv/bin/pip" install --quiet --disable-pip-version-check -r web/e2e/requirements-media.txt
+  echo "$media_want" >"$media_stamp"
+fi
+
 # The API reference renderer (make docs), exactly as docs/api/package-lock.json pins it.
 docs_stamp="docs/api/node_modules/.package-lock.sha256"
 docs_want="$(sha256sum docs/api/package-lock.json | cut -d' ' -f1)"

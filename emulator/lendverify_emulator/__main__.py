@@ -8,6 +8,7 @@ import sys
 
 from .app import Emulator
 from .aws import AwsSettings
+from .liveness_stream import LivenessStreamServer
 from .server import make_server
 
 
@@ -36,11 +37,25 @@ def main(argv: list[str] | None = None) -> int:
         help="seconds before a StartLendingAnalysis job runs (default 0.3)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.add_argument(
+        "--liveness-port",
+        type=int,
+        default=None,
+        help="serve the Face Liveness streaming WebSocket on this port (0 picks one; default: not served)",
+    )
+    parser.add_argument("--tls-cert", default=None, help="PEM certificate for the liveness stream (wss)")
+    parser.add_argument("--tls-key", default=None, help="PEM private key of --tls-cert")
     args = parser.parse_args(argv)
 
     emulator = Emulator(AwsSettings.from_env(args.aws_endpoint_url), lending_delay=args.lending_delay)
     server = make_server(emulator, args.host, args.port, quiet=args.quiet)
     signal.signal(signal.SIGTERM, _stop)
+    stream = None
+    if args.liveness_port is not None:
+        stream = LivenessStreamServer(
+            emulator, args.host, args.liveness_port, certfile=args.tls_cert, keyfile=args.tls_key
+        ).start()
+        print(f"emulator liveness stream on {stream.url}", flush=True)
     print(f"emulator listening on {server.url}", flush=True)
     try:
         server.serve_forever()
@@ -48,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         server.server_close()
+        if stream is not None:
+            stream.stop()
     return 0
 
 

@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from . import analyze_id, lending, rekognition, replays
 from .aws import AwsClients, AwsSettings
 from .errors import AwsError, ControlError, default_status
+from .liveness_stream import StreamSettings
 from .service_models import (
     operation_model,
     request_error_code,
@@ -73,6 +74,9 @@ class Emulator:
         self.state = State()
         # Bumped by reset so that background jobs started before it drop their results.
         self.generation = 0
+        # The streamed Face Liveness sessions' settings (liveness_stream.py); survive a reset only
+        # as defaults, like the state.
+        self.liveness_stream_settings = StreamSettings()
         for name in OPERATION_NAMES:  # load the service models now: a missing one fails at start
             operation_model(name)
 
@@ -259,6 +263,31 @@ class Emulator:
         with self.lock:
             self.generation += 1
             self.state = State()
+            self.liveness_stream_settings = StreamSettings()
+
+    def control_liveness_stream(self) -> dict[str, Any]:
+        with self.lock:
+            return self.liveness_stream_settings.describe()
+
+    def control_set_liveness_stream(self, body: dict[str, Any]) -> dict[str, Any]:
+        with self.lock:
+            settings = StreamSettings(**vars(self.liveness_stream_settings))
+            settings.update(body)
+            self.liveness_stream_settings = settings
+            return settings.describe()
+
+    def control_clear_liveness_stream(self) -> None:
+        with self.lock:
+            self.liveness_stream_settings = StreamSettings()
+
+    def control_liveness_video(self, session_id: str) -> bytes:
+        with self.lock:
+            session = self.state.liveness_sessions.get(session_id)
+            if session is None:
+                raise ControlError(404, f"no liveness session {session_id}")
+            if session.stream is None or not session.stream.video:
+                raise ControlError(404, f"liveness session {session_id} has received no video")
+            return bytes(session.stream.video)
 
     def control_complete_liveness(self, session_id: str, body: dict[str, Any]) -> dict[str, Any]:
         return rekognition.complete_session(self, session_id, body)

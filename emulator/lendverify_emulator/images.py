@@ -177,3 +177,16 @@ def make_png(
             )
     out += _chunk(b"IDAT", zlib.compress(rows)) + _chunk(b"IEND", b"")
     return out
+
+
+def add_png_text(png: bytes, texts: dict[str, str]) -> bytes:
+    """``png`` with a tEXt chunk per entry inserted right after IHDR (Latin-1 text only)."""
+    if not png.startswith(PNG_SIGNATURE) or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG starting with IHDR")
+    (ihdr_length,) = struct.unpack(">I", png[8:12])
+    split = 8 + 12 + ihdr_length
+    extra = b"".join(
+        _chunk(b"tEXt", key.encode("latin-1") + b"\x00" + value.encode("latin-1"))
+        for key, value in texts.items()
+    )
+    return png[:split] + extra + png[split:]

@@ -50,6 +50,7 @@ class LivenessSession:
     reference_image: dict[str, Any] | None = None
     audit_images: list[dict[str, Any]] = field(default_factory=list)
     completing: bool = False
+    stream: Any = None  # liveness_stream.StreamRecord once the browser has streamed to this session
 
     def expire_if_due(self, now: float) -> None:
         if self.status in OPEN_STATUSES and now - self.created_at >= SESSION_LIFETIME_SECONDS:
@@ -73,6 +74,7 @@ class LivenessSession:
             "AuditImagesLimit": self.audit_images_limit,
             "ClientRequestToken": self.client_request_token,
             "CreatedAt": self.created_at,
+            "Stream": self.stream.describe() if self.stream is not None else None,
         }
 
 
@@ -162,11 +164,19 @@ def _write_images_and_succeed(
     emu: "Emulator", session: LivenessSession, face: str, confidence: float
 ) -> dict[str, Any]:
     count = min(session.audit_images_limit, 4)
-    reference = {"bytes": images.make_png(face=face, extra_text={"lendverify-frame": "reference"})}
+    reference = images.make_png(face=face, extra_text={"lendverify-frame": "reference"})
     audits = [
-        {"bytes": images.make_png(face=face, extra_text={"lendverify-frame": f"audit-{n}"})}
-        for n in range(1, count + 1)
+        images.make_png(face=face, extra_text={"lendverify-frame": f"audit-{n}"}) for n in range(1, count + 1)
     ]
+    return store_images_and_succeed(emu, session, reference, audits, face, confidence)
+
+
+def store_images_and_succeed(
+    emu: "Emulator", session: LivenessSession, reference_png: bytes, audit_pngs: list[bytes], face: str, confidence: float
+) -> dict[str, Any]:
+    """Completes ``session`` as SUCCEEDED with these images (written to its S3 output, if any)."""
+    reference: dict[str, Any] = {"bytes": reference_png}
+    audits: list[dict[str, Any]] = [{"bytes": b} for b in audit_pngs]
     if session.bucket:
         reference["key"] = session.key("reference.png")
         for n, audit in enumerate(audits, start=1):

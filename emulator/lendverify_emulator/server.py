@@ -18,6 +18,7 @@ MAX_BODY = 64 * 1024 * 1024  # well above the AWS request limits the operations 
 
 _SESSION_COMPLETE = re.compile(r"^/_emulator/liveness-sessions/([^/]+)/complete$")
 _SESSION = re.compile(r"^/_emulator/liveness-sessions/([^/]+)$")
+_SESSION_VIDEO = re.compile(r"^/_emulator/liveness-sessions/([^/]+)/video$")
 _JOB = re.compile(r"^/_emulator/lending-jobs/([^/]+)$")
 
 
@@ -165,6 +166,15 @@ class Handler(BaseHTTPRequestHandler):
                 self._send_json(200, {"reset": True})
             elif route == ("GET", "/_emulator/liveness-sessions"):
                 self._send_json(200, emu.control_liveness_sessions())
+            elif route == ("GET", "/_emulator/liveness-stream"):
+                self._send_json(200, emu.control_liveness_stream())
+            elif route == ("POST", "/_emulator/liveness-stream"):
+                self._send_json(200, emu.control_set_liveness_stream(body))
+            elif route == ("DELETE", "/_emulator/liveness-stream"):
+                emu.control_clear_liveness_stream()
+                self._send_json(200, emu.control_liveness_stream())
+            elif method == "GET" and (m := _SESSION_VIDEO.match(path)):
+                self._send(200, emu.control_liveness_video(m.group(1)), "video/webm")
             elif route == ("GET", "/_emulator/lending-jobs"):
                 self._send_json(200, emu.control_lending_jobs())
             elif method == "POST" and (m := _SESSION_COMPLETE.match(path)):
