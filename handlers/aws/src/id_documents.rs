@@ -1,8 +1,8 @@
-//! Textract AnalyzeID: reads the identity document.
+//! Textract AnalyzeID: reads the ID document.
 
 use aws_sdk_textract::types::{Document, S3Object};
 use aws_sdk_textract::Client;
-use lendverify_core::identity::IdDocument;
+use lendverify_core::identity::{DocumentField, IdDocument};
 
 use crate::error::{AwsError, Op};
 use crate::faces::S3Location;
@@ -31,7 +31,7 @@ impl IdDocuments {
         }
     }
 
-    /// Analyzes the front (and back, for a driver's licence) as one identity document.
+    /// Analyzes the front (and back, for a driver's licence) as one ID document.
     pub async fn analyze(
         &self,
         front: &S3Location,
@@ -46,26 +46,26 @@ impl IdDocuments {
             .send()
             .await
             .map_err(|e| AwsError::classify(Op::AnalyzeId, e))?;
-        let fields: Vec<(String, String, Option<String>, f32)> = out
+        let fields: Vec<DocumentField> = out
             .identity_documents()
             .iter()
             .flat_map(|d| d.identity_document_fields())
             .filter_map(|field| {
-                let name = field.r#type()?.text().to_string();
+                let field_type = field.r#type()?.text().to_string();
                 let value = field.value_detection()?;
                 // Absent fields come back with empty text; the back page must not blank the front.
                 if value.text().trim().is_empty() {
                     return None;
                 }
-                Some((
-                    name,
-                    value.text().to_string(),
-                    value
+                Some(DocumentField {
+                    field_type,
+                    text: value.text().to_string(),
+                    normalized: value
                         .normalized_value()
                         .and_then(|n| n.value())
                         .map(str::to_string),
-                    value.confidence().unwrap_or(0.0),
-                ))
+                    confidence: value.confidence().unwrap_or(0.0),
+                })
             })
             .collect();
         Ok(IdDocument::from_fields(&fields))

@@ -240,7 +240,7 @@ pub enum ChecklistItem {
     /// A bank statement.
     #[serde(rename = "BANK_STATEMENT")]
     BankStatement,
-    /// An identity document in the package, or a verified identity.
+    /// An ID document in the package, or a verified identity.
     #[serde(rename = "IDENTITY_DOCUMENT")]
     IdentityDocument,
 }

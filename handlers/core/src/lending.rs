@@ -145,7 +145,7 @@ pub struct LendingPage {
     /// Textract's page type, unchanged.
     pub page_type: String,
     /// Every non-empty value detection of the page's `LendingDocument`; pages without one
-    /// (`UNCLASSIFIED`, identity documents, receipts) have none.
+    /// (`UNCLASSIFIED`, ID documents, receipts) have none.
     pub readings: Vec<Reading>,
 }
 
@@ -474,7 +474,7 @@ pub fn missing_required<'a>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum DocumentFlag {
-    /// A payslip, bank statement or W-2 names someone other than the identity document's holder.
+    /// A payslip, bank statement or W-2 names someone other than the ID document's holder.
     BorrowerNameMismatch,
     /// A value was read with less than the minimum extraction confidence.
     LowConfidenceField,
@@ -490,7 +490,7 @@ impl fmt::Display for DocumentFlag {
 }
 
 /// Flags for the extracted data. `id_name` is `(given, family)` as read from the applicant's
-/// identity document; without it there is no name to compare.
+/// ID document; without it there is no name to compare.
 ///
 /// Names match case-, accent- and spacing-insensitively, in "Given Family" or "Family, Given"
 /// order, with middle names omitted or abbreviated and titles ("Mr", "Miss", …) ignored, so only

@@ -28,9 +28,9 @@ pub const MAX_LENDING_DOCUMENT_BYTES: u64 = 500 * MIB;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum UploadPurpose {
-    /// Front of the identity document (the face CompareFaces looks for).
+    /// Front of the ID document (the face CompareFaces looks for).
     IdFront,
-    /// Back of the identity document (AnalyzeID reads it together with the front).
+    /// Back of the ID document (AnalyzeID reads it together with the front).
     IdBack,
     /// A lending package for Analyze Lending.
     LendingPackage,
@@ -61,7 +61,7 @@ impl UploadPurpose {
         UploadPurpose::LendingPackage,
     ];
 
-    /// Whether the upload is part of an identity document (as opposed to a lending package).
+    /// Whether the upload is part of an ID document (as opposed to a lending package).
     pub fn is_identity(&self) -> bool {
         matches!(self, UploadPurpose::IdFront | UploadPurpose::IdBack)
     }

@@ -107,7 +107,7 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         })?;
 
     let verification = items.latest_verification();
-    // The name the identity document prints, whatever the decision: the documents must name
+    // The name the ID document prints, whatever the decision: the documents must name
     // the same person either way.
     let id_name = verification.and_then(|v| {
         Some((
