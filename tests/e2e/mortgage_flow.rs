@@ -5,8 +5,10 @@
 //! time because fault injection in the emulator is global.
 
 mod error_walk;
+mod gateway_responses;
 
 use error_walk::every_error_of_the_table_is_answered_as_documented;
+use gateway_responses::gateway_responses_are_the_templates;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -49,6 +51,7 @@ fn main() {
         invalid_mrz_is_rejected,
         another_users_application_is_not_found,
         missing_or_bad_token_is_unauthorized,
+        gateway_responses_are_the_templates,
         malformed_body_is_400_and_writes_nothing,
         unsupported_content_type_is_415_and_writes_nothing,
         declared_oversize_is_413_and_writes_nothing,

@@ -5,10 +5,8 @@
 //! - the fault matrix: every AWS dependency of every route and of the consumer fails in turn
 //!   (throttling, 5xx, an answer slower than the SDK's attempt timeout, a connection reset), and
 //!   each route answers 503 with `Retry-After` or succeeds, and a clean retry afterwards finds
-//!   nothing half-written or doubled. The table is printed.
-
-#[path = "support/dependency_faults.rs"]
-mod dependency_faults;
+//!   nothing half-written or doubled. The table is printed, with a row for each dependency of
+//!   the issue's list that nothing of ours calls (SNS) and why.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -19,10 +17,10 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context, Result};
 use aws_lambda_events::event::sqs::SqsEvent;
 use aws_sdk_sqs::types::QueueAttributeName;
-use dependency_faults::{DependencyProxy, Fault, Wire};
 use lendverify_aws::records;
 use lendverify_aws::{Aws, AwsSettings};
 use lendverify_core::config::Settings;
+use lendverify_e2e::fault_proxy::{Fault, FaultProxy};
 use lendverify_e2e::{fixtures, repo_root, World};
 use lendverify_functions::{consumer, AppState};
 use lendverify_local_stage::{auth::Authorizer, gateway::Gateway, LocalStage, Options, REGION};
@@ -274,12 +272,12 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(400);
 const SQS_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// A second API over the stage's moto, emulator and Terraform, whose every AWS client goes
-/// through its own [`DependencyProxy`]. Textract's completion topic is one without subscribers,
+/// through its own [`FaultProxy`]. Textract's completion topic is one without subscribers,
 /// so the jobs this API starts are completed by the matrix feeding the consumer itself.
 struct FaultedApi {
     url: String,
     state: AppState,
-    proxies: BTreeMap<Dependency, DependencyProxy>,
+    proxies: BTreeMap<Dependency, FaultProxy>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -293,15 +291,11 @@ impl FaultedApi {
                 Dependency::Sqs => SQS_ATTEMPT_TIMEOUT * 2,
                 _ => ATTEMPT_TIMEOUT * 2,
             };
-            let (upstream, wire) = match dependency {
-                Dependency::S3 => (moto, Wire::RestXml),
-                Dependency::Rekognition | Dependency::Textract => (emulator, Wire::AwsJson),
-                Dependency::DynamoDb | Dependency::Sqs => (moto, Wire::AwsJson),
+            let upstream = match dependency {
+                Dependency::Rekognition | Dependency::Textract => emulator,
+                Dependency::DynamoDb | Dependency::S3 | Dependency::Sqs => moto,
             };
-            proxies.insert(
-                dependency,
-                DependencyProxy::start(upstream, wire, slow).await?,
-            );
+            proxies.insert(dependency, FaultProxy::start(upstream, slow).await?);
         }
         let environment = w.stage.outputs.handler_environment.clone();
         let silent_topic = environment
@@ -368,11 +362,7 @@ impl FaultedApi {
             &outputs.user_pool_client_id,
         )
         .await?;
-        let gateway = Arc::new(Gateway {
-            state: state.clone(),
-            authorizer,
-            stage: "local".into(),
-        });
+        let gateway = Arc::new(Gateway::new(state.clone(), authorizer)?);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let api_url = format!("http://{}", listener.local_addr()?);
         let app = axum::Router::new()
@@ -402,7 +392,7 @@ impl FaultedApi {
     }
 
     fn disarm(&self) {
-        self.proxies.values().for_each(DependencyProxy::disarm);
+        self.proxies.values().for_each(FaultProxy::disarm);
     }
 }
 
@@ -761,6 +751,9 @@ async fn fault_matrix_every_dependency_of_every_route(w: Arc<World>) -> Result<(
 
     cells.extend(consumer_cells(&w, &faulted, &token).await?);
     print_table(&cells);
+    for not_called in &NOT_CALLED {
+        handlers_have_no_client_of(not_called)?;
+    }
     let failed = cells.iter().filter(|c| !c.passed).count();
     ensure!(failed == 0, "{failed} of {} cells failed", cells.len());
     Ok(())
@@ -928,6 +921,45 @@ async fn consumer_cells(w: &World, faulted: &FaultedApi, token: &str) -> Result<
     Ok(cells)
 }
 
+/// A dependency of the issue's list (DynamoDB, S3, Rekognition, Textract, SQS, SNS) that no
+/// route and not the consumer calls, so no fault of it can reach our code. The table prints it
+/// with the reason; [`handlers_have_no_client_of`] keeps the reason true.
+struct NotCalled {
+    dependency: &'static str,
+    /// The SDK crate any call to it would need.
+    sdk_crate: &'static str,
+    reason: &'static str,
+}
+
+const NOT_CALLED: [NotCalled; 1] = [NotCalled {
+    dependency: "SNS",
+    sdk_crate: "aws-sdk-sns",
+    reason: "not called by any route or the consumer (no SNS client in handlers/): Textract \
+             publishes the job completion to the topic, SNS delivers it to the queue (the \
+             consumer's SQS rows), retries a failed delivery and raises the \
+             lending-topic-delivery-failed alarm",
+}];
+
+/// No handler crate depends on the SDK crate of a dependency the matrix leaves out: one that
+/// starts calling it fails here until the service is in the matrix.
+fn handlers_have_no_client_of(not_called: &NotCalled) -> Result<()> {
+    for handler_crate in ["core", "aws", "functions", "local-stage"] {
+        let manifest = repo_root()
+            .join("handlers")
+            .join(handler_crate)
+            .join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest)
+            .with_context(|| format!("reading {}", manifest.display()))?;
+        ensure!(
+            !text.contains(not_called.sdk_crate),
+            "handlers/{handler_crate} depends on {}: put {} in the fault matrix",
+            not_called.sdk_crate,
+            not_called.dependency
+        );
+    }
+    Ok(())
+}
+
 fn print_table(cells: &[Cell]) {
     let width = |f: &dyn Fn(&Cell) -> usize| cells.iter().map(f).max().unwrap_or(0);
     let subject = width(&|c| c.subject.len()).max("route".len());
@@ -946,6 +978,12 @@ fn print_table(cells: &[Cell]) {
             c.fault.name(),
             if c.passed { "ok  " } else { "FAIL" },
             c.outcome
+        );
+    }
+    for not_called in &NOT_CALLED {
+        println!(
+            "{:subject$}  {:dependency$}  {:fault$}  n/a   {}",
+            "(none)", not_called.dependency, "(all)", not_called.reason
         );
     }
     let passed = cells.iter().filter(|c| c.passed).count();

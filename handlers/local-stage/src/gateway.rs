@@ -1,27 +1,48 @@
 //! The local API Gateway: turns an HTTP request into the REST API proxy event API Gateway would
 //! send (resource, path parameters, authorizer claims) and runs the same handler the Lambda runs.
+//! Before that it answers as API Gateway does from the OpenAPI document it imports: the web
+//! ACL's block, unknown routes, the authorizer, the payload limit and the request validators,
+//! each with the document's gateway response.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body as AxumBody};
+use axum::body::Body as AxumBody;
 use axum::extract::{Request as AxumRequest, State};
 use axum::response::{IntoResponse, Response as AxumResponse};
 use base64::Engine;
+use http_body_util::BodyExt;
 use lambda_http::Body;
-use lendverify_core::ApiError;
-use lendverify_functions::{handle, routes, web, AppState};
+use lendverify_functions::{handle, routes, AppState};
 use serde_json::{json, Map, Value};
 
 use crate::auth::Authorizer;
+use crate::openapi::{ApiDocument, RequestContext, ResponseType};
+use crate::waf;
 
 /// API Gateway's own payload limit.
-const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+/// The stage the local stage serves (`$context.stage`, and the first segment of `$context.path`).
+pub const STAGE: &str = "local";
 
 pub struct Gateway {
     pub state: AppState,
     pub authorizer: Authorizer,
-    pub stage: String,
+    /// The rendered OpenAPI document's validators and gateway responses.
+    pub document: ApiDocument,
+}
+
+impl Gateway {
+    /// API Gateway in front of these handlers, with the document rendered for their web origin.
+    pub fn new(state: AppState, authorizer: Authorizer) -> anyhow::Result<Self> {
+        let document = ApiDocument::for_origin(&state.settings.allowed_origin)?;
+        Ok(Self {
+            state,
+            authorizer,
+            document,
+        })
+    }
 }
 
 fn to_axum(response: lambda_http::Response<Body>) -> AxumResponse {
@@ -33,14 +54,6 @@ fn to_axum(response: lambda_http::Response<Body>) -> AxumResponse {
         _ => Vec::new(),
     };
     AxumResponse::from_parts(parts, AxumBody::from(bytes))
-}
-
-/// API Gateway's own answers (the OpenAPI document's gateway responses) name the web origin too,
-/// so the browser can read a 401 and send the applicant back to sign-in.
-fn refuse(err: ApiError, path: &str, origin: &str) -> AxumResponse {
-    let mut response = web::problem(&err, path);
-    web::allow_origin(&mut response, origin);
-    to_axum(response)
 }
 
 /// The methods a path has, as the OPTIONS and ANY mock integrations of the OpenAPI document list
@@ -81,10 +94,8 @@ fn method_not_allowed(path: &str, allow: String, origin: &str) -> AxumResponse {
 
 /// The CORS preflight API Gateway's mock integrations answer: the web origin, the path's methods,
 /// the headers the app sends; 404 for a path the API does not have.
-fn preflight(path: &str, origin: &str) -> AxumResponse {
-    let Some(methods) = allowed_methods(path) else {
-        return refuse(ApiError::NotFound { resource: "route" }, path, origin);
-    };
+fn preflight(path: &str, origin: &str) -> Option<AxumResponse> {
+    let methods = allowed_methods(path)?;
     let allow_headers = if path == "/applications" {
         "Authorization,Content-Type,Idempotency-Key"
     } else {
@@ -107,11 +118,35 @@ fn preflight(path: &str, origin: &str) -> AxumResponse {
         ],
     )
         .into_response()
+        .into()
+}
+
+/// The request body, or the gateway response that refuses it: REQUEST_TOO_LARGE past API
+/// Gateway's payload limit. A body over the limit is still read to its end (and dropped) so the
+/// client, still sending, reads the 413 rather than a connection reset under its upload.
+async fn read_body(mut body: AxumBody) -> Result<Vec<u8>, ResponseType> {
+    let mut bytes = Vec::new();
+    let mut too_large = false;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| ResponseType::BadRequestBody)?;
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        too_large = too_large || bytes.len() + data.len() > MAX_PAYLOAD_BYTES;
+        if !too_large {
+            bytes.extend_from_slice(&data);
+        }
+    }
+    if too_large {
+        Err(ResponseType::RequestTooLarge)
+    } else {
+        Ok(bytes)
+    }
 }
 
 /// Builds the REST API (v1) proxy event for this request.
 fn proxy_event(
-    stage: &str,
+    request_id: &str,
     request: &http::request::Parts,
     resource: &str,
     path_parameters: &[(String, String)],
@@ -171,9 +206,9 @@ fn proxy_event(
             "resourceId": "local",
             "resourcePath": resource,
             "httpMethod": method,
-            "path": format!("/{stage}{path}"),
-            "stage": stage,
-            "requestId": uuid::Uuid::new_v4().to_string(),
+            "path": format!("/{STAGE}{path}"),
+            "stage": STAGE,
+            "requestId": request_id,
             "protocol": "HTTP/1.1",
             "identity": { "sourceIp": "127.0.0.1" },
             "authorizer": { "claims": claims },
@@ -183,16 +218,37 @@ fn proxy_event(
     })
 }
 
+/// Answers one request in API Gateway's order: the payload limit and the web ACL before
+/// routing, then the route, the authorizer, the request validator and the integration.
 pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) -> AxumResponse {
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
     let origin = gateway.state.settings.allowed_origin.as_str();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let context_path = format!("/{STAGE}{path}");
+    let refuse = |response_type| {
+        gateway.document.respond(
+            response_type,
+            &RequestContext {
+                path: &context_path,
+                request_id: &request_id,
+            },
+        )
+    };
+    let body = match read_body(body).await {
+        Ok(body) => body,
+        Err(response_type) => return refuse(response_type),
+    };
+    if waf::blocks(&parts, &body) {
+        return refuse(ResponseType::WafFiltered);
+    }
     if parts.method == http::Method::OPTIONS {
-        return preflight(&path, origin);
+        return preflight(&path, origin)
+            .unwrap_or_else(|| refuse(ResponseType::MissingAuthenticationToken));
     }
     let (route, params) = match routes::match_path(&parts.method, &path) {
         Ok(Some(found)) => found,
-        Ok(None) => return refuse(ApiError::NotFound { resource: "route" }, &path, origin),
+        Ok(None) => return refuse(ResponseType::MissingAuthenticationToken),
         Err(routes::MethodNotAllowed) => {
             let allow = allowed_methods(&path).unwrap_or_default();
             return method_not_allowed(&path, allow, origin);
@@ -204,28 +260,24 @@ pub async fn serve(State(gateway): State<Arc<Gateway>>, request: AxumRequest) ->
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
     let Some(claims) = gateway.authorizer.claims(authorization) else {
-        return refuse(ApiError::Unauthorized, &path, origin);
+        return refuse(ResponseType::Unauthorized);
     };
-    let Ok(body) = to_bytes(body, MAX_PAYLOAD_BYTES).await else {
-        return refuse(
-            ApiError::PayloadTooLarge("API Gateway accepts at most 10 MB".into()),
-            &path,
-            origin,
-        );
-    };
-    let event = proxy_event(
-        &gateway.stage,
-        &parts,
-        route.resource,
-        &params,
-        claims,
-        &body,
-    );
+    let content_type = parts
+        .headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if !gateway
+        .document
+        .body_is_valid(&parts.method, route.resource, content_type, &body)
+    {
+        return refuse(ResponseType::BadRequestBody);
+    }
+    let event = proxy_event(&request_id, &parts, route.resource, &params, claims, &body);
     let request = match lambda_http::request::from_str(&event.to_string()) {
         Ok(request) => request,
         Err(err) => {
             tracing::error!(error = %err, "could not build the proxy event");
-            return refuse(ApiError::Internal, &path, origin);
+            return refuse(ResponseType::Default5xx);
         }
     };
     to_axum(handle(&gateway.state, None, request).await)

@@ -7,9 +7,11 @@
 
 pub mod auth;
 pub mod gateway;
+pub mod openapi;
 pub mod provision;
 pub mod queue;
 pub mod services;
+pub mod waf;
 pub mod web;
 
 use std::path::PathBuf;
@@ -188,11 +190,7 @@ impl LocalStage {
             &outputs.user_pool_client_id,
         )
         .await?;
-        let gateway = Arc::new(gateway::Gateway {
-            state: state.clone(),
-            authorizer,
-            stage: "local".into(),
-        });
+        let gateway = Arc::new(gateway::Gateway::new(state.clone(), authorizer)?);
         let api_port = port_or_free(options.api_port)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", api_port))
             .await

@@ -32,7 +32,8 @@ pub struct FaultStage {
 
 impl FaultStage {
     pub async fn start(world: &World) -> anyhow::Result<Self> {
-        let proxy = FaultProxy::start(&world.stage.moto_url).await?;
+        // The walk injects modelled errors only, never a slow answer.
+        let proxy = FaultProxy::start(&world.stage.moto_url, Duration::ZERO).await?;
         let environment = world.stage.outputs.handler_environment.clone();
         let silent_topic = environment
             .get("LENDING_TOPIC_ARN")
@@ -89,11 +90,7 @@ impl FaultStage {
             &outputs.user_pool_client_id,
         )
         .await?;
-        let gateway = Arc::new(Gateway {
-            state: state.clone(),
-            authorizer,
-            stage: "local".into(),
-        });
+        let gateway = Arc::new(Gateway::new(state.clone(), authorizer)?);
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let api_url = format!("http://{}", listener.local_addr()?);
         let app = axum::Router::new()
