@@ -24,21 +24,34 @@ const ARGS = [
   '--disable-sync',
 ];
 
+/** Chromium's fake camera playing `video` (an MJPEG file, looped at 30 fps), and trust in the
+ * liveness stream's self-signed certificate (by its public key's SHA-256, from stage.json). */
+function cameraArgs(camera) {
+  if (!camera) return [];
+  return [
+    '--use-fake-device-for-media-stream',
+    '--use-fake-ui-for-media-stream',
+    `--use-file-for-fake-video-capture=${camera.video}`,
+    `--ignore-certificate-errors-spki-list=${camera.spki}`,
+  ];
+}
+
 /** One headless chromium with a fresh profile directory (--user-data-dir): a fresh applicant. */
-async function launchFresh(viewport) {
+async function launchFresh(viewport, camera) {
   const profile = mkdtempSync(join(tmpdir(), 'lendverify-chromium-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ARGS,
+    args: [...ARGS, ...cameraArgs(camera)],
     viewport,
     locale: 'en-US',
+    ...(camera ? { permissions: ['camera'] } : {}),
   });
 }
 
 /** A fresh browser (a fresh applicant) on the app, with error and CSP tracking. `expectedStatuses`
  * lists the HTTP error statuses the scenario provokes on purpose (Chromium logs each one). */
-export async function openApp(url, { width = 1280, height = 900 } = {}) {
-  const context = await launchFresh({ width, height });
+export async function openApp(url, { width = 1280, height = 900, camera } = {}) {
+  const context = await launchFresh({ width, height }, camera);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems = [];
   const expected = new Set();

@@ -5,7 +5,8 @@
 * ``face.mjpeg``: scikit-image's astronaut photograph (Eileen Collins, a public-domain NASA
   portrait shipped inside the scikit-image package), far from the camera, then zooming in until
   the face fills the emulator's liveness oval, then holding still.
-* ``no-face.mjpeg``: scikit-image's coffee-cup photograph, slowly panning: a scene with no face.
+* ``no-face.mjpeg``: an empty, softly lit wall, its light slowly moving: a scene with no face. (A
+  busy photograph will not do: the substitute face model finds "faces" in a coffee cup.)
 
 Runs with .tools/media-venv (web/e2e/requirements-media.txt), made by make setup.
 """
@@ -58,11 +59,16 @@ def face_video() -> bytes:
 
 
 def no_face_video() -> bytes:
-    photo = Image.fromarray(data.coffee())  # 400x600
     frames = []
-    for n in range(int(6 * FPS)):
-        dx = 40 * (n / (6 * FPS))
-        frames.append(_frame(photo, (300 + dx, 200), 1.3))
+    total = int(6 * FPS)
+    for n in range(total):
+        light = Image.radial_gradient("L").resize((WIDTH * 2, HEIGHT * 2))
+        x = int(WIDTH / 2 * n / total)
+        shade = light.crop((x, HEIGHT // 2, x + WIDTH, HEIGHT // 2 + HEIGHT))
+        wall = Image.merge("RGB", [shade.point(lambda v, k=k: 200 - v // (3 + k)) for k in range(3)])
+        out = io.BytesIO()
+        wall.save(out, format="JPEG", quality=85)
+        frames.append(out.getvalue())
     return b"".join(frames)
 
 

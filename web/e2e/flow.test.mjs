@@ -8,13 +8,40 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startStage, REPO } from './stage.mjs';
-import { openApp, checkScreen } from './browser.mjs';
+import { openApp, checkScreen, SHOTS } from './browser.mjs';
 
 const PASSWORD = 'Lendverify-Test-Passw0rd!';
 let stage;
 let fixtures;
+let videos;
 const run = Date.now().toString(36);
 const users = {};
+
+// The fake-camera videos (face_video.py, in .tools/media-venv): the astronaut photograph zooming
+// into the oval, and a scene with no face.
+function makeVideos() {
+  const dir = mkdtempSync(join(tmpdir(), 'lendverify-web-videos-'));
+  execFileSync(join(REPO, '.tools/media-venv/bin/python'), [join(REPO, 'web/e2e/face_video.py'), dir]);
+  return (name) => join(dir, name);
+}
+
+async function emulatorControl(method, path, body) {
+  const response = await fetch(`${stage.emulatorUrl}/_emulator${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, `${method} ${path}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** The real FaceLivenessDetectorCore against the emulator's stream, on Chromium's fake camera. */
+async function startVideoCheck(app) {
+  const { page } = app;
+  await page.getByRole('button', { name: /Start the liveness check|Try again/ }).click();
+  await page.getByRole('button', { name: 'Start video check' }).click({ timeout: 60_000 });
+}
 
 function makeFixtures() {
   const dir = mkdtempSync(join(tmpdir(), 'lendverify-web-fixtures-'));
@@ -70,7 +97,7 @@ async function fillForm(app, { givenName = 'Ana', familyName = 'Müller', dateOf
 
 async function simulateLiveness(app, outcome) {
   const { page } = app;
-  await page.getByRole('button', { name: /Start the liveness check|Try again/ }).click();
+  await page.getByRole('button', { name: 'Use the simulated capture instead (local stage only)' }).click();
   await page.getByTestId('simulated-capture').waitFor();
   await page.getByLabel(outcome).check();
   await page.getByRole('button', { name: 'Simulate the capture' }).click();
@@ -87,6 +114,7 @@ async function uploadId(app, file) {
 describe('applicant web app on the local stage', { timeout: 900_000 }, () => {
   before(async () => {
     fixtures = makeFixtures();
+    videos = makeVideos();
     stage = await startStage();
   });
 
@@ -117,7 +145,7 @@ describe('applicant web app on the local stage', { timeout: 900_000 }, () => {
 
     await page.getByTestId('step-liveness').waitFor();
     await checkScreen(app, '04-liveness');
-    await page.getByRole('button', { name: 'Start the liveness check' }).click();
+    await page.getByRole('button', { name: 'Use the simulated capture instead (local stage only)' }).click();
     await page.getByTestId('simulated-capture').waitFor();
     await checkScreen(app, '05-liveness-simulated-capture');
     await page.getByLabel('Pass (confidence 97.5)').check();
@@ -240,6 +268,71 @@ describe('applicant web app on the local stage', { timeout: 900_000 }, () => {
     // Nothing is left to resume: a reload starts a new application.
     await page.reload();
     await page.getByTestId('step-consent').waitFor();
+    await app.assertClean();
+    await app.context.close();
+  });
+
+  test('real FaceLivenessDetector on a synthetic face: oval, colours, PASSED, and identity uses its reference image', async () => {
+    // The face the emulator's CompareFaces sees on the reference image cut from the video.
+    await emulatorControl('POST', '/liveness-stream', { face: 'alice' });
+    const before = new Set((await emulatorControl('GET', '/liveness-sessions')).map((s) => s.SessionId));
+    const app = await openApp(stage.webUrl, { camera: { video: videos('face.mjpeg'), spki: stage.livenessCertSpki } });
+    const { page } = app;
+    await signUp(app, `face-${run}@example.com`);
+    await giveConsent(app);
+    await fillForm(app);
+    await page.getByTestId('step-liveness').waitFor();
+    await startVideoCheck(app);
+    // The oval the emulator's OvalParameters place, drawn over the camera view, while the face is
+    // still far away.
+    await page.getByText('Move closer').first().waitFor({ timeout: 60_000 });
+    await page.screenshot({ path: join(SHOTS, '20-liveness-real-oval.png') });
+    // The colour sequence (FaceMovementAndLightChallenge) around the oval: wait for a coloured frame.
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll('canvas')].some((canvas) => {
+          const [r, g, b] = canvas.getContext('2d')?.getImageData(4, 4, 1, 1).data ?? [];
+          return Math.max(r, g, b) - Math.min(r, g, b) > 120;
+        }),
+      null,
+      { timeout: 60_000, polling: 50 },
+    );
+    await page.screenshot({ path: join(SHOTS, '21-liveness-real-colours.png') });
+    await page.locator('[data-testid="liveness-result"][data-status="PASSED"]').waitFor({ timeout: 90_000 });
+    await checkScreen(app, '22-liveness-real-passed');
+
+    const sessions = await emulatorControl('GET', '/liveness-sessions');
+    const streamed = sessions.filter((s) => s.Stream && !before.has(s.SessionId));
+    assert.equal(streamed.length, 1);
+    assert.equal(streamed[0].Status, 'SUCCEEDED');
+    assert.deepEqual(streamed[0].Stream.Decision.Reasons, []);
+    assert.ok(streamed[0].Stream.VideoBytes > 10_000, 'the component streamed its video');
+
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await uploadId(app, fixtures('passport-alice.png'));
+    await page.locator('[data-testid="identity-decision"][data-decision="APPROVED"]').waitFor();
+    await checkScreen(app, '23-liveness-real-identity-approved');
+    await app.assertClean();
+    await app.context.close();
+  });
+
+  test('real FaceLivenessDetector with no face in front of the camera: a clear failure and a retry', async () => {
+    await emulatorControl('POST', '/liveness-stream', { noVideoTimeoutSeconds: 8 });
+    const app = await openApp(stage.webUrl, { camera: { video: videos('no-face.mjpeg'), spki: stage.livenessCertSpki } });
+    const { page } = app;
+    await signUp(app, `noface-${run}@example.com`);
+    await giveConsent(app);
+    await fillForm(app);
+    await page.getByTestId('step-liveness').waitFor();
+    await startVideoCheck(app);
+    const result = page.locator('[data-testid="liveness-result"][data-status="FAILED"]');
+    await result.waitFor({ timeout: 90_000 });
+    assert.match(await result.innerText(), /could not confirm that you are a real person/);
+    await checkScreen(app, '24-liveness-real-no-face-failed');
+    // The retry starts a new session and the camera check again.
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('button', { name: 'Start video check' }).waitFor({ timeout: 60_000 });
+    await emulatorControl('DELETE', '/liveness-stream');
     await app.assertClean();
     await app.context.close();
   });

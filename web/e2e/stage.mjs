@@ -27,6 +27,7 @@ export async function startStage({ timeoutMs = 360_000 } = {}) {
       LOCAL_MOTO_PORT: '0',
       LOCAL_EMULATOR_PORT: '0',
       LOCAL_WEB_PORT: '0',
+      LOCAL_LIVENESS_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -40,6 +40,13 @@ describe('config.json', () => {
     expect(parseConfig({ ...local, retentionDays: { biometrics: 1, documents: 7 } }).retentionDays).toEqual({ biometrics: 1, documents: 7 });
   });
 
+  it('takes the emulator stream as endpointOverride in local mode only', () => {
+    const config = parseConfig({ ...local, liveness: { endpointOverride: 'wss://127.0.0.1:5002', binaryPath: '/liveness-assets/wasm/' } });
+    expect(config.liveness?.endpointOverride).toBe('wss://127.0.0.1:5002');
+    expect(() => parseConfig({ ...aws, liveness: { endpointOverride: 'wss://127.0.0.1:5002' } })).toThrow(/endpointOverride/);
+    expect(() => parseConfig({ ...local, liveness: { endpointOverride: 'http://127.0.0.1:5002' } })).toThrow(/endpointOverride/);
+  });
+
   it('passes self-hosted liveness asset locations through', () => {
     const config = parseConfig({ ...aws, liveness: { faceModelUrl: '/liveness/model.json', binaryPath: 'https://assets.example/wasm/' } });
     expect(config.liveness).toEqual({ faceModelUrl: '/liveness/model.json', binaryPath: 'https://assets.example/wasm/' });

@@ -12,6 +12,9 @@ export interface LivenessAssets {
   faceModelUrl?: string;
   /** Self-hosted TensorFlow.js WASM binaries (FaceLivenessDetector `binaryPath`). */
   binaryPath?: string;
+  /** Local stage only: the emulator's Face Liveness stream (`wss://`), FaceLivenessDetectorCore's
+   * `config.endpointOverride`. Without it the local stage offers only the simulated capture. */
+  endpointOverride?: string;
 }
 
 export interface AppConfig {
@@ -82,9 +85,13 @@ export function parseConfig(raw: unknown): AppConfig {
       const l = c.liveness as Record<string, unknown>;
       if (l.faceModelUrl !== undefined && !isUrl(l.faceModelUrl, { allowRelative: true })) problems.push('liveness.faceModelUrl must be a URL');
       if (l.binaryPath !== undefined && !isUrl(l.binaryPath, { allowRelative: true })) problems.push('liveness.binaryPath must be a URL');
+      if (l.endpointOverride !== undefined && (mode !== 'local' || typeof l.endpointOverride !== 'string' || !/^wss:\/\/[^/]+/.test(l.endpointOverride))) {
+        problems.push('liveness.endpointOverride must be a wss:// URL, and only in local mode');
+      }
       liveness = {
         faceModelUrl: l.faceModelUrl as string | undefined,
         binaryPath: l.binaryPath as string | undefined,
+        ...(typeof l.endpointOverride === 'string' ? { endpointOverride: l.endpointOverride } : {}),
       };
     }
   }

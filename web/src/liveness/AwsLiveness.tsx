@@ -1,6 +1,8 @@
-// The lazily loaded liveness chunk: Amplify UI's FaceLivenessDetector and its face-detection
-// runtime are only downloaded when an applicant reaches the liveness check on AWS. Its styles are
-// part of @aws-amplify/ui-react/styles.css, loaded with the first screen.
+// The lazily loaded liveness chunk: Amplify UI's FaceLivenessDetectorCore and its face-detection
+// runtime are only downloaded when an applicant reaches the liveness check. On AWS it streams to
+// Rekognition with the identity pool's credentials; on the local stage the same component streams
+// to the emulator (config.liveness.endpointOverride) with the stage's test credentials. Its styles
+// are part of @aws-amplify/ui-react/styles.css, loaded with the first screen.
 import { FaceLivenessDetectorCore, type AwsCredentialProvider } from '@aws-amplify/ui-react-liveness';
 import { fetchAuthSession } from 'aws-amplify/auth';
 import type { LivenessAssets } from '../config';
@@ -18,6 +20,13 @@ export const identityPoolCredentials: AwsCredentialProvider = async () => {
   return credentials;
 };
 
+/** Local stage only: moto-style test credentials. The emulator's stream checks that the request is
+ * SigV4-presigned, not the signature, so these never leave the machine. */
+export const localStageCredentials: AwsCredentialProvider = async () => ({
+  accessKeyId: 'test',
+  secretAccessKey: 'test',
+});
+
 export default function AwsLiveness({
   sessionId,
   region,
@@ -25,7 +34,7 @@ export default function AwsLiveness({
   onAnalysisComplete,
   onError,
   onUserCancel,
-  credentialProvider = identityPoolCredentials,
+  credentialProvider,
 }: {
   sessionId: string;
   region: string;
@@ -43,9 +52,11 @@ export default function AwsLiveness({
       onError={(error) => onError({ state: String(error.state), error: error.error })}
       onUserCancel={onUserCancel}
       config={{
-        credentialProvider,
+        // endpointOverride is accepted in local mode only (config.ts): the emulator's stream.
+        credentialProvider: credentialProvider ?? (assets?.endpointOverride ? localStageCredentials : identityPoolCredentials),
         ...(assets?.faceModelUrl ? { faceModelUrl: assets.faceModelUrl } : {}),
         ...(assets?.binaryPath ? { binaryPath: assets.binaryPath } : {}),
+        ...(assets?.endpointOverride ? { endpointOverride: assets.endpointOverride } : {}),
       }}
     />
   );

@@ -37,3 +37,13 @@ export function SimulatedCapture({ onCapture, busy }: { onCapture: (outcome: Sim
     </form>
   );
 }
+
+/** Local stage only: starts a session for the simulated capture instead of the camera check. */
+export function SimulatedFallbackButton({ onClick, busy }: { onClick: () => void; busy: boolean }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="button secondary" onClick={onClick} disabled={busy}>
+      {t('liveness.simulated.use')}
+    </button>
+  );
+}

@@ -13,7 +13,7 @@ type DetectorProps = {
   region: string;
   onAnalysisComplete: () => Promise<void>;
   onError: (e: { state: string; error?: Error }) => void;
-  config: { credentialProvider: () => Promise<unknown>; faceModelUrl?: string; binaryPath?: string };
+  config: { credentialProvider: () => Promise<unknown>; faceModelUrl?: string; binaryPath?: string; endpointOverride?: string };
 };
 const detector = vi.hoisted(() => ({ props: null as null | DetectorProps }));
 vi.mock('@aws-amplify/ui-react-liveness', () => ({
@@ -124,6 +124,44 @@ describe('liveness step on AWS', () => {
 });
 
 describe('liveness step on the local stage', () => {
+  const stream: AppConfig = {
+    ...awsConfig,
+    mode: 'local',
+    identityPoolId: undefined,
+    emulatorUrl: '/_emulator',
+    liveness: { endpointOverride: 'wss://127.0.0.1:5002', faceModelUrl: '/liveness-assets/model/m.json', binaryPath: '/liveness-assets/wasm/' },
+  };
+
+  it('runs the real detector against the emulator stream with local credentials', async () => {
+    const api = fakeApi('PASSED');
+    render(wrap(<LivenessStep app={app} api={api} config={stream} onPassed={vi.fn()} />));
+    await userEvent.click(screen.getByRole('button', { name: 'Start the liveness check' }));
+    await screen.findByTestId('face-liveness-detector');
+    expect(detector.props?.config.endpointOverride).toBe('wss://127.0.0.1:5002');
+    expect(detector.props?.config.faceModelUrl).toBe('/liveness-assets/model/m.json');
+    expect(detector.props?.config.binaryPath).toBe('/liveness-assets/wasm/');
+    await expect(detector.props?.config.credentialProvider()).resolves.toEqual({ accessKeyId: 'test', secretAccessKey: 'test' });
+  });
+
+  it('shows the session verdict with a retry when the stream ends with a server error', async () => {
+    const api = fakeApi('FAILED');
+    render(wrap(<LivenessStep app={app} api={api} config={stream} onPassed={vi.fn()} />));
+    await userEvent.click(screen.getByRole('button', { name: 'Start the liveness check' }));
+    await screen.findByTestId('face-liveness-detector');
+    act(() => detector.props?.onError({ state: 'SERVER_ERROR' }));
+    expect(await screen.findByText(/could not confirm/)).toBeInTheDocument();
+    expect(api.getLivenessSession).toHaveBeenCalledWith('app-1', 'session-42');
+    expect(screen.getByRole('button', { name: 'Try again' })).toBeInTheDocument();
+  });
+
+  it('offers the simulated capture as an explicit fallback', async () => {
+    const api = fakeApi('PASSED');
+    render(wrap(<LivenessStep app={app} api={api} config={stream} onPassed={vi.fn()} />));
+    await userEvent.click(screen.getByRole('button', { name: 'Use the simulated capture instead (local stage only)' }));
+    expect(await screen.findByText('Simulated capture (local stage only)')).toBeInTheDocument();
+    expect(detector.props).toBeNull();
+  });
+
   it('is a clearly labelled simulation that asks the emulator to complete the session', async () => {
     const api = fakeApi('NEEDS_REVIEW');
     const local: AppConfig = { ...awsConfig, mode: 'local', identityPoolId: undefined, emulatorUrl: '/_emulator' };

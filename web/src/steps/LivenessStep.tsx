@@ -6,7 +6,7 @@ import { messageFor } from '../api/problems';
 import type { ApiClient, SimulatedOutcome } from '../api/client';
 import type { Application, LivenessStatus } from '../api/types';
 import type { AppConfig } from '../config';
-import { SimulatedCapture } from '../liveness/SimulatedCapture';
+import { SimulatedCapture, SimulatedFallbackButton } from '../liveness/SimulatedCapture';
 import type { LivenessError } from '../liveness/AwsLiveness';
 
 // The face detector (model, WASM runtime, streaming client) is a separate chunk.
@@ -14,7 +14,7 @@ const AwsLiveness = lazy(() => import('../liveness/AwsLiveness'));
 
 type Phase =
   | { kind: 'intro' }
-  | { kind: 'capturing'; sessionId: string; region: string }
+  | { kind: 'capturing'; sessionId: string; region: string; simulated: boolean }
   | { kind: 'checking' }
   | { kind: 'result'; status: LivenessStatus };
 
@@ -66,12 +66,17 @@ export function LivenessStep({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  async function start() {
+  // The real component runs on AWS, and on the local stage against the emulator's stream; the
+  // simulated capture is the local stage's explicit fallback (and its only way without a stream).
+  const realDetector = config.mode === 'aws' || Boolean(config.liveness?.endpointOverride);
+  const offerSimulated = config.mode === 'local';
+
+  async function start(simulated = !realDetector) {
     setError(null);
     setBusy(true);
     try {
       const session = await api.createLivenessSession(app.applicationId);
-      setPhase({ kind: 'capturing', sessionId: session.sessionId, region: session.region });
+      setPhase({ kind: 'capturing', sessionId: session.sessionId, region: session.region, simulated });
     } catch (err) {
       setError(messageFor(err, t, 'liveness'));
     } finally {
@@ -92,7 +97,13 @@ export function LivenessStep({
     }
   }
 
-  function onDetectorError(livenessError: LivenessError) {
+  function onDetectorError(sessionId: string, livenessError: LivenessError) {
+    // The service ended the stream (e.g. it saw no video): the session has its verdict, so show it
+    // with a retry, as after a completed check.
+    if (livenessError.state === 'SERVER_ERROR') {
+      void fetchResult(sessionId);
+      return;
+    }
     const key = `liveness.error.${livenessError.state}`;
     const reason = t(key) === key ? t('liveness.error.default') : t(key);
     setError(t('liveness.error', { reason }));
@@ -105,13 +116,14 @@ export function LivenessStep({
       {phase.kind === 'intro' && (
         <>
           <p>{t('liveness.intro')}</p>
-          <button type="button" className="button primary" onClick={start} disabled={busy}>
+          <button type="button" className="button primary" onClick={() => start()} disabled={busy}>
             {busy ? t('common.working') : t('liveness.start')}
           </button>
+          {offerSimulated && realDetector && <SimulatedFallbackButton busy={busy} onClick={() => start(true)} />}
         </>
       )}
       {phase.kind === 'capturing' &&
-        (config.mode === 'local' ? (
+        (phase.simulated ? (
           <SimulatedCapture busy={busy} onCapture={(outcome, face) => simulate(phase.sessionId, outcome, face)} />
         ) : (
           <Suspense fallback={<p role="status">{t('liveness.loading')}</p>}>
@@ -121,7 +133,7 @@ export function LivenessStep({
                 region={phase.region}
                 assets={config.liveness}
                 onAnalysisComplete={() => fetchResult(phase.sessionId)}
-                onError={onDetectorError}
+                onError={(e) => onDetectorError(phase.sessionId, e)}
                 onUserCancel={() => {
                   setError(t('liveness.cancelled'));
                   setPhase({ kind: 'intro' });
@@ -142,9 +154,12 @@ export function LivenessStep({
             </button>
           )}
           {RETRYABLE.includes(phase.status) && (
-            <button type="button" className="button primary" onClick={start} disabled={busy}>
-              {busy ? t('common.working') : t('common.retry')}
-            </button>
+            <>
+              <button type="button" className="button primary" onClick={() => start()} disabled={busy}>
+                {busy ? t('common.working') : t('common.retry')}
+              </button>
+              {offerSimulated && realDetector && <SimulatedFallbackButton busy={busy} onClick={() => start(true)} />}
+            </>
           )}
         </div>
       )}
