@@ -331,3 +331,9 @@ def test_stream_settings_are_validated(emu_url):
         control(emu_url, "POST", "/_emulator/liveness-stream", {"confidence": 101})
     with pytest.raises(AssertionError, match="400"):
         control(emu_url, "POST", "/_emulator/liveness-stream", {"colour": "red"})
+
+
+def test_the_certificate_is_kept_while_valid(tmp_path):
+    cert, key, spki = tls.write_self_signed(tmp_path)
+    assert tls.write_self_signed(tmp_path) == (cert, key, spki)
+    assert spki == tls.spki_sha256(cert.read_bytes()) and len(base64.b64decode(spki)) == 32
