@@ -1,16 +1,17 @@
 //! The one rule of the API's web ACL (`modules/api/main.tf`) the local stage can apply as AWS
-//! does: the Log4j JNDI lookup of `AWSManagedRulesKnownBadInputsRuleSet` (`Log4JRCE`), which
-//! looks at the request alone. The other rules need AWS's data (IP reputation and anonymous IP
-//! lists), a client IP that is not loopback (the rate rule counts per IP over five minutes), or
-//! would refuse every local client (the common rule set blocks `Host: localhost`), so the stage
-//! leaves them to AWS. A blocked request gets the document's WAF_FILTERED gateway response.
+//! does: the Log4j JNDI lookup of `AWSManagedRulesKnownBadInputsRuleSet` (`Log4JRCE`, its plain
+//! `${jndi:` form), which looks at the request alone. The other rules need AWS's data (the IP
+//! reputation and anonymous IP lists), a client IP that is not loopback (the per-IP rate rule), or
+//! would refuse the local clients themselves (the known-bad-inputs group blocks `Host: localhost`,
+//! the common rule set a request without `User-Agent`), so the stage leaves them to AWS. A blocked
+//! request gets the document's WAF_FILTERED gateway response.
 
 /// The lookup Log4Shell payloads start with; the managed rule matches it case-insensitively.
 const JNDI_LOOKUP: &str = "${jndi:";
 
-/// How much of a body AWS WAF inspects for a regional API Gateway stage (8 KB); a payload past
-/// it is not seen by body rules.
-const INSPECTED_BODY_BYTES: usize = 8 * 1024;
+/// How much of a body API Gateway forwards to AWS WAF: the default 16 KB, which the web ACL
+/// does not raise; body rules do not see past it.
+const INSPECTED_BODY_BYTES: usize = 16 * 1024;
 
 fn has_jndi_lookup(text: &str) -> bool {
     text.to_ascii_lowercase().contains(JNDI_LOOKUP)
