@@ -75,7 +75,7 @@ started=$SECONDS
 echo "$name: starting the local stage (moto, emulator, terraform apply of environments/local) ..."
 # Its own session and process group (setsid), so a stage that will not stop can be killed whole.
 # Port 0: a free port each, so a `make local` on the default ports is no obstacle.
-LOCAL_API_PORT=0 LOCAL_MOTO_PORT=0 LOCAL_EMULATOR_PORT=0 LOCAL_WEB_PORT=0 \
+LOCAL_API_PORT=0 LOCAL_MOTO_PORT=0 LOCAL_EMULATOR_PORT=0 LOCAL_WEB_PORT=0 LOCAL_LIVENESS_PORT=0 \
   LOCAL_STAGE_DIR="$stage_dir" LENDVERIFY_ROOT="$root" \
   setsid "$stage_binary" >"$stage_log" 2>&1 &
 stage_pid=$!

@@ -45,6 +45,8 @@ pub struct Options {
     pub emulator_port: u16,
     /// Port of the built web app (`web_dist`); 0 picks a free port.
     pub web_port: u16,
+    /// Port of the emulator's Face Liveness stream (wss); 0 picks a free port.
+    pub liveness_port: u16,
     /// The built web app (`make web-build`); not served when it has no `index.html`.
     pub web_dist: PathBuf,
     /// How long a message the consumer reported as failed stays invisible before SQS redelivers
@@ -65,6 +67,7 @@ impl Options {
             moto_port: 0,
             emulator_port: 0,
             web_port: 0,
+            liveness_port: 0,
             consumer_visibility_timeout: None,
         }
     }
@@ -74,6 +77,11 @@ pub struct LocalStage {
     pub api_url: String,
     pub moto_url: String,
     pub emulator_url: String,
+    /// The emulator's Face Liveness stream, `wss://127.0.0.1:<port>` (the web app's endpointOverride).
+    pub liveness_url: String,
+    /// Base64 SHA-256 of the stream certificate's public key (Chromium's
+    /// `--ignore-certificate-errors-spki-list`).
+    pub liveness_spki_sha256: String,
     /// The web app's URL, when `web_dist` holds a build.
     pub web_url: Option<String>,
     pub outputs: Outputs,
@@ -123,12 +131,18 @@ impl LocalStage {
         let logs = options.work_dir.join("logs");
         let moto =
             services::start_moto(&options.venv, port_or_free(options.moto_port)?, &logs).await?;
+        let tls =
+            services::liveness_tls(&options.repo_root, &options.venv, &options.work_dir).await?;
+        let liveness_port = port_or_free(options.liveness_port)?;
+        let liveness_url = format!("wss://127.0.0.1:{liveness_port}");
         let emulator = services::start_emulator(
             &options.repo_root,
             &options.venv,
             port_or_free(options.emulator_port)?,
             &moto.url,
             &logs,
+            liveness_port,
+            &tls,
         )
         .await?;
         // The web app's origin is the API's CORS origin (ALLOWED_ORIGIN) and the uploads bucket's,
@@ -214,6 +228,7 @@ impl LocalStage {
                 &web::LocalOrigins {
                     api: api_url.clone(),
                     moto: moto.url.clone(),
+                    liveness: liveness_url.clone(),
                 },
                 web::local_config(
                     &api_url,
@@ -221,6 +236,7 @@ impl LocalStage {
                     REGION,
                     &outputs.user_pool_id,
                     &outputs.user_pool_client_id,
+                    &liveness_url,
                 ),
                 emulator.url.clone(),
             )?;
@@ -257,6 +273,8 @@ impl LocalStage {
             api_url,
             moto_url: moto.url.clone(),
             emulator_url: emulator.url.clone(),
+            liveness_url,
+            liveness_spki_sha256: tls.spki_sha256,
             web_url,
             outputs,
             stop,

