@@ -6,6 +6,7 @@ use lendverify_core::identity::FaceComparison;
 
 use crate::error::{AwsError, Op};
 use crate::lazy::Lazy;
+use crate::objects::S3Location;
 
 /// CompareFaces only returns matches at or above the threshold it is given; asking for 0 returns
 /// the similarity of every detected face, so the domain rules (not Rekognition) draw the line
@@ -15,13 +16,6 @@ const REPORT_EVERY_SIMILARITY: f32 = 0.0;
 #[derive(Clone, Debug)]
 pub struct Faces {
     client: Lazy<Client>,
-}
-
-/// An object in S3, by bucket and key.
-#[derive(Clone, Debug, PartialEq)]
-pub struct S3Location {
-    pub bucket: String,
-    pub key: String,
 }
 
 fn image(location: &S3Location) -> Image {

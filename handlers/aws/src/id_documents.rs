@@ -5,8 +5,8 @@ use aws_sdk_textract::Client;
 use lendverify_core::identity::{DocumentField, IdDocument};
 
 use crate::error::{AwsError, Op};
-use crate::faces::S3Location;
 use crate::lazy::Lazy;
+use crate::objects::S3Location;
 
 #[derive(Clone, Debug)]
 pub struct IdDocuments {

@@ -6,8 +6,8 @@ use lendverify_core::lending::{DocumentGroup, LendingPage, Reading};
 
 use crate::config::AwsSettings;
 use crate::error::{AwsError, Op};
-use crate::faces::S3Location;
 use crate::lazy::Lazy;
+use crate::objects::S3Location;
 
 #[derive(Clone, Debug)]
 pub struct Lending {

@@ -17,6 +17,14 @@ pub struct Objects {
     client: Lazy<Client>,
 }
 
+/// An object in S3, by bucket and key: what uploads are stored as, and what Rekognition and
+/// Textract are pointed at.
+#[derive(Clone, Debug, PartialEq)]
+pub struct S3Location {
+    pub bucket: String,
+    pub key: String,
+}
+
 /// A presigned PUT: the browser must send exactly these headers, because they are signed.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PresignedPut {

@@ -2,13 +2,20 @@
 //!
 //! Items are plain serde structs converted with `serde_dynamo`, so the attribute names are the
 //! camelCase field names below, and `ownerSub`/`createdAt`/`textractJobId` feed the GSIs.
+//!
+//! The keys (`pk`, `sk`) are built here and in [`crate::store::Store`] only: a new item comes from
+//! its constructor below, given the ids, so the handlers never spell a key.
 
 use lendverify_core::applicant::Applicant;
-use lendverify_core::identity::{Decision, ReasonCode};
+use lendverify_core::identity::{
+    mask_document_number, Decision, DocumentKind, IdDocument, IdentityOutcome, ReasonCode,
+};
 use lendverify_core::lending::{DocumentGroup, DocumentStatus, ExtractedData};
 use lendverify_core::liveness::LivenessStatus;
-use lendverify_core::uploads::UploadPurpose;
+use lendverify_core::uploads::{UploadPurpose, UploadRequest};
 use serde::{Deserialize, Serialize};
+
+use crate::objects::S3Location;
 
 pub fn application_pk(application_id: &str) -> String {
     format!("APP#{application_id}")
@@ -20,12 +27,31 @@ pub const UPLOAD_PREFIX: &str = "UPLOAD#";
 pub const VERIFICATION_PREFIX: &str = "IDV#";
 pub const DOCUMENT_PREFIX: &str = "DOC#";
 
+pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
+pub const ERASURE_SK: &str = "ERASURE";
+
 pub fn idempotency_pk(owner_sub: &str, key: &str) -> String {
     format!("IDEMPOTENCY#{owner_sub}#{key}")
 }
 
 pub fn erasure_pk(application_id: &str) -> String {
     format!("ERASURE#{application_id}")
+}
+
+pub fn liveness_sk(session_id: &str) -> String {
+    format!("{LIVENESS_PREFIX}{session_id}")
+}
+
+pub fn upload_sk(upload_id: &str) -> String {
+    format!("{UPLOAD_PREFIX}{upload_id}")
+}
+
+pub fn verification_sk(verification_id: &str) -> String {
+    format!("{VERIFICATION_PREFIX}{verification_id}")
+}
+
+pub fn document_sk(document_id: &str) -> String {
+    format!("{DOCUMENT_PREFIX}{document_id}")
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,6 +71,28 @@ pub struct ApplicationItem {
     pub consent: Option<lendverify_core::application::Consent>,
 }
 
+impl ApplicationItem {
+    /// A new application, without consent yet.
+    pub fn new(
+        application_id: String,
+        owner_sub: String,
+        created_at: String,
+        applicant: Option<Applicant>,
+        idempotency_key: Option<String>,
+    ) -> Self {
+        Self {
+            pk: application_pk(&application_id),
+            sk: APPLICATION_SK.into(),
+            application_id,
+            owner_sub,
+            created_at,
+            applicant,
+            idempotency_key,
+            consent: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IdempotencyItem {
@@ -53,6 +101,17 @@ pub struct IdempotencyItem {
     pub application_id: String,
     /// TTL attribute: keys are honoured for a day, like most payment APIs do.
     pub expires_at: i64,
+}
+
+impl IdempotencyItem {
+    pub fn new(owner_sub: &str, key: &str, application_id: String, expires_at: i64) -> Self {
+        Self {
+            pk: idempotency_pk(owner_sub, key),
+            sk: IDEMPOTENCY_SK.into(),
+            application_id,
+            expires_at,
+        }
+    }
 }
 
 /// The stored liveness record keeps what an auditor needs: the raw confidence and the threshold
@@ -80,6 +139,26 @@ pub struct LivenessItem {
     pub audit_image_keys: Vec<String>,
 }
 
+impl LivenessItem {
+    /// A session just opened: nothing decided yet.
+    pub fn in_progress(application_id: String, session_id: String, created_at: String) -> Self {
+        Self {
+            pk: application_pk(&application_id),
+            sk: liveness_sk(&session_id),
+            application_id,
+            session_id,
+            status: LivenessStatus::InProgress,
+            created_at,
+            decided_at: None,
+            confidence: None,
+            pass_threshold: None,
+            review_band: None,
+            reference_image_key: None,
+            audit_image_keys: Vec::new(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UploadItem {
@@ -98,6 +177,39 @@ pub struct UploadItem {
     /// answers the same 422 at once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejected: Option<UploadRejection>,
+}
+
+impl UploadItem {
+    /// An upload a URL was just issued for, at `location`.
+    pub fn new(
+        application_id: String,
+        upload_id: String,
+        request: UploadRequest,
+        location: S3Location,
+        created_at: String,
+    ) -> Self {
+        Self {
+            pk: application_pk(&application_id),
+            sk: upload_sk(&upload_id),
+            application_id,
+            upload_id,
+            purpose: request.purpose,
+            content_type: request.content_type,
+            content_length: request.content_length,
+            bucket: location.bucket,
+            key: location.key,
+            created_at,
+            rejected: None,
+        }
+    }
+
+    /// Where the upload's bytes are.
+    pub fn location(&self) -> S3Location {
+        S3Location {
+            bucket: self.bucket.clone(),
+            key: self.key.clone(),
+        }
+    }
 }
 
 /// Why an upload was rejected, as the applicant was told.
@@ -124,6 +236,28 @@ pub struct DocumentSummary {
     pub expires_on: Option<String>,
 }
 
+impl DocumentSummary {
+    /// What is kept of the document the decision read: the number masked.
+    pub fn of(document: &IdDocument) -> Self {
+        Self {
+            document_type: match document.kind {
+                DocumentKind::Passport => "PASSPORT",
+                DocumentKind::DriverLicense => "DRIVER_LICENSE",
+                DocumentKind::Other => "OTHER",
+            }
+            .into(),
+            given_name: document.given_name.as_ref().map(|f| f.value.clone()),
+            family_name: document.family_name.as_ref().map(|f| f.value.clone()),
+            date_of_birth: document.date_of_birth.map(|(d, _)| d.to_string()),
+            document_number_masked: document
+                .document_number
+                .as_ref()
+                .map(|f| mask_document_number(&f.value)),
+            expires_on: document.expires_on.map(|(d, _)| d.to_string()),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationItem {
@@ -139,6 +273,33 @@ pub struct VerificationItem {
     pub similarity_threshold: f32,
     pub liveness_session_id: String,
     pub created_at: String,
+}
+
+impl VerificationItem {
+    /// The decision on the application whose `liveness` session's reference image was compared.
+    pub fn new(
+        liveness: &LivenessItem,
+        verification_id: String,
+        outcome: IdentityOutcome,
+        document: &IdDocument,
+        similarity: Option<f32>,
+        similarity_threshold: f32,
+        created_at: String,
+    ) -> Self {
+        Self {
+            pk: application_pk(&liveness.application_id),
+            sk: verification_sk(&verification_id),
+            application_id: liveness.application_id.clone(),
+            verification_id,
+            decision: outcome.decision,
+            reasons: outcome.reasons,
+            document: DocumentSummary::of(document),
+            similarity,
+            similarity_threshold,
+            liveness_session_id: liveness.session_id.clone(),
+            created_at,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -172,6 +333,33 @@ pub struct DocumentItem {
     pub extracted: Option<ExtractedData>,
 }
 
+impl DocumentItem {
+    /// A lending document whose Textract job was just started.
+    pub fn in_progress(
+        application_id: String,
+        document_id: String,
+        upload_id: String,
+        textract_job_id: String,
+        created_at: String,
+    ) -> Self {
+        Self {
+            pk: application_pk(&application_id),
+            sk: document_sk(&document_id),
+            application_id,
+            document_id,
+            upload_id,
+            textract_job_id,
+            status: DocumentStatus::InProgress,
+            created_at,
+            completed_at: None,
+            status_message: None,
+            document_groups: Vec::new(),
+            page_classes: Vec::new(),
+            extracted: None,
+        }
+    }
+}
+
 /// All that remains of an erased application: who asked, when, and how much was removed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -183,6 +371,26 @@ pub struct ErasureItem {
     pub erased_by: String,
     pub objects_deleted: u32,
     pub items_deleted: u32,
+}
+
+impl ErasureItem {
+    pub fn new(
+        application_id: String,
+        erased_at: String,
+        erased_by: String,
+        objects_deleted: u32,
+        items_deleted: u32,
+    ) -> Self {
+        Self {
+            pk: erasure_pk(&application_id),
+            sk: ERASURE_SK.into(),
+            application_id,
+            erased_at,
+            erased_by,
+            objects_deleted,
+            items_deleted,
+        }
+    }
 }
 
 /// Every item stored under one application's partition, sorted by kind.

@@ -175,11 +175,7 @@ impl Store {
     }
 
     /// Reads one item with a strongly consistent read.
-    pub async fn get<T: DeserializeOwned>(
-        &self,
-        pk: &str,
-        sk: &str,
-    ) -> Result<Option<T>, AwsError> {
+    async fn get<T: DeserializeOwned>(&self, pk: &str, sk: &str) -> Result<Option<T>, AwsError> {
         let out = self
             .client
             .get_item()
@@ -284,12 +280,43 @@ impl Store {
     }
 
     pub async fn erasure(&self, application_id: &str) -> Result<Option<ErasureItem>, AwsError> {
-        self.get(&erasure_pk(application_id), "ERASURE").await
+        self.get(&erasure_pk(application_id), ERASURE_SK).await
+    }
+
+    /// The record of an `Idempotency-Key` the owner sent.
+    pub async fn idempotency(
+        &self,
+        owner_sub: &str,
+        key: &str,
+    ) -> Result<Option<IdempotencyItem>, AwsError> {
+        self.get(&idempotency_pk(owner_sub, key), IDEMPOTENCY_SK)
+            .await
+    }
+
+    pub async fn liveness_session(
+        &self,
+        application_id: &str,
+        session_id: &str,
+    ) -> Result<Option<LivenessItem>, AwsError> {
+        self.get(&application_pk(application_id), &liveness_sk(session_id))
+            .await
+    }
+
+    /// Deletes every item of an application read by [`Store::application_items`], and the
+    /// `Idempotency-Key` record it was created with, which lives under the owner's key instead.
+    pub async fn delete_application(&self, items: &ApplicationItems) -> Result<u32, AwsError> {
+        let mut keys = items.keys.clone();
+        if let Some(app) = &items.application {
+            if let Some(key) = &app.idempotency_key {
+                keys.push((idempotency_pk(&app.owner_sub, key), IDEMPOTENCY_SK.into()));
+            }
+        }
+        self.delete_all(&keys).await
     }
 
     /// Deletes the given items one by one, the application item last, so an interrupted erasure
     /// can be retried: the application stays visible to its owner until everything else is gone.
-    pub async fn delete_all(&self, keys: &[(String, String)]) -> Result<u32, AwsError> {
+    async fn delete_all(&self, keys: &[(String, String)]) -> Result<u32, AwsError> {
         let (application, rest): (Vec<_>, Vec<_>) =
             keys.iter().partition(|(_, sk)| sk == APPLICATION_SK);
         let mut deleted = 0;

@@ -80,7 +80,10 @@ async fn call(op: Op, store: &Store) -> AwsError {
         Op::Query => store.application_items("a").await.map(|_| ()),
         Op::PutItem => store.put_new(&application()).await,
         Op::DeleteItem => store
-            .delete_all(&[(application_pk("a"), APPLICATION_SK.into())])
+            .delete_application(&ApplicationItems {
+                keys: vec![(application_pk("a"), APPLICATION_SK.into())],
+                ..ApplicationItems::default()
+            })
             .await
             .map(|_| ()),
         Op::TransactWriteItems => {

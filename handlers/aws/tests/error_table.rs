@@ -59,6 +59,20 @@ fn package_dirs() -> BTreeMap<String, PathBuf> {
         .collect()
 }
 
+/// Every `.rs` file below `dir`, in submodule folders too.
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
+
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -247,8 +261,7 @@ fn the_table_lists_exactly_the_operations_the_adapters_call() {
     );
     // The handlers and the consumer reach AWS only through the adapters.
     for dir in ["handlers/functions/src", "handlers/core/src"] {
-        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
-            let path = entry.unwrap().path();
+        for path in rust_files(&root().join(dir)) {
             let source = read(&path);
             assert!(
                 !source.contains("aws_sdk_"),

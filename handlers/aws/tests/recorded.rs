@@ -8,9 +8,9 @@ use std::path::PathBuf;
 
 use aws_sdk_textract::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_http_client::test_util::infallible_client_fn;
-use lendverify_aws::faces::S3Location;
 use lendverify_aws::id_documents::IdDocuments;
 use lendverify_aws::lending::Lending;
+use lendverify_aws::objects::S3Location;
 use lendverify_aws::AwsSettings;
 use lendverify_core::applicant::Applicant;
 use lendverify_core::config::{ChecklistItem, Thresholds};

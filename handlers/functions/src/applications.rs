@@ -2,35 +2,18 @@
 //! and `PUT /applications/{applicationId}/consent`.
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::records::*;
+use lendverify_aws::records::{ApplicationItem, ApplicationItems, ErasureItem, IdempotencyItem};
 use lendverify_aws::{AwsError, AwsSettings};
 use lendverify_core::application::{self, derive_status};
-use lendverify_core::ids::parse_path_id;
 use lendverify_core::ApiError;
 use serde_json::json;
 
+use crate::access::owned_application;
 use crate::state::AppState;
 use crate::web::{self, Caller};
 
 /// How long an `Idempotency-Key` is honoured.
 const IDEMPOTENCY_TTL_SECS: i64 = 24 * 60 * 60;
-
-/// Loads an application the caller owns. Someone else's application and one that does not
-/// exist answer the same 404, so ids cannot be probed.
-pub async fn owned_items(
-    state: &AppState,
-    caller: &Caller,
-    req: &Request,
-) -> Result<(String, ApplicationItems), ApiError> {
-    let id = parse_path_id("application", &web::path_param(req, "applicationId")?)?;
-    let items = state.aws.store.application_items(&id).await?;
-    match &items.application {
-        Some(app) if app.owner_sub == caller.sub => Ok((id, items)),
-        _ => Err(ApiError::NotFound {
-            resource: "application",
-        }),
-    }
-}
 
 fn created_body(
     app: &ApplicationItem,
@@ -57,21 +40,20 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
 
     let id = uuid::Uuid::new_v4().to_string();
     let now = state.now();
-    let app = ApplicationItem {
-        pk: application_pk(&id),
-        sk: APPLICATION_SK.into(),
-        application_id: id.clone(),
-        owner_sub: caller.sub.clone(),
-        created_at: crate::state::format_timestamp(now),
+    let app = ApplicationItem::new(
+        id.clone(),
+        caller.sub.clone(),
+        crate::state::format_timestamp(now),
         applicant,
-        idempotency_key: key.clone(),
-        consent: None,
-    };
-    let idempotency = key.as_ref().map(|key| IdempotencyItem {
-        pk: idempotency_pk(&caller.sub, key),
-        sk: "IDEMPOTENCY".into(),
-        application_id: id.clone(),
-        expires_at: now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
+        key.clone(),
+    );
+    let idempotency = key.as_ref().map(|key| {
+        IdempotencyItem::new(
+            &caller.sub,
+            key,
+            id.clone(),
+            now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
+        )
     });
     match state
         .aws
@@ -126,12 +108,7 @@ async fn replay(
     caller: &Caller,
     key: &str,
 ) -> Result<Option<ApplicationItem>, ApiError> {
-    let Some(record) = state
-        .aws
-        .store
-        .get::<IdempotencyItem>(&idempotency_pk(&caller.sub, key), "IDEMPOTENCY")
-        .await?
-    else {
+    let Some(record) = state.aws.store.idempotency(&caller.sub, key).await? else {
         return Ok(None);
     };
     if record.expires_at < state.now().unix_timestamp() {
@@ -189,7 +166,7 @@ pub fn view(items: &ApplicationItems) -> serde_json::Value {
 
 pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
-    let (_, items) = owned_items(state, &caller, req).await?;
+    let (_, items) = owned_application(state, &caller, req).await?;
     web::json(200, &view(&items))
 }
 
@@ -198,7 +175,7 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
 pub async fn consent(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
     let policy_version = application::parse_consent_request(web::json_body(req)?)?;
-    let (id, items) = owned_items(state, &caller, req).await?;
+    let (id, items) = owned_application(state, &caller, req).await?;
     let Some(app) = items.application else {
         return Err(ApiError::NotFound {
             resource: "application",
@@ -234,33 +211,23 @@ pub async fn consent(state: &AppState, req: &Request) -> Result<Response<Body>, 
 /// Erases every object and item of the application, leaving only who asked and when.
 pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
-    let (id, items) = owned_items(state, &caller, req).await?;
+    let (id, items) = owned_application(state, &caller, req).await?;
     let prefix = AwsSettings::application_prefix(&id);
     let mut objects_deleted = 0;
     for bucket in state.aws.settings.buckets() {
         objects_deleted += state.aws.objects.erase_prefix(bucket, &prefix).await?;
     }
-    let mut keys = items.keys.clone();
-    if let Some(key) = items
-        .application
-        .as_ref()
-        .and_then(|a| a.idempotency_key.as_ref())
-    {
-        keys.push((idempotency_pk(&caller.sub, key), "IDEMPOTENCY".into()));
-    }
-    let items_deleted = state.aws.store.delete_all(&keys).await?;
+    let items_deleted = state.aws.store.delete_application(&items).await?;
     state
         .aws
         .store
-        .put(&ErasureItem {
-            pk: erasure_pk(&id),
-            sk: "ERASURE".into(),
-            application_id: id.clone(),
-            erased_at: state.timestamp(),
-            erased_by: caller.sub.clone(),
+        .put(&ErasureItem::new(
+            id.clone(),
+            state.timestamp(),
+            caller.sub.clone(),
             objects_deleted,
             items_deleted,
-        })
+        ))
         .await?;
     tracing::info!(application_id = %id, objects_deleted, items_deleted, "application erased");
     web::no_content()

@@ -6,7 +6,7 @@
 //! `IN_PROGRESS` through a conditional write exactly once.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use lendverify_aws::records::*;
+use lendverify_aws::records::{DocumentItem, PageClass};
 use lendverify_aws::AwsError;
 use lendverify_core::lending::{extract, parse_job_status, DocumentStatus, JobStatus};
 use serde::Deserialize;

@@ -1,8 +1,7 @@
 //! `POST /applications/{id}/documents` and `GET .../documents/{documentId}`.
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::faces::S3Location;
-use lendverify_aws::records::*;
+use lendverify_aws::records::DocumentItem;
 use lendverify_aws::AwsError;
 use lendverify_core::identity::Decision;
 use lendverify_core::ids::parse_path_id;
@@ -13,9 +12,8 @@ use lendverify_core::uploads::UploadPurpose;
 use lendverify_core::{ApiError, UploadProblem};
 use serde_json::json;
 
-use crate::applications::owned_items;
+use crate::access::{owned_application, received_upload, unusable_uploads};
 use crate::state::AppState;
-use crate::uploads::{received, unusable};
 use crate::web;
 
 /// Document ids derive from the upload id, so analysing one upload twice (a client retry after a
@@ -29,8 +27,8 @@ fn accepted(document_id: &str, status: DocumentStatus) -> Result<Response<Body>,
 pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
     let request = parse_start_document_request(web::json_body(req)?)?;
-    let (id, items) = owned_items(state, &caller, req).await?;
-    let upload = received(
+    let (id, items) = owned_application(state, &caller, req).await?;
+    let upload = received_upload(
         state,
         &items,
         "uploadId",
@@ -48,10 +46,7 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     {
         return accepted(&existing.document_id, existing.status);
     }
-    let location = S3Location {
-        bucket: upload.bucket.clone(),
-        key: upload.key.clone(),
-    };
+    let location = upload.location();
     let job_id = match state.aws.lending.start(&location, &id, &document_id).await {
         Ok(job_id) => job_id,
         Err(err) => {
@@ -65,27 +60,19 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
                         }
                         _ => "the document could not be read; upload a PDF, TIFF, PNG or JPEG file",
                     };
-                    unusable(state, problem, &[("uploadId", upload)], message).await
+                    unusable_uploads(state, problem, &[("uploadId", upload)], message).await
                 }
                 None => err.into(),
             });
         }
     };
-    let item = DocumentItem {
-        pk: application_pk(&id),
-        sk: format!("{DOCUMENT_PREFIX}{document_id}"),
-        application_id: id.clone(),
-        document_id: document_id.clone(),
-        upload_id: upload.upload_id.clone(),
-        textract_job_id: job_id.clone(),
-        status: DocumentStatus::InProgress,
-        created_at: state.timestamp(),
-        completed_at: None,
-        status_message: None,
-        document_groups: Vec::new(),
-        page_classes: Vec::new(),
-        extracted: None,
-    };
+    let item = DocumentItem::in_progress(
+        id.clone(),
+        document_id.clone(),
+        upload.upload_id.clone(),
+        job_id.clone(),
+        state.timestamp(),
+    );
     match state.aws.store.put_new(&item).await {
         Ok(()) | Err(AwsError::ConditionFailed) => {}
         Err(err) => return Err(err.into()),
@@ -96,7 +83,7 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
 
 pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
-    let (_, items) = owned_items(state, &caller, req).await?;
+    let (_, items) = owned_application(state, &caller, req).await?;
     let document_id = parse_path_id("document", &web::path_param(req, "documentId")?)?;
     let document = items
         .documents

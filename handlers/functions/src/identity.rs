@@ -2,12 +2,10 @@
 //! liveness reference image, and the decision.
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::faces::S3Location;
-use lendverify_aws::records::*;
+use lendverify_aws::objects::S3Location;
+use lendverify_aws::records::{UploadItem, VerificationItem};
 use lendverify_aws::AwsError;
-use lendverify_core::identity::{
-    decide_identity, mask_document_number, DocumentKind, IdDocument, IdentityInput,
-};
+use lendverify_core::identity::{decide_identity, IdentityInput};
 use lendverify_core::ids::parse_body_id;
 use lendverify_core::liveness::LivenessStatus;
 use lendverify_core::uploads::UploadPurpose;
@@ -15,9 +13,8 @@ use lendverify_core::{ApiError, UploadProblem};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::applications::owned_items;
+use crate::access::{owned_application, passed_liveness, received_upload, unusable_uploads};
 use crate::state::AppState;
-use crate::uploads::{received, unusable};
 use crate::web;
 
 #[derive(Debug, Deserialize)]
@@ -26,25 +23,6 @@ struct VerifyRequest {
     id_front_upload_id: String,
     #[serde(default)]
     id_back_upload_id: Option<String>,
-}
-
-fn summary(document: &IdDocument) -> DocumentSummary {
-    DocumentSummary {
-        document_type: match document.kind {
-            DocumentKind::Passport => "PASSPORT",
-            DocumentKind::DriverLicense => "DRIVER_LICENSE",
-            DocumentKind::Other => "OTHER",
-        }
-        .into(),
-        given_name: document.given_name.as_ref().map(|f| f.value.clone()),
-        family_name: document.family_name.as_ref().map(|f| f.value.clone()),
-        date_of_birth: document.date_of_birth.map(|(d, _)| d.to_string()),
-        document_number_masked: document
-            .document_number
-            .as_ref()
-            .map(|f| mask_document_number(&f.value)),
-        expires_on: document.expires_on.map(|(d, _)| d.to_string()),
-    }
 }
 
 /// The answer when AnalyzeID or CompareFaces failed. An unusable upload is the applicant's to fix
@@ -72,7 +50,7 @@ async fn analysis_failed(
             (_, 1) => "the image could not be read as an identity document; upload a clear PNG or JPEG photo",
             _ => "the front or back image could not be read as an identity document; upload clear PNG or JPEG photos",
         };
-        return unusable(state, problem, &uploads, message).await;
+        return unusable_uploads(state, problem, &uploads, message).await;
     }
     let mut errors: Vec<AwsError> = document.into_iter().chain(face).collect();
     // Ours first: it pages, and a transient error beside it would hide it.
@@ -95,17 +73,11 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         .as_deref()
         .map(|id| parse_body_id("idBackUploadId", id))
         .transpose()?;
-    let (id, items) = owned_items(state, &caller, req).await?;
+    let (id, items) = owned_application(state, &caller, req).await?;
 
-    let liveness = items.passed_liveness().ok_or_else(|| {
-        ApiError::Conflict("identity verification needs a PASSED liveness session".into())
-    })?;
-    let reference_key = liveness
-        .reference_image_key
-        .clone()
-        .ok_or_else(|| ApiError::Conflict("the liveness session has no reference image".into()))?;
+    let (liveness, reference_key) = passed_liveness(&items)?;
 
-    let front = received(
+    let front = received_upload(
         state,
         &items,
         "idFrontUploadId",
@@ -115,7 +87,7 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     .await?;
     let back = match &back_id {
         Some(back_id) => Some(
-            received(
+            received_upload(
                 state,
                 &items,
                 "idBackUploadId",
@@ -126,11 +98,7 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         ),
         None => None,
     };
-    let location = |u: &UploadItem| S3Location {
-        bucket: u.bucket.clone(),
-        key: u.key.clone(),
-    };
-    let (front_location, back_location) = (location(front), back.map(location));
+    let (front_location, back_location) = (front.location(), back.map(UploadItem::location));
     let reference = S3Location {
         bucket: state.aws.settings.biometrics_bucket.clone(),
         key: reference_key,
@@ -165,19 +133,15 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     );
 
     let verification_id = uuid::Uuid::new_v4().to_string();
-    let item = VerificationItem {
-        pk: application_pk(&id),
-        sk: format!("{VERIFICATION_PREFIX}{verification_id}"),
-        application_id: id.clone(),
-        verification_id: verification_id.clone(),
-        decision: outcome.decision,
-        reasons: outcome.reasons.clone(),
-        document: summary(&document),
-        similarity: face.best_similarity,
-        similarity_threshold: thresholds.face_similarity,
-        liveness_session_id: liveness.session_id.clone(),
-        created_at: state.timestamp(),
-    };
+    let item = VerificationItem::new(
+        liveness,
+        verification_id.clone(),
+        outcome,
+        &document,
+        face.best_similarity,
+        thresholds.face_similarity,
+        state.timestamp(),
+    );
     state.aws.store.put_new(&item).await?;
     tracing::info!(application_id = %id, verification_id = %verification_id, decision = ?item.decision, reasons = ?item.reasons, "identity decided");
     web::json(

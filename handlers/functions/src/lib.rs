@@ -4,6 +4,7 @@
 //! that this function owns it, runs the handler and turns any [`ApiError`] into
 //! `application/problem+json`. Handlers only parse, call the domain and adapters, and answer.
 
+pub mod access;
 pub mod applications;
 pub mod consumer;
 pub mod documents;
@@ -88,10 +89,10 @@ async fn run(
         Operation::GiveConsent => applications::consent(state, req).await,
         Operation::CreateLivenessSession => liveness::create(state, req).await,
         Operation::GetLivenessResults => liveness::get(state, req).await,
-        Operation::CreateUpload => uploads::create(state, req).await,
+        Operation::CreateUploadUrl => uploads::create(state, req).await,
         Operation::VerifyIdentity => identity::verify(state, req).await,
-        Operation::StartDocument => documents::start(state, req).await,
-        Operation::GetDocument => documents::get(state, req).await,
+        Operation::StartLendingAnalysis => documents::start(state, req).await,
+        Operation::GetLendingAnalysisResults => documents::get(state, req).await,
     }
 }
 

@@ -1,32 +1,22 @@
 //! `POST /applications/{id}/liveness-sessions` and `GET .../liveness-sessions/{sessionId}`.
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::records::*;
+use lendverify_aws::records::LivenessItem;
 use lendverify_aws::AwsError;
 use lendverify_core::ids::parse_path_id;
 use lendverify_core::liveness::{decide_liveness, session_state_at, LivenessStatus};
 use lendverify_core::ApiError;
 use serde_json::json;
 
-use crate::applications::owned_items;
+use crate::access::{consent_given, owned_application};
 use crate::state::{parse_timestamp, AppState};
 use crate::web;
 
 pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
     web::json_body(req)?;
-    let (id, items) = owned_items(state, &caller, req).await?;
-    // Biometric processing needs the applicant's recorded consent (PUT .../consent).
-    if items
-        .application
-        .as_ref()
-        .and_then(|a| a.consent.as_ref())
-        .is_none()
-    {
-        return Err(ApiError::Conflict(
-            "consent to biometric processing is required before a liveness check: PUT /applications/{applicationId}/consent first".into(),
-        ));
-    }
+    let (id, items) = owned_application(state, &caller, req).await?;
+    consent_given(&items)?;
     // A fresh token per request: the SDK resends it on retries, so a retried call cannot open a
     // second session.
     let token = uuid::Uuid::new_v4().to_string();
@@ -35,20 +25,7 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
         .liveness
         .create_session(&id, &token, state.settings.audit_images_limit)
         .await?;
-    let item = LivenessItem {
-        pk: application_pk(&id),
-        sk: format!("{LIVENESS_PREFIX}{session_id}"),
-        application_id: id.clone(),
-        session_id: session_id.clone(),
-        status: LivenessStatus::InProgress,
-        created_at: state.timestamp(),
-        decided_at: None,
-        confidence: None,
-        pass_threshold: None,
-        review_band: None,
-        reference_image_key: None,
-        audit_image_keys: Vec::new(),
-    };
+    let item = LivenessItem::in_progress(id.clone(), session_id.clone(), state.timestamp());
     state.aws.store.put_new(&item).await?;
     tracing::info!(application_id = %id, session_id = %session_id, "liveness session created");
     web::json(
@@ -59,7 +36,7 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
 
 pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
-    let (id, items) = owned_items(state, &caller, req).await?;
+    let (id, items) = owned_application(state, &caller, req).await?;
     let session_id = parse_path_id("liveness session", &web::path_param(req, "sessionId")?)?;
     let Some(stored) = items.liveness.iter().find(|l| l.session_id == session_id) else {
         return Err(ApiError::NotFound {
@@ -104,13 +81,7 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         }
         // A concurrent poll decided first; its record is the one that counts.
         Err(AwsError::ConditionFailed) => {
-            let sk = format!("{LIVENESS_PREFIX}{session_id}");
-            match state
-                .aws
-                .store
-                .get::<LivenessItem>(&application_pk(&id), &sk)
-                .await?
-            {
+            match state.aws.store.liveness_session(&id, &session_id).await? {
                 Some(current) => answer(&current),
                 None => Err(ApiError::NotFound {
                     resource: "liveness session",

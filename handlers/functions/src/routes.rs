@@ -46,7 +46,8 @@ impl Function {
     }
 }
 
-/// One API operation.
+/// One API operation. An operation that is a function of its own has the function's name; the
+/// operations [`Function::Applications`] serves are named for what each does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
     CreateApplication,
@@ -56,10 +57,10 @@ pub enum Operation {
     GiveConsent,
     CreateLivenessSession,
     GetLivenessResults,
-    CreateUpload,
+    CreateUploadUrl,
     VerifyIdentity,
-    StartDocument,
-    GetDocument,
+    StartLendingAnalysis,
+    GetLendingAnalysisResults,
 }
 
 #[derive(Debug)]
@@ -118,7 +119,7 @@ pub static ROUTES: [Route; 11] = [
     route!(
         POST,
         "/applications/{applicationId}/uploads",
-        CreateUpload,
+        CreateUploadUrl,
         CreateUploadUrl
     ),
     route!(
@@ -130,13 +131,13 @@ pub static ROUTES: [Route; 11] = [
     route!(
         POST,
         "/applications/{applicationId}/documents",
-        StartDocument,
+        StartLendingAnalysis,
         StartLendingAnalysis
     ),
     route!(
         GET,
         "/applications/{applicationId}/documents/{documentId}",
-        GetDocument,
+        GetLendingAnalysisResults,
         GetLendingAnalysisResults
     ),
 ];
@@ -234,7 +235,7 @@ mod tests {
         let (route, params) = match_path(&Method::GET, "/applications/a1/documents/d1")
             .unwrap()
             .unwrap();
-        assert_eq!(route.operation, Operation::GetDocument);
+        assert_eq!(route.operation, Operation::GetLendingAnalysisResults);
         assert_eq!(
             params,
             vec![
