@@ -8,6 +8,10 @@ import { messageFor } from '../api/problems';
 import { uploadFile, type ApiClient } from '../api/client';
 import type { IdentityVerification, UploadPurpose } from '../api/types';
 
+// What the uploads API accepts for an ID; anything else is refused here, before API Gateway's request
+// validator would answer a bare 400.
+const ID_TYPES = ['image/jpeg', 'image/png'];
+
 export function IdUploadStep({
   applicationId,
   api,
@@ -38,6 +42,10 @@ export function IdUploadStep({
       setError(t('id.chooseFront'));
       return;
     }
+    if (![front, back].every((file) => !file || ID_TYPES.includes(file.type))) {
+      setError(t('error.415.id'));
+      return;
+    }
     setError(null);
     try {
       const frontId = await put('ID_FRONT', front);
@@ -58,8 +66,8 @@ export function IdUploadStep({
       <p>{t('id.intro')}</p>
       <form onSubmit={submit} noValidate>
         <ErrorMessage message={error} />
-        <FileField name="idFront" label={t('id.front')} accept="image/jpeg,image/png" required onChange={setFront} />
-        <FileField name="idBack" label={t('id.back')} accept="image/jpeg,image/png" onChange={setBack} />
+        <FileField name="idFront" label={t('id.front')} accept={ID_TYPES.join(',')} required onChange={setFront} />
+        <FileField name="idBack" label={t('id.back')} accept={ID_TYPES.join(',')} onChange={setBack} />
         {progress && <ProgressBar value={progress.value} label={t('id.uploading', { name: progress.name })} />}
         {verifying && <p role="status">{t('id.verifying')}</p>}
         <button type="submit" className="button primary" disabled={busy}>
