@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
@@ -120,54 +121,46 @@ impl Store {
 
     /// Writes a new item; `ConditionFailed` if one with the same key exists.
     pub async fn put_new<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(Op::PutItem, item)?))
-            .condition_expression(NEW_ITEM)
-            .send()
+        self.put_item(item, |put| put.condition_expression(NEW_ITEM))
             .await
-            .map(|_| ())
-            .map_err(|e| AwsError::classify(Op::PutItem, e))
     }
 
     /// Replaces an item only while it is still `IN_PROGRESS`: the one allowed transition out of
     /// that state happens once, however often it is attempted (duplicate SQS deliveries, two
     /// concurrent polls of a liveness result).
     pub async fn replace_in_progress<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(Op::PutItem, item)?))
-            .condition_expression("attribute_exists(pk) AND #status = :in_progress")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":in_progress", s("IN_PROGRESS"))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| AwsError::classify(Op::PutItem, e))
+        self.put_item(item, |put| {
+            put.condition_expression("attribute_exists(pk) AND #status = :in_progress")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":in_progress", s("IN_PROGRESS"))
+        })
+        .await
     }
 
     /// Replaces an item that exists; `ConditionFailed` if it is gone (an erasure won the race), so
     /// an update never resurrects an erased application.
     pub async fn replace_existing<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(Op::PutItem, item)?))
-            .condition_expression("attribute_exists(pk)")
-            .send()
+        self.put_item(item, |put| put.condition_expression("attribute_exists(pk)"))
             .await
-            .map(|_| ())
-            .map_err(|e| AwsError::classify(Op::PutItem, e))
     }
 
     /// Writes an item unconditionally (the erasure record).
     pub async fn put<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
-        self.client
+        self.put_item(item, |put| put).await
+    }
+
+    /// One PutItem of `item`, with the condition `condition` adds to it.
+    async fn put_item<T: Serialize>(
+        &self,
+        item: &T,
+        condition: impl FnOnce(PutItemFluentBuilder) -> PutItemFluentBuilder,
+    ) -> Result<(), AwsError> {
+        let put = self
+            .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(Op::PutItem, item)?))
+            .set_item(Some(to_item(Op::PutItem, item)?));
+        condition(put)
             .send()
             .await
             .map(|_| ())
