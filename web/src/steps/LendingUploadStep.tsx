@@ -7,6 +7,10 @@ import { ProgressBar } from '../components/ProgressBar';
 import { messageFor } from '../api/problems';
 import { uploadFile, type ApiClient } from '../api/client';
 
+// A type outside the API's contentType enum is refused by API Gateway's request validator with a bare
+// 400, so the browser says what is accepted before asking for an upload URL.
+const LENDING_TYPES = ['application/pdf'];
+
 export function LendingUploadStep({
   applicationId,
   api,
@@ -27,6 +31,10 @@ export function LendingUploadStep({
       setError(t('lending.choose'));
       return;
     }
+    if (!LENDING_TYPES.includes(file.type)) {
+      setError(t('error.415.lending'));
+      return;
+    }
     setError(null);
     try {
       const upload = await api.createUpload(applicationId, 'LENDING_PACKAGE', file);
@@ -45,7 +53,7 @@ export function LendingUploadStep({
       <p>{t('lending.intro')}</p>
       <form onSubmit={submit} noValidate>
         <ErrorMessage message={error} />
-        <FileField name="lendingPackage" label={t('lending.file')} accept="application/pdf" required onChange={setFile} />
+        <FileField name="lendingPackage" label={t('lending.file')} accept={LENDING_TYPES.join(',')} required onChange={setFile} />
         {progress !== null && file && <ProgressBar value={progress} label={t('lending.uploading', { name: file.name })} />}
         <button type="submit" className="button primary" disabled={progress !== null}>
           {progress !== null ? t('common.working') : t('lending.submit')}
