@@ -601,6 +601,9 @@ impl<'w> Walk<'w> {
                     "one verification is recorded: {changed:?}"
                 );
                 ensure!(answer.body["decision"] == "REJECTED", "{}", answer.body);
+                // The attempt is decided: naming the same ID again answers this decision from
+                // the table (one decision per attempt), so the next probe needs a new upload.
+                ctx.front = self.fresh_front(&ctx.app).await?;
             }
             (Route::LivenessGet, Documented::Missing) => {
                 let key = format!("{}{}", records::LIVENESS_PREFIX, ctx.session);

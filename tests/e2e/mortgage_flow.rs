@@ -64,6 +64,7 @@ fn main() {
         non_image_behind_png_is_422_and_writes_nothing,
         non_pdf_package_is_422_before_textract,
         every_error_of_the_table_is_answered_as_documented,
+        racing_identity_submissions_get_one_decision,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -303,6 +304,87 @@ async fn verify_with(w: &World, user: &str, passport: Passport<'_>) -> Result<se
     )
     .await?
     .expect(200)
+}
+
+/// Several submissions of the same uploads at once (two tabs, a double click, a retry racing the
+/// original): each one is analysed, but one decision is stored and every request is answered
+/// with it; a later repeat is answered from the table without another analysis.
+async fn racing_identity_submissions_get_one_decision(w: Arc<World>) -> Result<()> {
+    let api = w.user("sybil").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    api.pass_liveness(&app, "sybil", 99.1).await?;
+    let front = api
+        .upload(
+            &app,
+            "ID_FRONT",
+            "image/png",
+            fixtures::passport_png(&fixtures::good_passport("sybil")),
+        )
+        .await?;
+    let path = format!("/applications/{app}/identity-verifications");
+    let body = json!({ "idFrontUploadId": front });
+    let analyses = || async {
+        Ok::<_, anyhow::Error>(w.emulator_calls().await?["AnalyzeID"].as_u64().unwrap_or(0))
+    };
+    let before = analyses().await?;
+
+    let (a, b, c, d) = tokio::join!(
+        api.post(&path, body.clone()),
+        api.post(&path, body.clone()),
+        api.post(&path, body.clone()),
+        api.post(&path, body.clone()),
+    );
+    let raced = analyses().await? - before;
+    let answers = [
+        a?.expect(200)?,
+        b?.expect(200)?,
+        c?.expect(200)?,
+        d?.expect(200)?,
+    ];
+    ensure!(
+        answers.iter().all(|answer| *answer == answers[0]),
+        "racing submissions were answered differently: {answers:#?}"
+    );
+    ensure!(
+        answers[0]["decision"] == "APPROVED",
+        "verdict: {}",
+        answers[0]
+    );
+    let verifications: Vec<_> = w
+        .items_of(&app)
+        .await?
+        .into_iter()
+        .filter(|(_, sk)| sk.starts_with(records::VERIFICATION_PREFIX))
+        .collect();
+    ensure!(
+        verifications.len() == 1,
+        "one decision per attempt, found {verifications:?} after {raced} analyses"
+    );
+    ensure!(
+        verifications[0].1
+            == records::verification_sk(
+                answers[0]["verificationId"]
+                    .as_str()
+                    .context("verificationId")?
+            ),
+        "the answer names the stored decision: {verifications:?}"
+    );
+
+    let repeated = api.post(&path, body).await?.expect(200)?;
+    ensure!(repeated == answers[0], "repeat: {repeated}");
+    ensure!(
+        analyses().await? - before == raced,
+        "a decided attempt is not analysed again"
+    );
+    let whole = api
+        .get(&format!("/applications/{app}"))
+        .await?
+        .expect(200)?;
+    ensure!(whole["identity"] == answers[0], "application: {whole}");
+    eprintln!(
+        "racing identity submissions: 4 answered alike after {raced} analyses, 1 decision stored"
+    );
+    Ok(())
 }
 
 fn has_reason(verdict: &serde_json::Value, decision: &str, reason: &str) -> Result<()> {

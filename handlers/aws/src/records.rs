@@ -50,6 +50,35 @@ pub fn verification_sk(verification_id: &str) -> String {
     format!("{VERIFICATION_PREFIX}{verification_id}")
 }
 
+/// Verification ids derive from what one attempt compares: the liveness session whose reference
+/// image is used and the ID uploads. Racing or repeated submissions of the same attempt (two tabs,
+/// a retry after a lost response) therefore name the same item, whose conditional write lets only
+/// one decision in; other uploads or a new liveness session are a new attempt with a new id.
+const VERIFICATION_ID_NAMESPACE: uuid::Uuid = uuid::uuid!("6a95b0f0-e14c-4836-85b3-336b1c6780ae");
+
+/// One identity verification attempt: the passed liveness session whose reference image is
+/// compared with the ID uploads (lower-case ids, as the API parses them).
+#[derive(Clone, Copy, Debug)]
+pub struct VerificationAttempt<'a> {
+    pub liveness: &'a LivenessItem,
+    pub id_front_upload_id: &'a str,
+    pub id_back_upload_id: Option<&'a str>,
+}
+
+impl VerificationAttempt<'_> {
+    /// The id of this attempt's one verification.
+    pub fn verification_id(&self) -> String {
+        // Every id is a UUID, so '/' cannot occur inside one, and "no back" stays distinct.
+        let attempt = format!(
+            "{}/{}/{}",
+            self.liveness.session_id,
+            self.id_front_upload_id,
+            self.id_back_upload_id.unwrap_or("")
+        );
+        uuid::Uuid::new_v5(&VERIFICATION_ID_NAMESPACE, attempt.as_bytes()).to_string()
+    }
+}
+
 pub fn document_sk(document_id: &str) -> String {
     format!("{DOCUMENT_PREFIX}{document_id}")
 }
@@ -276,16 +305,16 @@ pub struct VerificationItem {
 }
 
 impl VerificationItem {
-    /// The decision on the application whose `liveness` session's reference image was compared.
+    /// The decision of `attempt`, under the attempt's verification id.
     pub fn new(
-        liveness: &LivenessItem,
-        verification_id: String,
+        attempt: &VerificationAttempt,
         outcome: IdentityOutcome,
         document: &IdDocument,
         similarity: Option<f32>,
         similarity_threshold: f32,
         created_at: String,
     ) -> Self {
+        let (liveness, verification_id) = (attempt.liveness, attempt.verification_id());
         Self {
             pk: application_pk(&liveness.application_id),
             sk: verification_sk(&verification_id),
@@ -406,6 +435,13 @@ pub struct ApplicationItems {
 }
 
 impl ApplicationItems {
+    /// The verification stored under `verification_id`, if any.
+    pub fn verification(&self, verification_id: &str) -> Option<&VerificationItem> {
+        self.verifications
+            .iter()
+            .find(|v| v.verification_id == verification_id)
+    }
+
     /// The most recent verification (ids sort by time only by accident, so compare timestamps).
     pub fn latest_verification(&self) -> Option<&VerificationItem> {
         self.verifications

@@ -78,6 +78,15 @@ fn s(value: &str) -> AttributeValue {
     AttributeValue::S(value.to_string())
 }
 
+/// The outcome of a write that only the first of several racing requests makes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Recorded<T> {
+    /// This request's item was written.
+    Written,
+    /// Another request wrote first: its item, as stored.
+    AlreadyStored(T),
+}
+
 /// A put that fails instead of overwriting: ids are fresh, so an existing item means a replay.
 const NEW_ITEM: &str = "attribute_not_exists(pk)";
 
@@ -125,6 +134,37 @@ impl Store {
             .await
     }
 
+    /// Records an identity decision unless its attempt already has one, which a racing (or
+    /// earlier) submission of the same attempt stored first under the same key
+    /// ([`VerificationAttempt`]); that one is returned then. The failed put itself returns it
+    /// (`ReturnValuesOnConditionCheckFailure`), so there is no second read and no moment in which
+    /// it could have changed.
+    pub async fn record_verification(
+        &self,
+        verification: &VerificationItem,
+    ) -> Result<Recorded<VerificationItem>, AwsError> {
+        use aws_sdk_dynamodb::operation::put_item::PutItemError;
+        use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
+        use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+        let result = self
+            .put_request(verification)?
+            .condition_expression(NEW_ITEM)
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Recorded::Written),
+            Err(err) => match err.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(
+                    ConditionalCheckFailedException {
+                        item: Some(stored), ..
+                    },
+                )) => from_item(Op::PutItem, stored.clone()).map(Recorded::AlreadyStored),
+                _ => Err(AwsError::classify(Op::PutItem, err)),
+            },
+        }
+    }
+
     /// Replaces an item only while it is still `IN_PROGRESS`: the one allowed transition out of
     /// that state happens once, however often it is attempted (duplicate SQS deliveries, two
     /// concurrent polls of a liveness result).
@@ -155,16 +195,20 @@ impl Store {
         item: &T,
         condition: impl FnOnce(PutItemFluentBuilder) -> PutItemFluentBuilder,
     ) -> Result<(), AwsError> {
-        let put = self
-            .client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(Op::PutItem, item)?));
-        condition(put)
+        condition(self.put_request(item)?)
             .send()
             .await
             .map(|_| ())
             .map_err(|e| AwsError::classify(Op::PutItem, e))
+    }
+
+    /// A PutItem of `item` into the table, without a condition yet.
+    fn put_request<T: Serialize>(&self, item: &T) -> Result<PutItemFluentBuilder, AwsError> {
+        Ok(self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(Op::PutItem, item)?)))
     }
 
     /// Reads one item with a strongly consistent read.

@@ -150,12 +150,7 @@ pub fn view(items: &ApplicationItems) -> serde_json::Value {
         "applicant": app.applicant,
         "consent": app.consent,
         "liveness": liveness.map(|l| json!({ "sessionId": l.session_id, "status": l.status })),
-        "identity": identity.map(|v| json!({
-            "verificationId": v.verification_id,
-            "decision": v.decision,
-            "reasons": v.reasons,
-            "document": v.document,
-        })),
+        "identity": identity.map(crate::identity::view),
         "documents": documents.iter().map(|d| json!({
             "documentId": d.document_id,
             "status": d.status,

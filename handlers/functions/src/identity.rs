@@ -3,7 +3,8 @@
 
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::objects::S3Location;
-use lendverify_aws::records::{UploadItem, VerificationItem};
+use lendverify_aws::records::{UploadItem, VerificationAttempt, VerificationItem};
+use lendverify_aws::store::Recorded;
 use lendverify_aws::AwsError;
 use lendverify_core::identity::{decide_identity, IdentityInput};
 use lendverify_core::ids::parse_body_id;
@@ -76,6 +77,15 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     let (id, items) = owned_application(state, &caller, req).await?;
 
     let (liveness, reference_key) = passed_liveness(&items)?;
+    let attempt = VerificationAttempt {
+        liveness,
+        id_front_upload_id: &front_id,
+        id_back_upload_id: back_id.as_deref(),
+    };
+    // A repeated submission of an attempt already decided gets that decision, unpaid for.
+    if let Some(decided) = items.verification(&attempt.verification_id()) {
+        return web::json(200, &view(decided));
+    }
 
     let front = received_upload(
         state,
@@ -132,25 +142,34 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         thresholds,
     );
 
-    let verification_id = uuid::Uuid::new_v4().to_string();
     let item = VerificationItem::new(
-        liveness,
-        verification_id.clone(),
+        &attempt,
         outcome,
         &document,
         face.best_similarity,
         thresholds.face_similarity,
         state.timestamp(),
     );
-    state.aws.store.put_new(&item).await?;
-    tracing::info!(application_id = %id, verification_id = %verification_id, decision = ?item.decision, reasons = ?item.reasons, "identity decided");
-    web::json(
-        200,
-        &json!({
-            "verificationId": verification_id,
-            "decision": item.decision,
-            "reasons": item.reasons,
-            "document": item.document,
-        }),
-    )
+    let decided = match state.aws.store.record_verification(&item).await? {
+        Recorded::Written => {
+            tracing::info!(application_id = %id, verification_id = %item.verification_id, decision = ?item.decision, reasons = ?item.reasons, "identity decided");
+            item
+        }
+        Recorded::AlreadyStored(first) => {
+            tracing::info!(application_id = %id, verification_id = %first.verification_id, "identity already decided by a racing submission; answering that decision");
+            first
+        }
+    };
+    web::json(200, &view(&decided))
+}
+
+/// A verification as the API shows it: the answer to its submission, and the `identity` of
+/// `GET /applications/{applicationId}`. Similarity scores stay in the table.
+pub fn view(verification: &VerificationItem) -> serde_json::Value {
+    json!({
+        "verificationId": verification.verification_id,
+        "decision": verification.decision,
+        "reasons": verification.reasons,
+        "document": verification.document,
+    })
 }

@@ -3,6 +3,10 @@
 
 mod support;
 
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
+use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
+use aws_sdk_dynamodb::Client as DynamoDb;
 use aws_sdk_rekognition::operation::compare_faces::{CompareFacesError, CompareFacesOutput};
 use aws_sdk_rekognition::types::{CompareFacesMatch, ComparedFace, ComparedSourceImageFace};
 use aws_sdk_textract::operation::analyze_id::{AnalyzeIDError, AnalyzeIdOutput};
@@ -861,4 +865,161 @@ async fn our_error_is_answered_over_a_throttle_beside_it() {
 
     answer.problem(500);
     setup.writes.assert_none();
+}
+
+/// The verification id of submitting `front` (and `back`) against the passed liveness session.
+fn attempt_id(front: &str, back: Option<&str>) -> String {
+    VerificationAttempt {
+        liveness: &liveness(LivenessStatus::Passed),
+        id_front_upload_id: front,
+        id_back_upload_id: back,
+    }
+    .verification_id()
+}
+
+/// A decision another submission of the front-only attempt stored: rejected, so it cannot be
+/// mistaken for the approval this test's own analysis would reach.
+fn stored_rejection() -> VerificationItem {
+    let mut stored = verification(Decision::Rejected, vec![ReasonCode::FaceMismatch]);
+    stored.verification_id = attempt_id(FRONT_UPLOAD_ID, None);
+    stored.sk = verification_sk(&stored.verification_id);
+    stored
+}
+
+/// The PutItem of a submission that lost the race: the attempt's decision exists, and DynamoDB
+/// returns it with the failure, as asked (`ReturnValuesOnConditionCheckFailure`).
+fn put_lost_to(stored: &VerificationItem) -> Rule {
+    let stored = item(stored);
+    mock!(DynamoDb::put_item)
+        .match_requests(|r| {
+            r.condition_expression() == Some("attribute_not_exists(pk)")
+                && r.return_values_on_condition_check_failure()
+                    == Some(&ReturnValuesOnConditionCheckFailure::AllOld)
+        })
+        .then_error(move || {
+            PutItemError::ConditionalCheckFailedException(
+                ConditionalCheckFailedException::builder()
+                    .message("The conditional request failed")
+                    .set_item(Some(stored.clone()))
+                    .meta(error_meta("ConditionalCheckFailedException"))
+                    .build(),
+            )
+        })
+}
+
+/// The submission that loses the race to write the attempt's decision answers what the winner
+/// stored: the same 200 and body as the first answer, not its own decision and not a 5xx.
+#[tokio::test]
+async fn a_racing_submission_answers_the_decision_stored_first() {
+    let stored = stored_rejection();
+    let query = ready_application();
+    let lost_race = put_lost_to(&stored);
+    let (analyze, compare) = (
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(99.5),
+    );
+    let head = upload_arrived(&upload_key(FRONT_UPLOAD_ID));
+    let state = Mocks::new()
+        .dynamodb(&query)
+        .dynamodb(&lost_race)
+        .textract(&analyze)
+        .rekognition(&compare)
+        .s3(&head)
+        .state();
+
+    let answer = call(
+        &state,
+        Function::VerifyIdentity,
+        ApiRequest::post(VERIFICATIONS)
+            .app(APP_ID)
+            .json(json!({ "idFrontUploadId": FRONT_UPLOAD_ID })),
+    )
+    .await;
+
+    assert_eq!(lost_race.num_calls(), 1);
+    assert_eq!(
+        answer.ok(200),
+        lendverify_functions::identity::view(&stored),
+        "the first decision's answer, not this request's approval"
+    );
+}
+
+#[tokio::test]
+async fn the_decision_is_written_only_if_its_attempt_has_none_under_its_derived_id() {
+    let setup = Setup::ready();
+
+    let body = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID }))
+        .await
+        .ok(200);
+
+    let expected_id = attempt_id(FRONT_UPLOAD_ID, None);
+    assert_eq!(body["verificationId"], expected_id.as_str());
+    let (stored, input): (VerificationItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(stored.sk, verification_sk(&expected_id));
+    assert_eq!(
+        input.condition_expression(),
+        Some("attribute_not_exists(pk)")
+    );
+    assert_eq!(
+        input.return_values_on_condition_check_failure(),
+        Some(&ReturnValuesOnConditionCheckFailure::AllOld),
+        "a lost race reads the winner's decision off the failure"
+    );
+}
+
+/// A submission repeated after its decision (a retry after a lost response) is answered from
+/// the table: nothing is analysed or written again.
+#[tokio::test]
+async fn a_repeated_submission_answers_the_stored_decision_without_analysing() {
+    let stored = stored_rejection();
+    let setup = Setup::new(
+        owned_application_with(vec![
+            item(&liveness(LivenessStatus::Passed)),
+            item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
+            item(&stored),
+        ]),
+        analyze_id(jane_doe_license("01/31/2030"), 1),
+        compare_faces(99.5),
+    );
+
+    let answer = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID.to_ascii_uppercase() }))
+        .await;
+
+    assert_eq!(
+        answer.ok(200),
+        lendverify_functions::identity::view(&stored)
+    );
+    setup.assert_untouched();
+    assert_eq!(setup.head_calls(), 0);
+}
+
+/// Other uploads (here the back as well) are another attempt: a new decision under a new id,
+/// and the latest one is the application's.
+#[tokio::test]
+async fn other_uploads_after_a_decision_are_decided_again() {
+    let stored = stored_rejection();
+    let setup = Setup::new(
+        owned_application_with(vec![
+            item(&liveness(LivenessStatus::Passed)),
+            item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
+            item(&upload(BACK_UPLOAD_ID, UploadPurpose::IdBack)),
+            item(&stored),
+        ]),
+        analyze_id(jane_doe_license("01/31/2030"), 2),
+        compare_faces(99.5),
+    );
+
+    let body = setup
+        .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID, "idBackUploadId": BACK_UPLOAD_ID }))
+        .await
+        .ok(200);
+
+    assert_eq!(body["decision"], "APPROVED");
+    let new_id = attempt_id(FRONT_UPLOAD_ID, Some(BACK_UPLOAD_ID));
+    assert_ne!(new_id, stored.verification_id);
+    assert_eq!(body["verificationId"], new_id.as_str());
+    let (written, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+    assert_eq!(written.verification_id, new_id);
 }
