@@ -18,12 +18,12 @@ use anyhow::{bail, ensure, Context, Result};
 use aws_lambda_events::event::sqs::SqsEvent;
 use aws_sdk_sqs::types::QueueAttributeName;
 use lendverify_aws::records;
-use lendverify_aws::{Aws, AwsSettings};
-use lendverify_core::config::Settings;
+use lendverify_aws::Aws;
 use lendverify_e2e::fault_proxy::{Fault, FaultProxy};
+use lendverify_e2e::fault_stage::{serve_gateway, settings_with_silent_topic};
 use lendverify_e2e::{fixtures, repo_root, World};
 use lendverify_functions::{consumer, AppState};
-use lendverify_local_stage::{auth::Authorizer, gateway::Gateway, LocalStage, Options, REGION};
+use lendverify_local_stage::{LocalStage, Options, REGION};
 use libtest_mimic::{Arguments, Trial};
 use serde_json::{json, Value};
 
@@ -297,20 +297,8 @@ impl FaultedApi {
             };
             proxies.insert(dependency, FaultProxy::start(upstream, slow).await?);
         }
-        let environment = w.stage.outputs.handler_environment.clone();
-        let silent_topic = environment
-            .get("LENDING_TOPIC_ARN")
-            .and_then(|arn| arn.rsplit_once(':'))
-            .map(|(prefix, _)| format!("{prefix}:lendverify-fault-matrix-no-subscribers"))
-            .context("LENDING_TOPIC_ARN")?;
-        let lookup = |name: &str| match name {
-            "AWS_REGION" => Some(REGION.to_string()),
-            "S3_FORCE_PATH_STYLE" => Some("true".to_string()),
-            "LENDING_TOPIC_ARN" => Some(silent_topic.clone()),
-            _ => environment.get(name).cloned(),
-        };
-        let settings = Settings::from_lookup(lookup).context("handler_environment")?;
-        let aws_settings = AwsSettings::from_lookup(lookup).context("handler_environment")?;
+        let (settings, aws_settings) =
+            settings_with_silent_topic(w, "lendverify-fault-matrix-no-subscribers")?;
         let sdk = lendverify_local_stage::sdk_config(moto)
             .await
             .into_builder()
@@ -354,28 +342,7 @@ impl FaultedApi {
             settings,
             clock: time::OffsetDateTime::now_utc,
         };
-        let outputs = &w.stage.outputs;
-        let authorizer = Authorizer::from_moto(
-            moto,
-            REGION,
-            &outputs.user_pool_id,
-            &outputs.user_pool_client_id,
-        )
-        .await?;
-        let gateway = Arc::new(Gateway::new(state.clone(), authorizer)?);
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let api_url = format!("http://{}", listener.local_addr()?);
-        let app = axum::Router::new()
-            .fallback(lendverify_local_stage::gateway::serve)
-            .with_state(gateway);
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (api_url, stop) = serve_gateway(w, state.clone()).await?;
         Ok(Self {
             url: api_url,
             state,

@@ -34,20 +34,8 @@ impl FaultStage {
     pub async fn start(world: &World) -> anyhow::Result<Self> {
         // The walk injects modelled errors only, never a slow answer.
         let proxy = FaultProxy::start(&world.stage.moto_url, Duration::ZERO).await?;
-        let environment = world.stage.outputs.handler_environment.clone();
-        let silent_topic = environment
-            .get("LENDING_TOPIC_ARN")
-            .and_then(|arn| arn.rsplit_once(':'))
-            .map(|(prefix, _)| format!("{prefix}:lendverify-e2e-fault-stage-no-subscribers"))
-            .context("LENDING_TOPIC_ARN")?;
-        let lookup = |name: &str| match name {
-            "AWS_REGION" => Some(REGION.to_string()),
-            "S3_FORCE_PATH_STYLE" => Some("true".to_string()),
-            "LENDING_TOPIC_ARN" => Some(silent_topic.clone()),
-            _ => environment.get(name).cloned(),
-        };
-        let settings = Settings::from_lookup(lookup).context("handler_environment")?;
-        let aws_settings = AwsSettings::from_lookup(lookup).context("handler_environment")?;
+        let (settings, aws_settings) =
+            settings_with_silent_topic(world, "lendverify-e2e-fault-stage-no-subscribers")?;
         let sdk = lendverify_local_stage::sdk_config(&proxy.url)
             .await
             .into_builder()
@@ -82,28 +70,7 @@ impl FaultStage {
             settings,
             clock: time::OffsetDateTime::now_utc,
         };
-        let outputs = &world.stage.outputs;
-        let authorizer = Authorizer::from_moto(
-            &world.stage.moto_url,
-            REGION,
-            &outputs.user_pool_id,
-            &outputs.user_pool_client_id,
-        )
-        .await?;
-        let gateway = Arc::new(Gateway::new(state.clone(), authorizer)?);
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
-        let api_url = format!("http://{}", listener.local_addr()?);
-        let app = axum::Router::new()
-            .fallback(lendverify_local_stage::gateway::serve)
-            .with_state(gateway);
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await;
-        });
+        let (api_url, stop) = serve_gateway(world, state.clone()).await?;
         Ok(Self {
             api_url,
             state,
@@ -111,6 +78,61 @@ impl FaultStage {
             stop: Some(stop),
         })
     }
+}
+
+/// The stage's handler settings with Textract's completion topic replaced by `silent_topic`, a
+/// topic without subscribers: a lending job a faulted API starts never reaches the stage's queue,
+/// so the test feeds the consumer its own completions.
+pub fn settings_with_silent_topic(
+    world: &World,
+    silent_topic: &str,
+) -> anyhow::Result<(Settings, AwsSettings)> {
+    let environment = &world.stage.outputs.handler_environment;
+    let silent_topic = environment
+        .get("LENDING_TOPIC_ARN")
+        .and_then(|arn| arn.rsplit_once(':'))
+        .map(|(prefix, _)| format!("{prefix}:{silent_topic}"))
+        .context("LENDING_TOPIC_ARN")?;
+    let lookup = |name: &str| match name {
+        "AWS_REGION" => Some(REGION.to_string()),
+        "S3_FORCE_PATH_STYLE" => Some("true".to_string()),
+        "LENDING_TOPIC_ARN" => Some(silent_topic.clone()),
+        _ => environment.get(name).cloned(),
+    };
+    let settings = Settings::from_lookup(lookup).context("handler_environment")?;
+    let aws_settings = AwsSettings::from_lookup(lookup).context("handler_environment")?;
+    Ok((settings, aws_settings))
+}
+
+/// Serves `state` through the stage's gateway (its Cognito authorizer on moto) on a free loopback
+/// port: the API's URL, and the sender that stops it.
+pub async fn serve_gateway(
+    world: &World,
+    state: AppState,
+) -> anyhow::Result<(String, tokio::sync::oneshot::Sender<()>)> {
+    let outputs = &world.stage.outputs;
+    let authorizer = Authorizer::from_moto(
+        &world.stage.moto_url,
+        REGION,
+        &outputs.user_pool_id,
+        &outputs.user_pool_client_id,
+    )
+    .await?;
+    let gateway = Arc::new(Gateway::new(state, authorizer)?);
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+    let api_url = format!("http://{}", listener.local_addr()?);
+    let app = axum::Router::new()
+        .fallback(lendverify_local_stage::gateway::serve)
+        .with_state(gateway);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await;
+    });
+    Ok((api_url, stop))
 }
 
 impl Drop for FaultStage {
