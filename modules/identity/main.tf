@@ -166,3 +166,14 @@ resource "aws_cognito_identity_pool_roles_attachment" "applicants" {
     authenticated = aws_iam_role.authenticated.arn
   }
 }
+
+# Reviewers decide NEEDS_REVIEW cases (the /review routes). Membership is managed by the lender's
+# administrators (AdminAddUserToGroup), never by self sign-up; the ID token names the groups in
+# `cognito:groups`, which the review function checks against REVIEWERS_GROUP. No IAM role: reviewers
+# call the API like applicants, with their ID token.
+resource "aws_cognito_user_group" "reviewers" {
+  name         = var.reviewers_group_name
+  user_pool_id = aws_cognito_user_pool.applicants.id
+  description  = "LendVerify reviewers: may list and decide NEEDS_REVIEW identity cases (never their own application)."
+  precedence   = 10
+}

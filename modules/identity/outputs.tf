@@ -52,3 +52,8 @@ output "region" {
   description = "Region of the user and identity pools (what the front end configures Amplify Auth with)."
   value       = data.aws_region.current.name
 }
+
+output "reviewers_group_name" {
+  description = "Name of the reviewers group: `REVIEWERS_GROUP` (the review function admits only its members)."
+  value       = aws_cognito_user_group.reviewers.name
+}

@@ -166,3 +166,15 @@ variable "identity_pool_roles_attachment_enabled" {
   type        = bool
   default     = true
 }
+
+variable "reviewers_group_name" {
+  description = "Name of the Cognito group whose members may use the review routes (REVIEWERS_GROUP)."
+  type        = string
+  default     = "reviewers"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9_-]{0,63}$", var.reviewers_group_name))
+    error_message = "reviewers_group_name must be 1-64 lowercase letters, digits, '_' or '-', starting with a letter (it travels in the cognito:groups claim)."
+  }
+}

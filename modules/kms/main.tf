@@ -56,8 +56,9 @@ locals {
   # Services that call KMS on behalf of an IAM principal of this account (the principal's own IAM
   # policy must also allow the action). Lambda is here because lambda_function encrypts environment
   # variables with this key: Lambda encrypts/decrypts them on behalf of the deployer and the
-  # execution role.
-  via_services = [for service in ["dynamodb", "lambda", "rekognition", "s3", "sns", "sqs", "textract"] :
+  # execution role. Secrets Manager: the webhook signing secret (modules/decision_events) is encrypted
+  # with this key, and the dispatcher reads it through Secrets Manager.
+  via_services = [for service in ["dynamodb", "lambda", "rekognition", "s3", "secretsmanager", "sns", "sqs", "textract"] :
     "${service}.${local.region}.${local.dns_suffix}"
   ]
 }

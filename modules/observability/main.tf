@@ -166,3 +166,43 @@ resource "aws_cloudwatch_metric_alarm" "lending_topic_failed" {
   ok_actions          = local.alarm_actions
   tags                = var.tags
 }
+
+resource "aws_cloudwatch_metric_alarm" "decision_dlq_depth" {
+  count = var.alarms_enabled && var.decision_dead_letter_queue_name != null ? 1 : 0
+
+  alarm_name          = "${local.alarm_prefix}decision-dlq-not-empty"
+  alarm_description   = "Decision events are in the dead-letter queue ${coalesce(var.decision_dead_letter_queue_name, "-")}: webhooks a lender endpoint did not accept within every retry. Check the endpoint, then redrive."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.decision_dead_letter_queue_name }
+  statistic           = "Maximum"
+  period              = var.period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "decision_topic_failed" {
+  count = var.alarms_enabled && var.decision_topic_name != null ? 1 : 0
+
+  alarm_name          = "${local.alarm_prefix}decision-topic-delivery-failed"
+  alarm_description   = "SNS topic ${coalesce(var.decision_topic_name, "-")} failed to deliver decision events to the deliveries queue."
+  namespace           = "AWS/SNS"
+  metric_name         = "NumberOfNotificationsFailed"
+  dimensions          = { TopicName = var.decision_topic_name }
+  statistic           = "Sum"
+  period              = var.period_seconds
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  actions_enabled     = true
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = var.tags
+}

@@ -16,5 +16,7 @@ output "alarm_names" {
     [for a in aws_cloudwatch_metric_alarm.lambda_throttles : a.alarm_name],
     aws_cloudwatch_metric_alarm.api_5xx[*].alarm_name,
     aws_cloudwatch_metric_alarm.lending_topic_failed[*].alarm_name,
+    aws_cloudwatch_metric_alarm.decision_dlq_depth[*].alarm_name,
+    aws_cloudwatch_metric_alarm.decision_topic_failed[*].alarm_name,
   )
 }

@@ -68,6 +68,28 @@ variable "dead_letter_queue_name" {
   }
 }
 
+variable "decision_dead_letter_queue_name" {
+  description = "Name of the decision deliveries dead-letter queue (webhooks no endpoint accepted); any visible message raises an alarm. null for no alarm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.decision_dead_letter_queue_name == null || can(regex("^[A-Za-z0-9_-]{1,80}(\\.fifo)?$", var.decision_dead_letter_queue_name))
+    error_message = "decision_dead_letter_queue_name must be an SQS queue name (1-80 letters, digits, hyphens, underscores)."
+  }
+}
+
+variable "decision_topic_name" {
+  description = "Name of the decision events SNS topic; failed deliveries to its queue raise an alarm. null for no alarm."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.decision_topic_name == null || can(regex("^[A-Za-z0-9_-]{1,256}(\\.fifo)?$", var.decision_topic_name))
+    error_message = "decision_topic_name must be an SNS topic name (1-256 letters, digits, hyphens, underscores)."
+  }
+}
+
 variable "api_name" {
   description = "Name of the REST API (api module output rest_api_name) for the 5XXError alarm; null for no API alarm."
   type        = string

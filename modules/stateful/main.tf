@@ -1,5 +1,6 @@
-# The stateful half of a LendVerify stack: the customer-managed key, the three buckets, the table,
-# the Textract completion path (topic -> queue -> DLQ) and applicant sign-in (Cognito). terraform/
+# The stateful half of a LendVerify stack: the customer-managed key, the three buckets, the tables
+# (applications, audit), the Textract completion path (topic -> queue -> DLQ), the decision events
+# path (topic -> queue -> DLQ, webhook signing secret) and sign-in (Cognito, reviewers group). terraform/
 # (dev, staging, prod) and environments/local (moto) both call this module, so the local stage is
 # built from exactly what the cloud runs and cannot drift from it.
 
@@ -21,7 +22,7 @@ module "kms" {
   tags                    = var.tags
   deletion_window_in_days = var.kms_deletion_window_in_days
   # No key_user_arns: the key policy delegates to IAM for use through S3, DynamoDB, Lambda,
-  # Rekognition, SNS, SQS and Textract (kms:ViaService), so each function's own statements in
+  # Rekognition, Secrets Manager, SNS, SQS and Textract (kms:ViaService), so each function's own statements in
   # terraform/ are what let its role use the key. Naming the roles in the key policy would also be
   # a cycle (the functions' log groups and environment need the key).
 }
@@ -59,6 +60,20 @@ module "lending_notifications" {
   tags                     = var.tags
   kms_key_arn              = module.kms.key_arn
   consumer_timeout_seconds = var.consumer_timeout_seconds
+  # moto 5.x does not implement RedriveAllowPolicy: the provider would wait for it forever.
+  dlq_redrive_allow_policy_enabled = !var.running_on_moto
+}
+
+module "decision_events" {
+  source = "../decision_events"
+
+  name_prefix                = var.name_prefix
+  tags                       = var.tags
+  kms_key_arn                = module.kms.key_arn
+  dispatcher_timeout_seconds = var.dispatcher_timeout_seconds
+  webhook_secret_version     = var.webhook_secret_version
+  # A protected stack keeps a deleted secret recoverable; a throwaway one frees its name at once.
+  secret_recovery_window_in_days = var.deletion_protection ? 30 : 0
   # moto 5.x does not implement RedriveAllowPolicy: the provider would wait for it forever.
   dlq_redrive_allow_policy_enabled = !var.running_on_moto
 }

@@ -4,23 +4,32 @@
 output "handler_environment" {
   description = "The environment variables every function receives (handlers/README.md, Configuration): this module's resources, the thresholds and ALLOWED_ORIGIN. The one definition of that map; terraform/ sets it on the Lambdas, the local stage on its handlers."
   value = {
-    APPLICATIONS_TABLE          = module.tables.table_name
-    UPLOADS_BUCKET              = module.storage.uploads_bucket_name
-    BIOMETRICS_BUCKET           = module.storage.biometrics_bucket_name
-    TEXTRACT_OUTPUT_BUCKET      = module.storage.textract_output_bucket_name
-    KMS_KEY_ARN                 = module.kms.key_arn
-    LENDING_TOPIC_ARN           = module.lending_notifications.topic_arn
-    TEXTRACT_PUBLISH_ROLE_ARN   = module.lending_notifications.textract_publish_role_arn
-    LIVENESS_PASS_THRESHOLD     = tostring(var.thresholds.liveness_pass_threshold)
-    LIVENESS_REVIEW_BAND        = tostring(var.thresholds.liveness_review_band)
-    FACE_SIMILARITY_THRESHOLD   = tostring(var.thresholds.face_similarity_threshold)
-    FACE_SIMILARITY_REVIEW_BAND = tostring(var.thresholds.face_similarity_review_band)
-    MIN_EXTRACTION_CONFIDENCE   = tostring(var.thresholds.min_extraction_confidence)
-    MINIMUM_AGE                 = tostring(var.thresholds.minimum_age)
-    LIVENESS_AUDIT_IMAGES_LIMIT = tostring(var.thresholds.liveness_audit_images_limit)
-    UPLOAD_URL_TTL_SECONDS      = tostring(var.thresholds.upload_url_ttl_seconds)
-    REQUIRED_DOCUMENTS          = join(",", var.thresholds.required_documents)
-    ALLOWED_ORIGIN              = var.primary_origin
+    APPLICATIONS_TABLE              = module.tables.table_name
+    UPLOADS_BUCKET                  = module.storage.uploads_bucket_name
+    BIOMETRICS_BUCKET               = module.storage.biometrics_bucket_name
+    TEXTRACT_OUTPUT_BUCKET          = module.storage.textract_output_bucket_name
+    KMS_KEY_ARN                     = module.kms.key_arn
+    LENDING_TOPIC_ARN               = module.lending_notifications.topic_arn
+    TEXTRACT_PUBLISH_ROLE_ARN       = module.lending_notifications.textract_publish_role_arn
+    LIVENESS_PASS_THRESHOLD         = tostring(var.thresholds.liveness_pass_threshold)
+    LIVENESS_REVIEW_BAND            = tostring(var.thresholds.liveness_review_band)
+    FACE_SIMILARITY_THRESHOLD       = tostring(var.thresholds.face_similarity_threshold)
+    FACE_SIMILARITY_REVIEW_BAND     = tostring(var.thresholds.face_similarity_review_band)
+    MIN_EXTRACTION_CONFIDENCE       = tostring(var.thresholds.min_extraction_confidence)
+    MINIMUM_AGE                     = tostring(var.thresholds.minimum_age)
+    LIVENESS_AUDIT_IMAGES_LIMIT     = tostring(var.thresholds.liveness_audit_images_limit)
+    UPLOAD_URL_TTL_SECONDS          = tostring(var.thresholds.upload_url_ttl_seconds)
+    REQUIRED_DOCUMENTS              = join(",", var.thresholds.required_documents)
+    ALLOWED_ORIGIN                  = var.primary_origin
+    AUDIT_TABLE                     = module.tables.audit_table_name
+    AUDIT_RETENTION_DAYS            = tostring(var.audit_retention_days)
+    DECISION_EVENTS_TOPIC_ARN       = module.decision_events.topic_arn
+    WEBHOOK_SECRET_ARN              = module.decision_events.webhook_secret_arn
+    WEBHOOK_ENDPOINTS               = jsonencode([for e in var.webhook_endpoints : { name = e.name, url = e.url }])
+    REVIEWERS_GROUP                 = module.identity.reviewers_group_name
+    LIVENESS_LOCKOUT_FAILURES       = tostring(var.thresholds.liveness_lockout_failures)
+    LIVENESS_LOCKOUT_WINDOW_SECONDS = tostring(var.thresholds.liveness_lockout_window_seconds)
+    IDENTITY_MAX_ATTEMPTS           = tostring(var.thresholds.identity_max_attempts)
   }
 }
 
@@ -47,6 +56,21 @@ output "owner_index_arn" {
 output "job_index_arn" {
   description = "ARN of the table's job-index (the completion consumer finds a document by job)."
   value       = module.tables.job_index_arn
+}
+
+output "review_index_arn" {
+  description = "ARN of the table's sparse review-index (the review queue)."
+  value       = module.tables.review_index_arn
+}
+
+output "audit_table_name" {
+  description = "Audit table (append-only for every function)."
+  value       = module.tables.audit_table_name
+}
+
+output "audit_table_arn" {
+  description = "ARN of the audit table."
+  value       = module.tables.audit_table_arn
 }
 
 output "uploads_bucket_name" {
@@ -122,6 +146,51 @@ output "lending_dlq_name" {
 output "textract_publish_role_arn" {
   description = "Role Textract assumes to publish completion notifications."
   value       = module.lending_notifications.textract_publish_role_arn
+}
+
+output "decision_topic_arn" {
+  description = "SNS topic decision events are published to."
+  value       = module.decision_events.topic_arn
+}
+
+output "decision_topic_name" {
+  description = "Name of the decision events topic."
+  value       = module.decision_events.topic_name
+}
+
+output "decision_queue_arn" {
+  description = "ARN of the deliveries queue (event source of deliver-decision-events)."
+  value       = module.decision_events.queue_arn
+}
+
+output "decision_queue_url" {
+  description = "URL of the deliveries queue."
+  value       = module.decision_events.queue_url
+}
+
+output "decision_dlq_arn" {
+  description = "ARN of the deliveries dead-letter queue."
+  value       = module.decision_events.dlq_arn
+}
+
+output "decision_dlq_url" {
+  description = "URL of the deliveries dead-letter queue."
+  value       = module.decision_events.dlq_url
+}
+
+output "decision_dlq_name" {
+  description = "Name of the deliveries dead-letter queue."
+  value       = module.decision_events.dlq_name
+}
+
+output "webhook_secret_arn" {
+  description = "ARN of the webhook signing secret."
+  value       = module.decision_events.webhook_secret_arn
+}
+
+output "reviewers_group_name" {
+  description = "Cognito group whose members may use the review routes."
+  value       = module.identity.reviewers_group_name
 }
 
 output "user_pool_id" {

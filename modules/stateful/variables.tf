@@ -65,6 +65,11 @@ variable "thresholds" {
     liveness_audit_images_limit = optional(number, 4)
     upload_url_ttl_seconds      = optional(number, 300)
     required_documents          = optional(list(string), ["URLA_1003", "PROOF_OF_INCOME", "BANK_STATEMENT", "IDENTITY_DOCUMENT"])
+    # AWS's Face Liveness guidance: lock an applicant out after 5 failed sessions within 3 minutes.
+    liveness_lockout_failures       = optional(number, 5)
+    liveness_lockout_window_seconds = optional(number, 180)
+    # Identity verification attempts (analyses) per application before a reviewer must decide.
+    identity_max_attempts = optional(number, 3)
   })
   default  = {}
   nullable = false
@@ -109,6 +114,21 @@ variable "thresholds" {
     ])
     error_message = "required_documents must be a non-empty list of checklist codes (upper case, digits, underscores), e.g. URLA_1003."
   }
+
+  validation {
+    condition     = var.thresholds.liveness_lockout_failures >= 1 && var.thresholds.liveness_lockout_failures <= 100 && floor(var.thresholds.liveness_lockout_failures) == var.thresholds.liveness_lockout_failures
+    error_message = "liveness_lockout_failures must be a whole number between 1 and 100 (failed liveness sessions within the window before a lockout)."
+  }
+
+  validation {
+    condition     = var.thresholds.liveness_lockout_window_seconds >= 60 && var.thresholds.liveness_lockout_window_seconds <= 86400 && floor(var.thresholds.liveness_lockout_window_seconds) == var.thresholds.liveness_lockout_window_seconds
+    error_message = "liveness_lockout_window_seconds must be a whole number of seconds between 60 and 86400 (one day)."
+  }
+
+  validation {
+    condition     = var.thresholds.identity_max_attempts >= 1 && var.thresholds.identity_max_attempts <= 20 && floor(var.thresholds.identity_max_attempts) == var.thresholds.identity_max_attempts
+    error_message = "identity_max_attempts must be a whole number between 1 and 20."
+  }
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -151,12 +171,71 @@ variable "s3_access_log_bucket" {
   default     = null
 }
 
+variable "audit_retention_days" {
+  description = "Days an audit event is kept (its expires_at TTL, AUDIT_RETENTION_DAYS): dev 30, staging 90, prod 2555 (seven years, lending record keeping)."
+  type        = number
+  default     = 2555
+  nullable    = false
+
+  validation {
+    condition     = var.audit_retention_days >= 1 && var.audit_retention_days <= 3653 && floor(var.audit_retention_days) == var.audit_retention_days
+    error_message = "audit_retention_days must be a whole number of days between 1 and 3653 (ten years)."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
-# Textract completion path and applicant sign-in
+# Textract completion path, decision events and sign-in
 # ---------------------------------------------------------------------------------------------
 
 variable "consumer_timeout_seconds" {
   description = "Timeout of the SQS consumer `lending-analysis-completed`, from which the completion queue's visibility timeout is derived. Null keeps modules/lending_notifications' default and range check."
+  type        = number
+  default     = null
+}
+
+variable "dispatcher_timeout_seconds" {
+  description = "Timeout of the webhook dispatcher `deliver-decision-events`, from which the deliveries queue's visibility timeout is derived (6x). Null keeps modules/decision_events' default (60) and range check."
+  type        = number
+  default     = null
+}
+
+variable "webhook_endpoints" {
+  description = "The lender's webhook receivers: every decision event is delivered, signed, to each. `name` keys the delivery record (lowercase letters, digits, hyphens; unique); `url` is https, or http://localhost / http://127.0.0.1 only on the local stage (running_on_moto). Handed to the functions as WEBHOOK_ENDPOINTS (JSON)."
+  type = list(object({
+    name = string
+    url  = string
+  }))
+  default  = []
+  nullable = false
+
+  validation {
+    condition     = length(var.webhook_endpoints) <= 5
+    error_message = "At most 5 webhook_endpoints (they travel in the functions' environment, which Lambda limits to 4 KB)."
+  }
+
+  validation {
+    condition     = alltrue([for e in var.webhook_endpoints : can(regex("^[a-z0-9][a-z0-9-]{0,62}$", e.name))])
+    error_message = "webhook_endpoints[*].name must be 1-63 lowercase letters, digits or hyphens, starting with a letter or digit."
+  }
+
+  validation {
+    condition     = length(distinct([for e in var.webhook_endpoints : e.name])) == length(var.webhook_endpoints)
+    error_message = "webhook_endpoints names must be unique (each keys its own delivery record)."
+  }
+
+  validation {
+    condition = alltrue([
+      for e in var.webhook_endpoints : length(e.url) <= 512 && (
+        can(regex("^https://[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(/[^\\s]*)?$", e.url)) ||
+        (var.running_on_moto && can(regex("^http://(localhost|127\\.0\\.0\\.1)(:[0-9]{1,5})?(/[^\\s]*)?$", e.url)))
+      )
+    ])
+    error_message = "webhook_endpoints[*].url must be an https URL of at most 512 characters (no credentials, no wildcard); plain http is accepted only for localhost / 127.0.0.1 on the local stage."
+  }
+}
+
+variable "webhook_secret_version" {
+  description = "Version of the webhook signing secret's value; raise it to rotate (a new random value is written, never in plan or state). Null keeps modules/decision_events' default (1)."
   type        = number
   default     = null
 }

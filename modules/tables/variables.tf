@@ -25,6 +25,17 @@ variable "table_name" {
   }
 }
 
+variable "audit_table_name" {
+  description = "Audit table name. Null means `<name_prefix>-audit`."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.audit_table_name == null || can(regex("^[a-zA-Z0-9_.-]{3,255}$", var.audit_table_name))
+    error_message = "audit_table_name must be 3-255 characters of letters, digits, '_', '-' or '.'."
+  }
+}
+
 variable "kms_key_arn" {
   description = "ARN of the customer-managed KMS key for DynamoDB server-side encryption."
   type        = string
@@ -36,7 +47,7 @@ variable "kms_key_arn" {
 }
 
 variable "deletion_protection_enabled" {
-  description = "Protect the table against deletion (DeleteTable fails while on). true in production; false only for throwaway environments."
+  description = "Protect both tables (applications, audit) against deletion (DeleteTable fails while on). true in production; false only for throwaway environments."
   type        = bool
   default     = true
 }

@@ -197,3 +197,27 @@ run "rejects_bad_name_prefix" {
 
   expect_failures = [var.name_prefix]
 }
+
+run "reviewers_group" {
+  command = plan
+
+  assert {
+    condition     = aws_cognito_user_group.reviewers.name == "reviewers" && output.reviewers_group_name == "reviewers"
+    error_message = "The reviewers group is named reviewers and its name is an output (REVIEWERS_GROUP)."
+  }
+
+  assert {
+    condition     = aws_cognito_user_group.reviewers.user_pool_id == aws_cognito_user_pool.applicants.id
+    error_message = "The reviewers group belongs to the applicant pool (one pool, one authorizer)."
+  }
+}
+
+run "rejects_bad_reviewers_group_name" {
+  command = plan
+
+  variables {
+    reviewers_group_name = "Reviewers Team"
+  }
+
+  expect_failures = [var.reviewers_group_name]
+}

@@ -120,6 +120,7 @@ run "key_policy_grants_exactly_the_expected_parties" {
         "lambda.us-east-1.amazonaws.com",
         "rekognition.us-east-1.amazonaws.com",
         "s3.us-east-1.amazonaws.com",
+        "secretsmanager.us-east-1.amazonaws.com",
         "sns.us-east-1.amazonaws.com",
         "sqs.us-east-1.amazonaws.com",
         "textract.us-east-1.amazonaws.com",
@@ -127,7 +128,7 @@ run "key_policy_grants_exactly_the_expected_parties" {
       contains(flatten([for c in s.condition : c.values if c.variable == "kms:CallerAccount"]), "123456789012") &&
       toset(s.actions) == toset(["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"])
     ])
-    error_message = "Service use must be limited by kms:ViaService to DynamoDB, Lambda, Rekognition, S3, SNS, SQS and Textract in this region and account."
+    error_message = "Service use must be limited by kms:ViaService to DynamoDB, Lambda, Rekognition, S3, Secrets Manager, SNS, SQS and Textract in this region and account."
   }
 
   assert {

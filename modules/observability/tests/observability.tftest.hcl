@@ -48,6 +48,9 @@ variables {
   api_name               = "lendverify-test-api"
   api_stage_name         = "v1"
   lending_topic_name     = "lendverify-test-lending-completed"
+
+  decision_dead_letter_queue_name = "lendverify-test-decision-deliveries-dlq"
+  decision_topic_name             = "lendverify-test-decision-events"
 }
 
 run "alarms_enabled" {
@@ -129,14 +132,27 @@ run "alarms_enabled" {
       for a in concat(
         values(aws_cloudwatch_metric_alarm.lambda_errors), values(aws_cloudwatch_metric_alarm.lambda_throttles),
         aws_cloudwatch_metric_alarm.dlq_depth, aws_cloudwatch_metric_alarm.api_5xx, aws_cloudwatch_metric_alarm.lending_topic_failed,
+        aws_cloudwatch_metric_alarm.decision_dlq_depth, aws_cloudwatch_metric_alarm.decision_topic_failed,
       ) : a.actions_enabled && a.alarm_actions == toset([aws_sns_topic.alarms.arn]) && a.ok_actions == toset([aws_sns_topic.alarms.arn]) && startswith(a.alarm_name, "lendverify-test-")
     ])
     error_message = "Every alarm must notify the alarm topic on ALARM and OK, and be named after the prefix (the topic policy relies on it)."
   }
 
   assert {
-    condition     = length(output.alarm_names) == 11 && contains(output.alarm_names, "lendverify-test-verify-identity-errors")
-    error_message = "alarm_names must list every alarm (4 functions x 2 + DLQ + API + topic)."
+    condition     = length(output.alarm_names) == 13 && contains(output.alarm_names, "lendverify-test-verify-identity-errors") && contains(output.alarm_names, "lendverify-test-decision-dlq-not-empty")
+    error_message = "alarm_names must list every alarm (4 functions x 2 + 2 DLQs + API + 2 topics)."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.decision_dlq_depth[0].namespace == "AWS/SQS" &&
+      aws_cloudwatch_metric_alarm.decision_dlq_depth[0].metric_name == "ApproximateNumberOfMessagesVisible" &&
+      aws_cloudwatch_metric_alarm.decision_dlq_depth[0].dimensions.QueueName == var.decision_dead_letter_queue_name &&
+      aws_cloudwatch_metric_alarm.decision_dlq_depth[0].comparison_operator == "GreaterThanThreshold" &&
+      aws_cloudwatch_metric_alarm.decision_dlq_depth[0].threshold == 0 &&
+      aws_cloudwatch_metric_alarm.decision_topic_failed[0].dimensions.TopicName == var.decision_topic_name
+    )
+    error_message = "The decision DLQ alarm fires on one parked webhook; the decision topic alarm on failed deliveries."
   }
 }
 
@@ -186,6 +202,8 @@ run "alarms_disabled" {
       length(aws_cloudwatch_metric_alarm.dlq_depth) == 0 &&
       length(aws_cloudwatch_metric_alarm.api_5xx) == 0 &&
       length(aws_cloudwatch_metric_alarm.lending_topic_failed) == 0 &&
+      length(aws_cloudwatch_metric_alarm.decision_dlq_depth) == 0 &&
+      length(aws_cloudwatch_metric_alarm.decision_topic_failed) == 0 &&
       length(output.alarm_names) == 0
     )
     error_message = "No alarm may exist when alarms are disabled."
@@ -206,6 +224,9 @@ run "optional_sources_omitted" {
     api_stage_name         = null
     lending_topic_name     = null
     lambda_function_names  = {}
+
+    decision_dead_letter_queue_name = null
+    decision_topic_name             = null
   }
 
   assert {

@@ -86,3 +86,109 @@ run "extra_web_origins_are_https_or_loopback" {
 
   expect_failures = [var.extra_web_origins]
 }
+
+run "review_audit_and_decision_events_reach_the_handlers" {
+  command = plan
+
+  assert {
+    condition = (
+      output.handler_environment.LIVENESS_LOCKOUT_FAILURES == "5" &&
+      output.handler_environment.LIVENESS_LOCKOUT_WINDOW_SECONDS == "180" &&
+      output.handler_environment.IDENTITY_MAX_ATTEMPTS == "3" &&
+      output.handler_environment.AUDIT_RETENTION_DAYS == "2555"
+    )
+    error_message = "Lockout, attempt cap and audit retention defaults: 5 failures in 180 s, 3 attempts, 2555 days."
+  }
+
+  assert {
+    condition = (
+      output.handler_environment.REVIEWERS_GROUP == "reviewers" &&
+      output.handler_environment.WEBHOOK_ENDPOINTS == "[]" &&
+      output.handler_environment.WEBHOOK_SECRET_ARN == output.webhook_secret_arn &&
+      output.handler_environment.DECISION_EVENTS_TOPIC_ARN == output.decision_topic_arn &&
+      output.handler_environment.AUDIT_TABLE == output.audit_table_name
+    )
+    error_message = "REVIEWERS_GROUP, WEBHOOK_ENDPOINTS ([] when none), the secret, the topic and the audit table reach the handlers."
+  }
+}
+
+run "webhook_endpoints_are_passed_as_json" {
+  command = plan
+
+  variables {
+    audit_retention_days = 30
+    webhook_endpoints = [
+      { name = "lender-core", url = "https://hooks.lender.example/lendverify" },
+      { name = "crm", url = "https://crm.lender.example:8443/in" },
+    ]
+  }
+
+  assert {
+    condition = jsondecode(output.handler_environment.WEBHOOK_ENDPOINTS) == [
+      { name = "lender-core", url = "https://hooks.lender.example/lendverify" },
+      { name = "crm", url = "https://crm.lender.example:8443/in" },
+    ] && output.handler_environment.AUDIT_RETENTION_DAYS == "30"
+    error_message = "WEBHOOK_ENDPOINTS is the JSON array of {name, url}; AUDIT_RETENTION_DAYS follows the variable."
+  }
+}
+
+run "webhook_endpoints_must_be_https_on_aws" {
+  command = plan
+
+  variables {
+    webhook_endpoints = [{ name = "receiver", url = "http://127.0.0.1:9000/hook" }]
+  }
+
+  expect_failures = [var.webhook_endpoints]
+}
+
+run "loopback_webhook_endpoints_on_the_local_stage" {
+  command = plan
+
+  variables {
+    running_on_moto   = true
+    webhook_endpoints = [{ name = "receiver", url = "http://127.0.0.1:9000/hook" }]
+  }
+
+  assert {
+    condition     = jsondecode(output.handler_environment.WEBHOOK_ENDPOINTS)[0].url == "http://127.0.0.1:9000/hook"
+    error_message = "The local stage may deliver to a loopback receiver."
+  }
+}
+
+run "webhook_endpoint_names_are_unique" {
+  command = plan
+
+  variables {
+    webhook_endpoints = [
+      { name = "lender", url = "https://a.lender.example/" },
+      { name = "lender", url = "https://b.lender.example/" },
+    ]
+  }
+
+  expect_failures = [var.webhook_endpoints]
+}
+
+run "lockout_and_attempt_limits_are_validated" {
+  command = plan
+
+  variables {
+    thresholds = {
+      liveness_lockout_failures       = 0
+      liveness_lockout_window_seconds = 10
+      identity_max_attempts           = 2.5
+    }
+  }
+
+  expect_failures = [var.thresholds]
+}
+
+run "audit_retention_is_validated" {
+  command = plan
+
+  variables {
+    audit_retention_days = 0
+  }
+
+  expect_failures = [var.audit_retention_days]
+}

@@ -8,6 +8,14 @@ mock_provider "aws" {
   }
 }
 
+override_resource {
+  override_during = plan
+  target          = aws_dynamodb_table.audit
+  values = {
+    arn = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-audit"
+  }
+}
+
 variables {
   name_prefix = "lendverify-test"
   kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
@@ -24,9 +32,9 @@ run "keys_and_indexes_follow_the_data_layout" {
 
   assert {
     condition = toset([for a in aws_dynamodb_table.this.attribute : "${a.name}:${a.type}"]) == toset([
-      "pk:S", "sk:S", "ownerSub:S", "createdAt:S", "textractJobId:S",
+      "pk:S", "sk:S", "ownerSub:S", "createdAt:S", "textractJobId:S", "review_queue:S", "queued_at:S",
     ])
-    error_message = "Key attributes must be exactly pk, sk, ownerSub, createdAt, textractJobId, all strings."
+    error_message = "Key attributes must be exactly pk, sk, ownerSub, createdAt, textractJobId, review_queue, queued_at, all strings."
   }
 
   assert {
@@ -41,8 +49,16 @@ run "keys_and_indexes_follow_the_data_layout" {
     condition = anytrue([
       for g in aws_dynamodb_table.this.global_secondary_index :
       g.name == "job-index" && g.hash_key == "textractJobId" && g.projection_type == "ALL"
-    ]) && length(aws_dynamodb_table.this.global_secondary_index) == 2
-    error_message = "job-index must be textractJobId with projection ALL, and there must be exactly two GSIs."
+    ]) && length(aws_dynamodb_table.this.global_secondary_index) == 3
+    error_message = "job-index must be textractJobId with projection ALL, and there must be exactly three GSIs."
+  }
+
+  assert {
+    condition = anytrue([
+      for g in aws_dynamodb_table.this.global_secondary_index :
+      g.name == "review-index" && g.hash_key == "review_queue" && g.range_key == "queued_at" && g.projection_type == "ALL"
+    ])
+    error_message = "review-index must be review_queue/queued_at with projection ALL (the sparse review queue)."
   }
 
   assert {
@@ -76,8 +92,9 @@ run "pitr_sse_and_deletion_protection" {
 
   assert {
     condition = output.index_arns == {
-      "owner-index" = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/owner-index"
-      "job-index"   = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/job-index"
+      "owner-index"  = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/owner-index"
+      "job-index"    = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/job-index"
+      "review-index" = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/review-index"
     }
     error_message = "index_arns must map each GSI name to its ARN."
   }
@@ -92,8 +109,42 @@ run "deletion_protection_can_be_turned_off_for_dev" {
   }
 
   assert {
-    condition     = aws_dynamodb_table.this.deletion_protection_enabled == false && aws_dynamodb_table.this.name == "custom-table"
+    condition     = aws_dynamodb_table.this.deletion_protection_enabled == false && aws_dynamodb_table.audit.deletion_protection_enabled == false && aws_dynamodb_table.this.name == "custom-table"
     error_message = "deletion_protection_enabled and table_name must be honoured."
+  }
+}
+
+run "audit_table_is_keyed_encrypted_recoverable_and_expiring" {
+  command = plan
+
+  assert {
+    condition     = aws_dynamodb_table.audit.name == "lendverify-test-audit" && aws_dynamodb_table.audit.hash_key == "pk" && aws_dynamodb_table.audit.range_key == "sk"
+    error_message = "The audit table is <name_prefix>-audit keyed by pk/sk."
+  }
+
+  assert {
+    condition     = toset([for a in aws_dynamodb_table.audit.attribute : "${a.name}:${a.type}"]) == toset(["pk:S", "sk:S"]) && length(aws_dynamodb_table.audit.global_secondary_index) == 0
+    error_message = "The audit table has only its key attributes and no index."
+  }
+
+  assert {
+    condition     = one(aws_dynamodb_table.audit.ttl).attribute_name == "expires_at" && one(aws_dynamodb_table.audit.ttl).enabled
+    error_message = "Audit events expire through expires_at (the audit retention)."
+  }
+
+  assert {
+    condition = (
+      one(aws_dynamodb_table.audit.point_in_time_recovery).enabled &&
+      one(aws_dynamodb_table.audit.server_side_encryption).enabled &&
+      one(aws_dynamodb_table.audit.server_side_encryption).kms_key_arn == var.kms_key_arn &&
+      aws_dynamodb_table.audit.deletion_protection_enabled
+    )
+    error_message = "The audit table has PITR, the customer-managed key and deletion protection, as the applications table."
+  }
+
+  assert {
+    condition     = output.audit_table_arn == "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-audit" && output.audit_table_name == "lendverify-test-audit"
+    error_message = "The audit table's name and ARN are outputs."
   }
 }
 

@@ -71,6 +71,13 @@ mock_resource "aws_sqs_queue" {
   }
 }
 
+mock_resource "aws_secretsmanager_secret" {
+  defaults = {
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:lendverify-test/webhook-signing-secret-AbCdEf"
+    id  = "arn:aws:secretsmanager:us-east-1:123456789012:secret:lendverify-test/webhook-signing-secret-AbCdEf"
+  }
+}
+
 mock_resource "aws_iam_role" {
   defaults = {
     arn = "arn:aws:iam::123456789012:role/lendverify-test-role"
