@@ -1,18 +1,55 @@
-import { useEffect, useMemo } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { Authenticator } from '@aws-amplify/ui-react';
 import { fetchAuthSession, signOut } from 'aws-amplify/auth';
 import { I18n } from 'aws-amplify/utils';
 import { translations } from '@aws-amplify/ui';
 import { I18nProvider, LANGUAGES, useI18n, type Language } from './i18n/i18n';
-import { createApiClient } from './api/client';
+import { createApiClient, type ApiClient } from './api/client';
 import type { AppConfig } from './config';
 import { Flow } from './Flow';
+import { roleOf, type Role } from './auth/roles';
+
+// Reviewers' screens are a separate chunk: applicants never download them.
+const ReviewWorkspace = lazy(() => import('./review/ReviewWorkspace'));
 
 I18n.putVocabularies(translations);
 
 async function idToken(): Promise<string | undefined> {
   const session = await fetchAuthSession();
   return session.tokens?.idToken?.toString();
+}
+
+/** The signed-in user's role, from the `cognito:groups` claim of their ID token. */
+function useRole(): Role | null {
+  const [role, setRole] = useState<Role | null>(null);
+  useEffect(() => {
+    let current = true;
+    fetchAuthSession().then(
+      (session) => current && setRole(roleOf(session.tokens?.idToken?.payload)),
+      // No readable session: the applicant flow, whose API calls end a session that is over.
+      () => current && setRole('applicant'),
+    );
+    return () => {
+      current = false;
+    };
+  }, []);
+  return role;
+}
+
+/** Reviewers get the review workspace; everyone else the applicant's journey. */
+export function Workspace({ api, config }: { api: ApiClient; config: AppConfig }) {
+  const { t } = useI18n();
+  const role = useRole();
+  const loading = <p role="status">{t('app.loading')}</p>;
+  if (!role) return loading;
+  if (role === 'reviewer') {
+    return (
+      <Suspense fallback={loading}>
+        <ReviewWorkspace api={api} />
+      </Suspense>
+    );
+  }
+  return <Flow api={api} config={config} />;
 }
 
 function LanguageSwitch() {
@@ -75,7 +112,7 @@ function Shell({ config }: { config: AppConfig }) {
                   {t('app.signOut')}
                 </button>
               </div>
-              <Flow key={user?.userId} api={api} config={config} />
+              <Workspace key={user?.userId} api={api} config={config} />
             </div>
           )}
         </Authenticator>

@@ -7,7 +7,7 @@ import type { Application, IdentityVerification } from './api/types';
 import type { AppConfig } from './config';
 import { messageFor } from './api/problems';
 import { CONSENT_POLICY_VERSION } from './consent';
-import { deriveStage, NO_CHOICES, stepOf, type LocalChoices } from './flow';
+import { decisionInForce, deriveStage, NO_CHOICES, stepOf, type LocalChoices } from './flow';
 import { StepIndicator } from './components/StepIndicator';
 import { ErrorMessage, Notice } from './components/ErrorMessage';
 import { EraseData } from './components/EraseData';
@@ -18,6 +18,7 @@ import { IdUploadStep } from './steps/IdUploadStep';
 import { IdentityResult } from './steps/IdentityResult';
 import { LendingUploadStep } from './steps/LendingUploadStep';
 import { DocumentStatus } from './steps/DocumentStatus';
+import { ApplicationHistory } from './steps/ApplicationHistory';
 
 type Load = { kind: 'loading' } | { kind: 'ready'; app: Application | null } | { kind: 'failed'; message: string } | { kind: 'erased' };
 
@@ -115,7 +116,7 @@ export function Flow({ api, config }: { api: ApiClient; config: AppConfig }) {
           applicationId={app.applicationId}
           api={api}
           onVerified={() => {
-            choose({ retryIdentity: false, identityAcknowledged: false });
+            choose({ identityAcknowledged: false });
             void refresh(app.applicationId);
           }}
         />
@@ -124,8 +125,15 @@ export function Flow({ api, config }: { api: ApiClient; config: AppConfig }) {
         <IdentityResult
           identity={identity}
           onContinue={() => choose({ identityAcknowledged: true })}
-          onRetry={() => choose({ retryIdentity: true })}
         />
+      )}
+      {identity?.decision === 'NEEDS_REVIEW' && (stage.kind === 'lending-upload' || stage.kind === 'documents') && (
+        // The documents go on while a reviewer decides; the outcome shows here once there is one.
+        <div data-testid="identity-review-status" data-decision={decisionInForce(identity)}>
+          <Notice tone={identity.review ? (identity.review.decision === 'APPROVED' ? 'success' : 'warning') : 'info'}>
+            {identity.review ? t(`identity.reviewed.${identity.review.decision}`) : t('identity.NEEDS_REVIEW')}
+          </Notice>
+        </div>
       )}
       {app && stage.kind === 'lending-upload' && (
         <LendingUploadStep
@@ -146,6 +154,7 @@ export function Flow({ api, config }: { api: ApiClient; config: AppConfig }) {
           onUploadAnother={() => choose({ uploadAnother: true, identityAcknowledged: true })}
         />
       )}
+      {app && <ApplicationHistory key={app.applicationId} api={api} applicationId={app.applicationId} />}
       {app && <EraseData onErase={erase} />}
     </>
   );

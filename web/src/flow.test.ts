@@ -1,5 +1,5 @@
 import type { Application } from './api/types';
-import { deriveStage, NO_CHOICES } from './flow';
+import { decisionInForce, deriveStage, NO_CHOICES } from './flow';
 
 const base: Application = {
   applicationId: 'a',
@@ -38,6 +38,13 @@ describe('the screen follows the application on the API', () => {
   it('never lets a rejected identity continue to documents', () => {
     const rejected = { ...verified, identity: { verificationId: 'v', decision: 'REJECTED' as const, reasons: ['FACE_MISMATCH'] } };
     expect(deriveStage(rejected, { ...NO_CHOICES, identityAcknowledged: true }).kind).toBe('identity-result');
-    expect(deriveStage(rejected, { ...NO_CHOICES, retryIdentity: true }).kind).toBe('id-upload');
+  });
+
+  it('follows a reviewer\'s decision over the automated NEEDS_REVIEW', () => {
+    const queued = { ...verified, identity: { verificationId: 'v', decision: 'NEEDS_REVIEW' as const, reasons: ['FACE_SIMILARITY_BORDERLINE'] } };
+    expect(deriveStage(queued, { ...NO_CHOICES, identityAcknowledged: true }).kind).toBe('lending-upload');
+    const rejected = { ...queued, identity: { ...queued.identity, review: { decision: 'REJECTED' as const, decidedAt: 't' } } };
+    expect(decisionInForce(rejected.identity)).toBe('REJECTED');
+    expect(deriveStage(rejected, { ...NO_CHOICES, identityAcknowledged: true }).kind).toBe('identity-result');
   });
 });

@@ -1,6 +1,6 @@
 // Which screen to show, derived only from the application's state on the API plus the few
 // choices the applicant made on this page. A reload therefore resumes at the right step.
-import type { Application } from './api/types';
+import type { Application, IdentityDecision, IdentityVerification } from './api/types';
 
 export type StepId = 'consent' | 'application' | 'liveness' | 'identity' | 'documents';
 
@@ -18,8 +18,6 @@ export interface LocalChoices {
   consentAccepted: boolean;
   /** "Continue to mortgage documents" pressed on the identity result. */
   identityAcknowledged: boolean;
-  /** "Upload a different document" pressed after an identity decision. */
-  retryIdentity: boolean;
   /** "Upload another package" pressed on the document status. */
   uploadAnother: boolean;
 }
@@ -27,18 +25,23 @@ export interface LocalChoices {
 export const NO_CHOICES: LocalChoices = {
   consentAccepted: false,
   identityAcknowledged: false,
-  retryIdentity: false,
   uploadAnother: false,
 };
+
+/** The identity decision in force: a reviewer's once they have decided, else the automated one. */
+export function decisionInForce(identity: IdentityVerification): IdentityDecision {
+  return identity.review?.decision ?? identity.decision;
+}
 
 export function deriveStage(app: Application | null, choices: LocalChoices): Stage {
   if (!app) return choices.consentAccepted ? { kind: 'form' } : { kind: 'consent' };
   if (!app.consent) return { kind: 'consent' };
   const liveness = app.liveness?.status;
   if (liveness !== 'PASSED') return { kind: 'liveness' };
-  if (!app.identity || choices.retryIdentity) return { kind: 'id-upload' };
+  // An identity decision is final (a new submission is answered 409 decision-final).
+  if (!app.identity) return { kind: 'id-upload' };
   const latest = app.documents.length > 0 ? app.documents[app.documents.length - 1] : undefined;
-  const mayContinue = app.identity.decision !== 'REJECTED';
+  const mayContinue = decisionInForce(app.identity) !== 'REJECTED';
   if (latest && mayContinue && !choices.uploadAnother) return { kind: 'documents', documentId: latest.documentId };
   if (!choices.identityAcknowledged || !mayContinue) return { kind: 'identity-result' };
   return { kind: 'lending-upload' };

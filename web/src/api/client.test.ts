@@ -83,6 +83,59 @@ describe('API client', () => {
     expect(fetchMock).toHaveBeenNthCalledWith(2, '/_emulator/liveness-sessions/s-1/complete', expect.objectContaining({ body: JSON.stringify({ status: 'FAILED' }) }));
   });
 
+  it('does not retry a liveness lockout: its Retry-After (minutes) is for the applicant to wait', async () => {
+    const { api, fetchMock, sleep } = client([
+      json(429, { type: 'https://lendverify.dev/problems/liveness-locked-out', status: 429, detail: 'locked' }, { 'Retry-After': '170' }),
+    ]);
+    const error = (await api.createLivenessSession('a1').catch((e: unknown) => e)) as ApiProblem;
+    expect(error).toBeInstanceOf(ApiProblem);
+    expect(error.slug).toBe('liveness-locked-out');
+    expect(error.retryAfter).toBe(170);
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
+  it('does not retry an exhausted identity attempt cap', async () => {
+    const { api, fetchMock } = client([json(429, { type: 'https://lendverify.dev/problems/identity-attempts-exhausted', status: 429 })]);
+    await expect(api.verifyIdentity('a1', 'u1')).rejects.toMatchObject({ status: 429, slug: 'identity-attempts-exhausted' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it('still retries a throttling 429', async () => {
+    const { api, fetchMock, sleep } = client([json(429, { title: 'Too Many Requests' }, { 'Retry-After': '1' }), json(200, { applications: [] })]);
+    await expect(api.listApplications()).resolves.toEqual({ applications: [] });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    expect(sleep).toHaveBeenCalledWith(1000);
+  });
+
+  it('calls the review routes: the queue with its filter and page token, the case, its events, a decision', async () => {
+    const { api, fetchMock } = client([
+      json(200, { cases: [], nextToken: null }),
+      json(200, { cases: [] }),
+      json(200, { applicationId: 'a/1' }),
+      json(200, { events: [], chain: { verified: true } }),
+      json(201, { decision: 'APPROVED' }),
+      json(200, { events: [], chain: { verified: true } }),
+    ]);
+    await api.listReviewCases();
+    await api.listReviewCases({ reasonCode: 'FACE_MISMATCH', nextToken: 'abc+/=' });
+    await api.getReviewCase('a/1');
+    await api.listReviewCaseEvents('a1');
+    await api.decideReviewCase('a1', { decision: 'APPROVED', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], note: '' });
+    await api.listApplicationEvents('a1');
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map(([url, init]) => `${init.method} ${url}`)).toEqual([
+      'GET https://api.example/v1/review/cases',
+      'GET https://api.example/v1/review/cases?reasonCode=FACE_MISMATCH&nextToken=abc%2B%2F%3D',
+      'GET https://api.example/v1/review/cases/a%2F1',
+      'GET https://api.example/v1/review/cases/a1/events',
+      'POST https://api.example/v1/review/cases/a1/decisions',
+      'GET https://api.example/v1/applications/a1/events',
+    ]);
+    // An empty note is left out rather than sent as "".
+    expect(calls[4][1].body).toBe(JSON.stringify({ decision: 'APPROVED', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'] }));
+  });
+
   it.each([
     [null, 1],
     ['3', 3],

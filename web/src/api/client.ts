@@ -1,6 +1,6 @@
 // Every call the web app makes to the LendVerify API (and, on the local stage, to the
-// emulator's control API) lives here. Errors come back as ApiProblem; a 503 (or 429) is
-// retried after its Retry-After; a 401 signs the applicant out.
+// emulator's control API) lives here. Errors come back as ApiProblem; a 503 (or a throttling
+// 429) is retried after its Retry-After; a 401 signs the applicant out.
 
 import type {
   Application,
@@ -10,7 +10,11 @@ import type {
   LendingDocument,
   LivenessSession,
   LivenessSessionCreated,
+  AuditEventList,
   Problem,
+  ReviewCase,
+  ReviewCaseList,
+  ReviewDecisionRequest,
   UploadPurpose,
   UploadUrl,
 } from './types';
@@ -18,17 +22,20 @@ import type {
 export class ApiProblem extends Error {
   readonly status: number;
   readonly problem: Problem;
+  /** The answer's Retry-After in seconds (uncapped), when it had one. */
+  readonly retryAfter?: number;
 
-  constructor(status: number, problem: Problem) {
+  constructor(status: number, problem: Problem, retryAfter?: number) {
     super(problem.detail ?? problem.title ?? `HTTP ${status}`);
     this.name = 'ApiProblem';
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 
   /** The last segment of the problem `type` URI (e.g. "validation-failed"). */
   get slug(): string | undefined {
-    return this.problem.type?.split('/').pop();
+    return slugOf(this.problem);
   }
 }
 
@@ -56,14 +63,28 @@ export interface ClientOptions {
 
 const MAX_RETRY_AFTER_SECONDS = 30;
 
-/** Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); default 1. */
-export function retryAfterSeconds(header: string | null, now = Date.now()): number {
-  if (!header) return 1;
+/** 429 problem types that are decisions about the applicant, not throttling: retrying cannot
+ * help (a liveness lockout lasts minutes; the identity attempt cap never resets). */
+export const FINAL_429_PROBLEMS = ['liveness-locked-out', 'identity-attempts-exhausted'];
+
+/** Seconds a Retry-After header (delta-seconds or an HTTP date) asks for, uncapped; undefined
+ * without a readable one. */
+export function parseRetryAfter(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined;
   const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_SECONDS);
+  if (Number.isFinite(seconds)) return Math.max(seconds, 0);
   const date = Date.parse(header);
-  if (!Number.isNaN(date)) return Math.min(Math.max((date - now) / 1000, 0), MAX_RETRY_AFTER_SECONDS);
-  return 1;
+  if (!Number.isNaN(date)) return Math.max((date - now) / 1000, 0);
+  return undefined;
+}
+
+/** Seconds to wait before retrying, from a Retry-After header; default 1, at most 30. */
+export function retryAfterSeconds(header: string | null, now = Date.now()): number {
+  return Math.min(parseRetryAfter(header, now) ?? 1, MAX_RETRY_AFTER_SECONDS);
+}
+
+function slugOf(problem: Problem): string | undefined {
+  return problem.type?.split('/').pop();
 }
 
 async function readProblem(response: Response): Promise<Problem> {
@@ -102,20 +123,30 @@ export function createApiClient(options: ClientOptions) {
       } catch (err) {
         throw new NetworkError((err as Error).message);
       }
-      if ((response.status === 503 || response.status === 429) && attempt < maxRetries) {
-        await sleep(retryAfterSeconds(response.headers.get('Retry-After')) * 1000);
+      const retryAfterHeader = response.headers.get('Retry-After');
+      if (response.status === 429) {
+        const problem = await readProblem(response);
+        if (FINAL_429_PROBLEMS.includes(slugOf(problem) ?? '') || attempt >= maxRetries) {
+          throw new ApiProblem(429, problem, parseRetryAfter(retryAfterHeader));
+        }
+        await sleep(retryAfterSeconds(retryAfterHeader) * 1000);
+        continue;
+      }
+      if (response.status === 503 && attempt < maxRetries) {
+        await sleep(retryAfterSeconds(retryAfterHeader) * 1000);
         continue;
       }
       if (response.status === 401) {
         options.onUnauthorized?.();
       }
-      if (!response.ok) throw new ApiProblem(response.status, await readProblem(response));
+      if (!response.ok) throw new ApiProblem(response.status, await readProblem(response), parseRetryAfter(retryAfterHeader));
       if (response.status === 204) return undefined as T;
       return (await response.json()) as T;
     }
   }
 
   const app = (id: string) => `/applications/${encodeURIComponent(id)}`;
+  const reviewCase = (id: string) => `/review/cases/${encodeURIComponent(id)}`;
 
   return {
     listApplications: () => request<{ applications: ApplicationSummary[] }>('GET', '/applications'),
@@ -143,6 +174,26 @@ export function createApiClient(options: ClientOptions) {
       request<{ documentId: string; status: string }>('POST', `${app(id)}/documents`, { uploadId }),
     getDocument: (id: string, documentId: string) =>
       request<LendingDocument>('GET', `${app(id)}/documents/${encodeURIComponent(documentId)}`),
+    /** The applicant's own audit trail (no raw scores or inputs). */
+    listApplicationEvents: (id: string) => request<AuditEventList>('GET', `${app(id)}/events`),
+
+    // Reviewer routes: the API answers 403 to anyone outside the reviewers group.
+    /** NEEDS_REVIEW cases, oldest first; `nextToken` from the previous page continues the list. */
+    listReviewCases: (query: { reasonCode?: string; nextToken?: string } = {}) => {
+      const params = new URLSearchParams();
+      if (query.reasonCode) params.set('reasonCode', query.reasonCode);
+      if (query.nextToken) params.set('nextToken', query.nextToken);
+      const search = params.toString();
+      return request<ReviewCaseList>('GET', `/review/cases${search ? `?${search}` : ''}`);
+    },
+    getReviewCase: (id: string) => request<ReviewCase>('GET', reviewCase(id)),
+    listReviewCaseEvents: (id: string) => request<AuditEventList>('GET', `${reviewCase(id)}/events`),
+    decideReviewCase: (id: string, decision: ReviewDecisionRequest) =>
+      request<unknown>('POST', `${reviewCase(id)}/decisions`, {
+        decision: decision.decision,
+        reasonCodes: decision.reasonCodes,
+        ...(decision.note ? { note: decision.note } : {}),
+      }),
 
     /** Local stage only: asks the emulator to finish a liveness session as the browser stream would. */
     async simulateLiveness(sessionId: string, outcome: SimulatedOutcome, face: string): Promise<void> {

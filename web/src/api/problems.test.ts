@@ -22,7 +22,28 @@ describe('problem+json to messages', () => {
     expect(messageFor(error, en, context)).toMatch(message);
   });
 
+  const problem = (status: number, slug: string, detail = '', retryAfter?: number) =>
+    new ApiProblem(status, { type: `https://lendverify.dev/problems/${slug}`, status, detail }, retryAfter);
+
+  it.each([
+    [problem(429, 'liveness-locked-out', 'x', 170), 'liveness', /start a new one in 3 minutes/],
+    [problem(429, 'liveness-locked-out', 'x', 45), 'liveness', /in 45 seconds/],
+    [problem(429, 'liveness-locked-out'), 'liveness', /wait a few minutes/],
+    [problem(429, 'identity-attempts-exhausted'), 'id', /used all your attempts/],
+    [problem(409, 'decision-final', 'the identity decision is final: NEEDS_REVIEW'), 'id', /already been decided \(waiting for a reviewer\)/],
+    [problem(409, 'decision-final', 'final'), 'id', /already been decided, and a new submission/],
+    [problem(409, 'review-already-decided'), 'review-decision', /already been decided by another reviewer/],
+    [problem(409, 'conflict'), 'review-decision', /already been decided by another reviewer/],
+    [problem(403, 'forbidden', 'a reviewer cannot review their own application'), 'review-decision', /cannot review your own application/],
+    [problem(403, 'forbidden', 'not in the reviewers group'), 'review', /Only reviewers/],
+    [problem(404, 'not-found'), 'review', /no longer waiting for review/],
+    [problem(403, 'forbidden'), 'general', /not allowed/],
+  ] as const)('%o in %s', (error, context, message) => {
+    expect(messageFor(error, en, context)).toMatch(message);
+  });
+
   it('speaks Spanish too', () => {
+    expect(messageFor(problem(429, 'liveness-locked-out', '', 170), es, 'liveness')).toMatch(/dentro de 3 minutos/);
     expect(messageFor(new ApiProblem(503, {}), es)).toMatch(/ocupado/);
   });
 

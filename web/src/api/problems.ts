@@ -3,13 +3,57 @@
 import { hasMessage, type Translate } from '../i18n/i18n';
 import { ApiProblem, NetworkError } from './client';
 
-/** Where the error happened, for messages that depend on it (a 415 on an ID vs a PDF upload). */
-export type ErrorContext = 'id' | 'lending' | 'liveness' | 'general';
+/** Where the error happened, for messages that depend on it (a 415 on an ID vs a PDF upload; a
+ * 403 on the review queue vs on a reviewer's decision). */
+export type ErrorContext = 'id' | 'lending' | 'liveness' | 'general' | 'review' | 'review-decision';
+
+/** "45 seconds", "3 minutes": how long to wait, rounded up. */
+export function waitText(seconds: number, t: Translate): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 90) return t(s === 1 ? 'unit.second' : 'unit.seconds', { n: s });
+  return t('unit.minutes', { n: Math.ceil(s / 60) });
+}
+
+/** The identity state a decision-final problem names, in words. */
+function finalState(detail: string, t: Translate): string | undefined {
+  const state = /\b(NEEDS_REVIEW|APPROVED|REJECTED)\b/.exec(detail)?.[1];
+  return state ? t(`identity.state.${state}`) : undefined;
+}
+
+/** Problem types with a sentence of their own, whatever the status. */
+function problemMessage(error: ApiProblem, t: Translate, context: ErrorContext): string | undefined {
+  const detail = error.problem.detail ?? '';
+  switch (error.slug) {
+    case 'liveness-locked-out':
+      return error.retryAfter !== undefined
+        ? t('error.livenessLockedOut', { wait: waitText(error.retryAfter, t) })
+        : t('error.livenessLockedOut.noWait');
+    case 'identity-attempts-exhausted':
+      return t('error.identityAttemptsExhausted');
+    case 'decision-final': {
+      const state = finalState(detail, t);
+      return state ? t('error.decisionFinal', { state }) : t('error.decisionFinal.noState');
+    }
+    case 'review-already-decided':
+      return t('review.error.alreadyDecided');
+  }
+  if (context !== 'review' && context !== 'review-decision') return undefined;
+  if (error.status === 409 && context === 'review-decision') return t('review.error.alreadyDecided');
+  // Opening the queue or a case needs the reviewers group; a reviewer who could open the case is
+  // refused a decision only on their own application.
+  if (error.status === 403) {
+    return /own/i.test(detail) || context === 'review-decision' ? t('review.error.ownApplication') : t('review.error.notReviewer');
+  }
+  if (error.status === 404) return t('review.error.notFound');
+  return undefined;
+}
 
 export function messageFor(error: unknown, t: Translate, context: ErrorContext = 'general'): string {
   if (error instanceof NetworkError) return t('error.network');
   if (!(error instanceof ApiProblem)) return t('error.default');
   const status = error.status;
+  const specific = problemMessage(error, t, context);
+  if (specific) return specific;
   if (status === 409 && context === 'liveness' && /consent/i.test(error.problem.detail ?? '')) {
     return t('error.409.consent');
   }

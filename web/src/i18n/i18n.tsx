@@ -19,6 +19,20 @@ export function hasMessage(key: string): boolean {
   return key in catalogs.en;
 }
 
+/** The suffixes of every message key under `prefix.` (e.g. the reason codes the app knows). */
+export function messageSuffixes(prefix: string): string[] {
+  return Object.keys(catalogs.en)
+    .filter((key) => key.startsWith(`${prefix}.`))
+    .map((key) => key.slice(prefix.length + 1));
+}
+
+/** Dates and times as the reader's language writes them. */
+export function formatDateTime(language: Language, iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
 export function initialLanguage(): Language {
   const stored = typeof localStorage !== 'undefined' ? localStorage.getItem('lendverify.language') : null;
   if (stored === 'en' || stored === 'es') return stored;

@@ -2,6 +2,7 @@ import { useI18n } from '../i18n/i18n';
 import { Screen } from '../components/Screen';
 import { Notice } from '../components/ErrorMessage';
 import type { IdentityVerification } from '../api/types';
+import { decisionInForce } from '../flow';
 
 const DOCUMENT_FIELDS = ['type', 'givenName', 'familyName', 'dateOfBirth', 'documentNumberMasked', 'expiresOn'];
 
@@ -22,26 +23,20 @@ export function ReasonList({ reasons }: { reasons: string[] }) {
   );
 }
 
-export function IdentityResult({
-  identity,
-  onContinue,
-  onRetry,
-}: {
-  identity: IdentityVerification;
-  onContinue: () => void;
-  onRetry: () => void;
-}) {
+export function IdentityResult({ identity, onContinue }: { identity: IdentityVerification; onContinue: () => void }) {
   const { t } = useI18n();
   const document = identity.document ?? {};
   const shown = DOCUMENT_FIELDS.filter((f) => document[f] !== undefined && document[f] !== null && document[f] !== '');
+  const decision = decisionInForce(identity);
+  const reviewed = Boolean(identity.review);
   return (
     <Screen title={t('identity.title')} testId="step-identity-result">
-      <div data-testid="identity-decision" data-decision={identity.decision}>
-        <Notice tone={identity.decision === 'APPROVED' ? 'success' : identity.decision === 'REJECTED' ? 'warning' : 'info'}>
-          {t(`identity.${identity.decision}`)}
+      <div data-testid="identity-decision" data-decision={decision} data-reviewed={reviewed}>
+        <Notice tone={decision === 'APPROVED' ? 'success' : decision === 'REJECTED' ? 'warning' : 'info'}>
+          {reviewed ? t(`identity.reviewed.${decision}`) : t(`identity.${decision}`)}
         </Notice>
       </div>
-      {identity.reasons.length > 0 && (
+      {!reviewed && identity.reasons.length > 0 && (
         <>
           <h3>{t('identity.reasons')}</h3>
           <ReasonList reasons={identity.reasons} />
@@ -60,18 +55,15 @@ export function IdentityResult({
           </dl>
         </>
       )}
-      <div className="actions">
-        {identity.decision !== 'REJECTED' && (
+      {/* A decision is final: a new submission is refused (409 decision-final). */}
+      {decision === 'REJECTED' && <p>{t('identity.final')}</p>}
+      {decision !== 'REJECTED' && (
+        <div className="actions">
           <button type="button" className="button primary" onClick={onContinue}>
             {t('identity.continue')}
           </button>
-        )}
-        {identity.decision !== 'APPROVED' && (
-          <button type="button" className="button secondary" onClick={onRetry}>
-            {t('identity.retry')}
-          </button>
-        )}
-      </div>
+        </div>
+      )}
     </Screen>
   );
 }

@@ -121,6 +121,20 @@ describe('liveness step on AWS', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Start the liveness check' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(/give your consent/);
   });
+
+  it('after a lockout (429 liveness-locked-out) says how long to wait and starts nothing until then', async () => {
+    const { ApiProblem } = await import('../api/client');
+    const api = fakeApi('PASSED');
+    const locked = new ApiProblem(429, { type: 'https://lendverify.dev/problems/liveness-locked-out', status: 429, detail: 'locked' }, 2);
+    vi.mocked(api.createLivenessSession).mockRejectedValueOnce(locked);
+    render(wrap(<LivenessStep app={app} api={api} config={awsConfig} onPassed={vi.fn()} />));
+    await userEvent.click(screen.getByRole('button', { name: 'Start the liveness check' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many liveness checks did not pass. For your security, you can start a new one in 2 seconds.');
+    expect(screen.getByRole('button', { name: 'Start the liveness check' })).toBeDisabled();
+    // When the wait is over the check can start again.
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Start the liveness check' })).toBeEnabled(), { timeout: 3000 });
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+  });
 });
 
 describe('liveness step on the local stage', () => {

@@ -3,7 +3,7 @@ import { useI18n } from '../i18n/i18n';
 import { Screen } from '../components/Screen';
 import { ErrorMessage, Notice } from '../components/ErrorMessage';
 import { messageFor } from '../api/problems';
-import type { ApiClient, SimulatedOutcome } from '../api/client';
+import { ApiProblem, type ApiClient, type SimulatedOutcome } from '../api/client';
 import type { Application, LivenessStatus } from '../api/types';
 import type { AppConfig } from '../config';
 import { SimulatedCapture, SimulatedFallbackButton } from '../liveness/SimulatedCapture';
@@ -41,6 +41,17 @@ export function LivenessStep({
   );
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // After too many failed checks the API locks the applicant out for a while (429
+  // liveness-locked-out with Retry-After): no new check can start until then.
+  const [lockout, setLockout] = useState<{ seconds: number } | null>(null);
+  useEffect(() => {
+    if (!lockout) return;
+    const timer = setTimeout(() => {
+      setLockout(null);
+      setError(null);
+    }, lockout.seconds * 1000);
+    return () => clearTimeout(timer);
+  }, [lockout]);
 
   const fetchResult = useCallback(
     async (sessionId: string) => {
@@ -79,6 +90,7 @@ export function LivenessStep({
       setPhase({ kind: 'capturing', sessionId: session.sessionId, region: session.region, simulated });
     } catch (err) {
       setError(messageFor(err, t, 'liveness'));
+      if (err instanceof ApiProblem && err.slug === 'liveness-locked-out') setLockout({ seconds: err.retryAfter ?? 60 });
     } finally {
       setBusy(false);
     }
@@ -116,10 +128,10 @@ export function LivenessStep({
       {phase.kind === 'intro' && (
         <>
           <p>{t('liveness.intro')}</p>
-          <button type="button" className="button primary" onClick={() => start()} disabled={busy}>
+          <button type="button" className="button primary" onClick={() => start()} disabled={busy || Boolean(lockout)}>
             {busy ? t('common.working') : t('liveness.start')}
           </button>
-          {offerSimulated && realDetector && <SimulatedFallbackButton busy={busy} onClick={() => start(true)} />}
+          {offerSimulated && realDetector && <SimulatedFallbackButton busy={busy || Boolean(lockout)} onClick={() => start(true)} />}
         </>
       )}
       {phase.kind === 'capturing' &&
@@ -155,10 +167,10 @@ export function LivenessStep({
           )}
           {RETRYABLE.includes(phase.status) && (
             <>
-              <button type="button" className="button primary" onClick={() => start()} disabled={busy}>
+              <button type="button" className="button primary" onClick={() => start()} disabled={busy || Boolean(lockout)}>
                 {busy ? t('common.working') : t('common.retry')}
               </button>
-              {offerSimulated && realDetector && <SimulatedFallbackButton busy={busy} onClick={() => start(true)} />}
+              {offerSimulated && realDetector && <SimulatedFallbackButton busy={busy || Boolean(lockout)} onClick={() => start(true)} />}
             </>
           )}
         </div>

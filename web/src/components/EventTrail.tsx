@@ -1,0 +1,118 @@
+// An application's audit trail, oldest first, with the result of verifying its hash chain. The
+// applicant sees what happened and when; a reviewer (`detailed`) also sees who, the inputs, the
+// thresholds and model versions, and the hashes.
+import { formatDateTime, hasMessage, useI18n, type Translate } from '../i18n/i18n';
+import type { AuditEventList, AuditEventRecord } from '../api/types';
+import { Notice } from './ErrorMessage';
+import { reasonLabel } from '../review/reasons';
+
+export function eventKindLabel(t: Translate, kind: string): string {
+  return hasMessage(`event.${kind}`) ? t(`event.${kind}`) : kind;
+}
+
+function stateLabel(t: Translate, state: string): string {
+  return hasMessage(`state.${state}`) ? t(`state.${state}`) : state;
+}
+
+const shortHash = (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '—');
+
+function ChainResult({ trail }: { trail: AuditEventList }) {
+  const { t } = useI18n();
+  const { chain, events } = trail;
+  if (chain.verified) {
+    return (
+      <div data-testid="chain-result" data-verified="true">
+        <Notice tone="success">{t('events.chain.verified', { count: events.length, hash: shortHash(chain.headHash ?? events.at(-1)?.hash) })}</Notice>
+      </div>
+    );
+  }
+  return (
+    <div className="alert alert-error" role="alert" data-testid="chain-result" data-verified="false">
+      {t('events.chain.broken', { error: chain.error ?? '' })}
+    </div>
+  );
+}
+
+function EventDetails({ event }: { event: AuditEventRecord }) {
+  const { t } = useI18n();
+  const sections: [string, unknown][] = [
+    ['events.inputs', event.inputs],
+    ['events.thresholds', event.thresholds],
+    ['events.modelVersions', event.modelVersions],
+  ];
+  return (
+    <details className="event-details">
+      <summary>{t('events.details')}</summary>
+      <dl className="facts">
+        <div className="fact">
+          <dt>{t('events.hash')}</dt>
+          <dd>
+            <code>{event.hash}</code>
+          </dd>
+        </div>
+        <div className="fact">
+          <dt>{t('events.prevHash')}</dt>
+          <dd>
+            <code>{event.prevHash ?? '—'}</code>
+          </dd>
+        </div>
+        {sections
+          .filter(([, value]) => value && typeof value === 'object' && Object.keys(value).length > 0)
+          .map(([key, value]) => (
+            <div key={key} className="fact">
+              <dt>{t(key)}</dt>
+              <dd>
+                <pre className="json">{JSON.stringify(value, null, 2)}</pre>
+              </dd>
+            </div>
+          ))}
+      </dl>
+    </details>
+  );
+}
+
+export function EventTrail({ trail, detailed = false }: { trail: AuditEventList; detailed?: boolean }) {
+  const { t, language } = useI18n();
+  return (
+    <div className="event-trail" data-testid="event-trail">
+      {detailed && <ChainResult trail={trail} />}
+      {trail.events.length === 0 ? (
+        <p>{t('events.none')}</p>
+      ) : (
+        <ol className="events">
+          {trail.events.map((event) => (
+            <li key={event.seq} data-kind={event.kind}>
+              <div className="event-head">
+                <time dateTime={event.at}>{formatDateTime(language, event.at)}</time>{' '}
+                <strong>{eventKindLabel(t, event.kind)}</strong>
+                <span className="hint">
+                  {' · '}
+                  {t(`events.actor.${event.actor.type}`)}
+                  {detailed && event.actor.sub ? ` ${event.actor.sub}` : ''}
+                </span>
+              </div>
+              {(event.stateBefore || event.stateAfter) && (
+                <div className="hint">
+                  {t('events.state', {
+                    before: event.stateBefore ? stateLabel(t, event.stateBefore) : '—',
+                    after: event.stateAfter ? stateLabel(t, event.stateAfter) : '—',
+                  })}
+                </div>
+              )}
+              {event.reasonCodes.length > 0 && (
+                <ul className="tags">
+                  {event.reasonCodes.map((code) => (
+                    <li key={code} className="tag">
+                      {reasonLabel(t, code)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {detailed && <EventDetails event={event} />}
+            </li>
+          ))}
+        </ol>
+      )}
+    </div>
+  );
+}
