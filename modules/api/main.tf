@@ -12,6 +12,7 @@ locals {
     verify_identity_invoke_arn              = var.functions["verify-identity"].invoke_arn
     start_lending_analysis_invoke_arn       = var.functions["start-lending-analysis"].invoke_arn
     get_lending_analysis_results_invoke_arn = var.functions["get-lending-analysis-results"].invoke_arn
+    review_invoke_arn                       = var.functions["review"].invoke_arn
     cognito_user_pool_arn                   = var.cognito_user_pool_arn
     allowed_origin                          = var.allowed_origin
   })
@@ -24,12 +25,17 @@ locals {
     "applications-get"             = { handler = "applications", method = "GET", path = "applications/*" }
     "applications-delete"          = { handler = "applications", method = "DELETE", path = "applications/*" }
     "applications-consent"         = { handler = "applications", method = "PUT", path = "applications/*/consent" }
+    "applications-events"          = { handler = "applications", method = "GET", path = "applications/*/events" }
     "create-liveness-session"      = { handler = "create-liveness-session", method = "POST", path = "applications/*/liveness-sessions" }
     "get-liveness-results"         = { handler = "get-liveness-results", method = "GET", path = "applications/*/liveness-sessions/*" }
     "create-upload-url"            = { handler = "create-upload-url", method = "POST", path = "applications/*/uploads" }
     "verify-identity"              = { handler = "verify-identity", method = "POST", path = "applications/*/identity-verifications" }
     "start-lending-analysis"       = { handler = "start-lending-analysis", method = "POST", path = "applications/*/documents" }
     "get-lending-analysis-results" = { handler = "get-lending-analysis-results", method = "GET", path = "applications/*/documents/*" }
+    "review-cases-list"            = { handler = "review", method = "GET", path = "review/cases" }
+    "review-cases-get"             = { handler = "review", method = "GET", path = "review/cases/*" }
+    "review-cases-decide"          = { handler = "review", method = "POST", path = "review/cases/*/decisions" }
+    "review-cases-events"          = { handler = "review", method = "GET", path = "review/cases/*/events" }
   }
 
   access_log_format = jsonencode({

@@ -16,11 +16,11 @@ variable "tags" {
 
 variable "functions" {
   description = <<-EOT
-    The Lambda functions behind the API, keyed by their `handler` name from handlers/README.md. The seven
+    The Lambda functions behind the API, keyed by their `handler` name from handlers/README.md. The eight
     routed handlers (applications, create-liveness-session, get-liveness-results, create-upload-url,
-    verify-identity, start-lending-analysis, get-lending-analysis-results) are required; other keys (for
-    example the SQS consumer lending-analysis-completed) are accepted and ignored, so the lambda_function
-    module outputs can be passed as they are.
+    verify-identity, start-lending-analysis, get-lending-analysis-results, review) are required; other
+    keys (the SQS consumers lending-analysis-completed and deliver-decision-events) are accepted and
+    ignored, so the lambda_function module outputs can be passed as they are.
   EOT
   type = map(object({
     function_name = string
@@ -32,10 +32,10 @@ variable "functions" {
     condition = alltrue([
       for h in [
         "applications", "create-liveness-session", "get-liveness-results", "create-upload-url",
-        "verify-identity", "start-lending-analysis", "get-lending-analysis-results",
+        "verify-identity", "start-lending-analysis", "get-lending-analysis-results", "review",
       ] : contains(keys(var.functions), h)
     ])
-    error_message = "functions must contain every routed handler: applications, create-liveness-session, get-liveness-results, create-upload-url, verify-identity, start-lending-analysis, get-lending-analysis-results."
+    error_message = "functions must contain every routed handler: applications, create-liveness-session, get-liveness-results, create-upload-url, verify-identity, start-lending-analysis, get-lending-analysis-results, review."
   }
 
   validation {

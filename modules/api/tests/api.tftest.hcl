@@ -74,6 +74,7 @@ variables {
     for h in [
       "applications", "create-liveness-session", "get-liveness-results", "create-upload-url",
       "verify-identity", "start-lending-analysis", "get-lending-analysis-results", "lending-analysis-completed",
+      "review", "deliver-decision-events",
       ] : h => {
       function_name = "lendverify-test-${h}"
       function_arn  = "arn:aws:lambda:eu-west-1:123456789012:function:lendverify-test-${h}"
@@ -99,6 +100,11 @@ run "openapi_contract" {
       "POST /applications/{applicationId}/identity-verifications", "OPTIONS /applications/{applicationId}/identity-verifications",
       "POST /applications/{applicationId}/documents", "OPTIONS /applications/{applicationId}/documents",
       "GET /applications/{applicationId}/documents/{documentId}", "OPTIONS /applications/{applicationId}/documents/{documentId}",
+      "GET /applications/{applicationId}/events", "OPTIONS /applications/{applicationId}/events",
+      "GET /review/cases", "OPTIONS /review/cases",
+      "GET /review/cases/{applicationId}", "OPTIONS /review/cases/{applicationId}",
+      "POST /review/cases/{applicationId}/decisions", "OPTIONS /review/cases/{applicationId}/decisions",
+      "GET /review/cases/{applicationId}/events", "OPTIONS /review/cases/{applicationId}/events",
     ])
     error_message = "The OpenAPI document must define exactly the README routes plus one OPTIONS preflight per path."
   }
@@ -153,7 +159,13 @@ run "openapi_contract" {
       yamldecode(output.openapi_document).paths["/applications/{applicationId}/uploads"].post["x-amazon-apigateway-integration"].uri == var.functions["create-upload-url"].invoke_arn &&
       yamldecode(output.openapi_document).paths["/applications/{applicationId}"].delete["x-amazon-apigateway-integration"].uri == var.functions["applications"].invoke_arn &&
       yamldecode(output.openapi_document).paths["/applications/{applicationId}/documents/{documentId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-lending-analysis-results"].invoke_arn &&
-      yamldecode(output.openapi_document).paths["/applications/{applicationId}/liveness-sessions/{sessionId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-liveness-results"].invoke_arn
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}/liveness-sessions/{sessionId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-liveness-results"].invoke_arn &&
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}/events"].get["x-amazon-apigateway-integration"].uri == var.functions["applications"].invoke_arn &&
+      alltrue([
+        for p in ["/review/cases", "/review/cases/{applicationId}", "/review/cases/{applicationId}/events"] :
+        yamldecode(output.openapi_document).paths[p].get["x-amazon-apigateway-integration"].uri == var.functions["review"].invoke_arn
+      ]) &&
+      yamldecode(output.openapi_document).paths["/review/cases/{applicationId}/decisions"].post["x-amazon-apigateway-integration"].uri == var.functions["review"].invoke_arn
     )
     error_message = "Routes must integrate with the handler the README assigns them."
   }
@@ -233,8 +245,37 @@ run "openapi_contract" {
 
   # Least-privilege invoke permissions.
   assert {
-    condition     = length(aws_lambda_permission.api) == 11
+    condition     = length(aws_lambda_permission.api) == 16
     error_message = "There must be one invoke permission per routed method/path."
+  }
+
+  # The review decision body, exactly as API Gateway (and the local stage) validates it.
+  assert {
+    condition = (
+      yamldecode(output.openapi_document).paths["/review/cases/{applicationId}/decisions"].post["x-amazon-apigateway-request-validator"] == "body-and-params" &&
+      yamldecode(output.openapi_document).components.schemas.ReviewDecisionRequest.additionalProperties == false &&
+      yamldecode(output.openapi_document).components.schemas.ReviewDecisionRequest.required == ["decision", "reasonCodes"] &&
+      yamldecode(output.openapi_document).components.schemas.ReviewDecisionValue.enum == ["APPROVED", "REJECTED"] &&
+      yamldecode(output.openapi_document).components.schemas.ReviewDecisionRequest.properties.reasonCodes.minItems == 1 &&
+      yamldecode(output.openapi_document).components.schemas.ReviewDecisionRequest.properties.reasonCodes.maxItems == 10 &&
+      yamldecode(output.openapi_document).components.schemas.ReasonCode.pattern == "^[A-Z][A-Z0-9_]{1,63}$" &&
+      yamldecode(output.openapi_document).components.schemas.ReviewDecisionRequest.properties.note.maxLength == 2000
+    )
+    error_message = "The review decision body must be {decision: APPROVED|REJECTED, reasonCodes: 1-10 codes, note <= 2000}, nothing else, validated by API Gateway."
+  }
+
+  # Review routes: 403 for non-reviewers, 429 and 503 with Retry-After, the queue paginated.
+  assert {
+    condition = alltrue(flatten([
+      for path, item in yamldecode(output.openapi_document).paths : [
+        for method, op in item : (
+          contains(keys(op.responses), "403") &&
+          contains(keys(op.responses["429"].headers), "Retry-After") &&
+          contains(keys(op.responses["503"].headers), "Retry-After")
+        ) if startswith(path, "/review/") && !contains(["options", "x-amazon-apigateway-any-method"], method)
+      ]
+    ])) && toset([for p in yamldecode(output.openapi_document).paths["/review/cases"].get.parameters : "${p.name}:${p.in}"]) == toset(["limit:query", "nextToken:query", "reasonCode:query"])
+    error_message = "Every review route documents 403 and Retry-After on 429/503; GET /review/cases takes limit, nextToken and reasonCode."
   }
 
   assert {
@@ -257,7 +298,7 @@ run "openapi_contract" {
   }
 
   assert {
-    condition     = !contains([for p in aws_lambda_permission.api : p.function_name], "lendverify-test-lending-analysis-completed")
+    condition     = !contains([for p in aws_lambda_permission.api : p.function_name], "lendverify-test-lending-analysis-completed") && !contains([for p in aws_lambda_permission.api : p.function_name], "lendverify-test-deliver-decision-events")
     error_message = "The SQS consumer must not be invocable by API Gateway."
   }
 
