@@ -10,7 +10,7 @@ vi.mock('aws-amplify/auth', () => ({
   signOut: vi.fn(),
 }));
 
-const config: AppConfig = { mode: 'aws', apiUrl: 'https://api.example', region: 'eu-west-1', userPoolId: 'eu-west-1_a', userPoolClientId: 'c' };
+const config: AppConfig = { mode: 'aws', apiUrl: 'https://api.example', region: 'eu-west-1', userPoolId: 'eu-west-1_a', userPoolClientId: 'c', reviewersGroup: 'reviewers' };
 
 function api() {
   return {

@@ -20,26 +20,26 @@ async function idToken(): Promise<string | undefined> {
 }
 
 /** The signed-in user's role, from the `cognito:groups` claim of their ID token. */
-function useRole(): Role | null {
+function useRole(reviewersGroup: string): Role | null {
   const [role, setRole] = useState<Role | null>(null);
   useEffect(() => {
     let current = true;
     fetchAuthSession().then(
-      (session) => current && setRole(roleOf(session.tokens?.idToken?.payload)),
+      (session) => current && setRole(roleOf(session.tokens?.idToken?.payload, reviewersGroup)),
       // No readable session: the applicant flow, whose API calls end a session that is over.
       () => current && setRole('applicant'),
     );
     return () => {
       current = false;
     };
-  }, []);
+  }, [reviewersGroup]);
   return role;
 }
 
 /** Reviewers get the review workspace; everyone else the applicant's journey. */
 export function Workspace({ api, config }: { api: ApiClient; config: AppConfig }) {
   const { t } = useI18n();
-  const role = useRole();
+  const role = useRole(config.reviewersGroup);
   const loading = <p role="status">{t('app.loading')}</p>;
   if (!role) return loading;
   if (role === 'reviewer') {

@@ -40,6 +40,11 @@ describe('config.json', () => {
     expect(parseConfig({ ...local, retentionDays: { biometrics: 1, documents: 7 } }).retentionDays).toEqual({ biometrics: 1, documents: 7 });
   });
 
+  it('names the reviewers group: the default, or the environment\'s own', () => {
+    expect(parseConfig(aws).reviewersGroup).toBe('reviewers');
+    expect(parseConfig({ ...aws, reviewersGroup: 'lv-reviewers' }).reviewersGroup).toBe('lv-reviewers');
+  });
+
   it('takes the emulator stream as endpointOverride in local mode only', () => {
     const config = parseConfig({ ...local, liveness: { endpointOverride: 'wss://127.0.0.1:5002', binaryPath: '/liveness-assets/wasm/' } });
     expect(config.liveness?.endpointOverride).toBe('wss://127.0.0.1:5002');
@@ -63,6 +68,7 @@ describe('config.json', () => {
     ['no emulator locally', { ...local, emulatorUrl: undefined }, /emulatorUrl is required/],
     ['bad liveness asset', { ...aws, liveness: { faceModelUrl: 'ftp://x' } }, /liveness.faceModelUrl/],
     ['bad retention', { ...aws, retentionDays: { biometrics: 0.5, documents: 7 } }, /retentionDays/],
+    ['bad reviewers group', { ...aws, reviewersGroup: 'Reviewers Team' }, /reviewersGroup/],
   ])('refuses %s with a clear message', (_, raw, message) => {
     expect(() => parseConfig(raw)).toThrow(ConfigError);
     expect(() => parseConfig(raw)).toThrow(message);

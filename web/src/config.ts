@@ -1,4 +1,5 @@
 import type { ResourcesConfig } from 'aws-amplify';
+import { REVIEWERS_GROUP } from './auth/roles';
 
 // Runtime configuration: the same JavaScript is deployed to every environment, and each
 // environment serves its own /config.json (written by Terraform from its outputs, or by the
@@ -32,6 +33,8 @@ export interface AppConfig {
   liveness?: LivenessAssets;
   /** How long this environment keeps biometric images and documents (days), for the consent text. */
   retentionDays?: { biometrics: number; documents: number };
+  /** The Cognito group of reviewers (Terraform's reviewers_group_name); default REVIEWERS_GROUP. */
+  reviewersGroup: string;
 }
 
 export class ConfigError extends Error {
@@ -44,6 +47,8 @@ export class ConfigError extends Error {
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const USER_POOL_ID = /^[a-z]{2}(-gov)?-[a-z]+-\d_[A-Za-z0-9]+$/;
 const IDENTITY_POOL_ID = /^[a-z]{2}(-gov)?-[a-z]+-\d:[0-9a-f-]{36}$/;
+// As Terraform's reviewers_group_name validation has it.
+const GROUP_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
 
 function isUrl(value: unknown, { allowRelative = false } = {}): value is string {
   if (typeof value !== 'string' || value.length === 0) return false;
@@ -102,6 +107,9 @@ export function parseConfig(raw: unknown): AppConfig {
     if (!r || !whole(r.biometrics) || !whole(r.documents)) problems.push('retentionDays must be {biometrics, documents} in whole days');
     else retentionDays = { biometrics: r.biometrics as number, documents: r.documents as number };
   }
+  if (c.reviewersGroup !== undefined && (typeof c.reviewersGroup !== 'string' || !GROUP_NAME.test(c.reviewersGroup))) {
+    problems.push('reviewersGroup must be a Cognito group name such as reviewers');
+  }
   if (problems.length > 0) throw new ConfigError(`config.json is invalid: ${problems.join('; ')}`);
   return {
     mode: mode as Mode,
@@ -114,6 +122,7 @@ export function parseConfig(raw: unknown): AppConfig {
     emulatorUrl: typeof c.emulatorUrl === 'string' ? c.emulatorUrl.replace(/\/+$/, '') : undefined,
     liveness,
     retentionDays,
+    reviewersGroup: typeof c.reviewersGroup === 'string' ? c.reviewersGroup : REVIEWERS_GROUP,
   };
 }
 

@@ -113,9 +113,9 @@ describe('API client', () => {
       json(200, { cases: [], nextToken: null }),
       json(200, { cases: [] }),
       json(200, { applicationId: 'a/1' }),
-      json(200, { events: [], chain: { verified: true } }),
+      json(200, { events: [] }),
       json(201, { decision: 'APPROVED' }),
-      json(200, { events: [], chain: { verified: true } }),
+      json(200, { events: [] }),
     ]);
     await api.listReviewCases();
     await api.listReviewCases({ reasonCode: 'FACE_MISMATCH', nextToken: 'abc+/=' });

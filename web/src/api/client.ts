@@ -14,6 +14,7 @@ import type {
   Problem,
   ReviewCase,
   ReviewCaseList,
+  ReviewDecisionRecorded,
   ReviewDecisionRequest,
   UploadPurpose,
   UploadUrl,
@@ -189,7 +190,7 @@ export function createApiClient(options: ClientOptions) {
     getReviewCase: (id: string) => request<ReviewCase>('GET', reviewCase(id)),
     listReviewCaseEvents: (id: string) => request<AuditEventList>('GET', `${reviewCase(id)}/events`),
     decideReviewCase: (id: string, decision: ReviewDecisionRequest) =>
-      request<unknown>('POST', `${reviewCase(id)}/decisions`, {
+      request<ReviewDecisionRecorded>('POST', `${reviewCase(id)}/decisions`, {
         decision: decision.decision,
         reasonCodes: decision.reasonCodes,
         ...(decision.note ? { note: decision.note } : {}),

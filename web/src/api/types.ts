@@ -44,7 +44,8 @@ export interface IdentityVerification {
   decision: IdentityDecision;
   reasons: string[];
   document?: Record<string, unknown> | null;
-  /** A reviewer's decision on a NEEDS_REVIEW verification; it is the decision in force. */
+  /** A reviewer's decision, should the API send it with the identity (Application.identity does
+   * not list it yet: there the reviewed decision replaces `decision`). */
   review?: IdentityReview | null;
 }
 
@@ -93,11 +94,12 @@ export interface Problem {
 
 export type ReviewDecision = 'APPROVED' | 'REJECTED';
 
-/** The reviewed decision of an identity verification (absent until a reviewer decides). */
+/** A reviewer's decision on a NEEDS_REVIEW verification. */
 export interface IdentityReview {
   decision: ReviewDecision;
   decidedAt: string;
   reasonCodes?: string[];
+  note?: string | null;
 }
 
 /** One NEEDS_REVIEW application in the queue, oldest first. */
@@ -110,39 +112,37 @@ export interface ReviewCaseSummary {
 
 export interface ReviewCaseList {
   cases: ReviewCaseSummary[];
-  /** Absent on the last page. */
+  /** Absent or null on the last page. */
   nextToken?: string | null;
 }
 
-/** A presigned GET URL (valid for at most 60 s). */
-export interface PresignedImage {
+export type CaseImageKind = 'ID_FRONT' | 'ID_BACK' | 'LIVENESS_REFERENCE' | 'LIVENESS_AUDIT';
+
+/** A presigned GET URL, valid for at most 60 s. */
+export interface CaseImage {
+  kind: CaseImageKind;
   url: string;
-  expiresAt?: string;
+  expiresAt: string;
 }
 
-export interface ReviewImages {
-  idFront?: PresignedImage | null;
-  idBack?: PresignedImage | null;
-  livenessReference?: PresignedImage | null;
-  livenessAudit?: PresignedImage[];
-}
-
-/** Everything the identity decision was made from. Scores and thresholds are numbers keyed by
- * name; a threshold with the same name as a score is the one that score was compared with. */
+/** The decision's inputs as recorded with it (schema ReviewCase). */
 export interface ReviewCase {
   applicationId: string;
   verificationId: string;
-  queuedAt: string;
   decision: IdentityDecision;
   reasons: string[];
+  queuedAt?: string | null;
+  /** What the applicant declared, when the API sends it (ReviewCase does not list it yet). */
   applicant?: Applicant | null;
-  scores: Record<string, number | null>;
-  thresholds: Record<string, number | null>;
+  /** Scores as numbers, 0–100 (livenessConfidence, faceSimilarity). */
+  scores?: Record<string, number | null> | null;
+  /** Every threshold in force when the decision was made. */
+  thresholds?: Record<string, unknown> | null;
   document?: Record<string, unknown> | null;
   fieldConfidences?: Record<string, number> | null;
   modelVersions?: Record<string, string> | null;
-  images: ReviewImages;
-  review?: (IdentityReview & { reviewerSub?: string; note?: string | null }) | null;
+  images: CaseImage[];
+  review?: IdentityReview | null;
 }
 
 export interface ReviewDecisionRequest {
@@ -151,17 +151,25 @@ export interface ReviewDecisionRequest {
   note?: string;
 }
 
+export interface ReviewDecisionRecorded extends IdentityReview {
+  applicationId: string;
+  verificationId?: string;
+  reasonCodes: string[];
+}
+
 export type ActorType = 'applicant' | 'reviewer' | 'system';
 
-/** One audit event. The applicant's view leaves out inputs, thresholds and model versions. */
+/** One audit event. The applicant's view (ApplicantEvent) names only the kind of actor; the
+ * reviewer's (AuditEvent) is the whole hashed body: actor with `sub`, prevHash, inputs,
+ * thresholds and model versions. */
 export interface AuditEventRecord {
   seq: number;
   hash: string;
   prevHash?: string;
   kind: string;
   at: string;
-  actor: { type: ActorType; sub?: string | null };
-  reasonCodes: string[];
+  actor: ActorType | { type: ActorType; sub?: string | null };
+  reasonCodes?: string[];
   stateBefore?: string | null;
   stateAfter?: string | null;
   inputs?: Record<string, unknown> | null;
@@ -169,16 +177,8 @@ export interface AuditEventRecord {
   modelVersions?: Record<string, string> | null;
 }
 
-/** The result of verifying the hash chain over the events returned. */
-export interface ChainVerification {
-  verified: boolean;
-  /** Why the chain does not verify (absent when it does). */
-  error?: string | null;
-  headSeq?: number | null;
-  headHash?: string | null;
-}
-
+/** Schemas ApplicationEventList and ReviewEventList: every event, oldest first. */
 export interface AuditEventList {
+  applicationId?: string;
   events: AuditEventRecord[];
-  chain: ChainVerification;
 }

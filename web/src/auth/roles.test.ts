@@ -19,5 +19,6 @@ describe('the reviewer role comes from the ID token', () => {
     expect(roleOf({ 'cognito:groups': ['reviewers-archive'] })).toBe('applicant');
     expect(roleOf({ sub: 'x' })).toBe('applicant');
     expect(roleOf(undefined)).toBe('applicant');
+    expect(roleOf({ 'cognito:groups': ['lv-reviewers'] }, 'lv-reviewers')).toBe('reviewer');
   });
 });

@@ -2,7 +2,8 @@
 // an applicant. The API decides again on every call (403 for non-reviewers); this only picks the
 // screens.
 
-/** The Cognito group whose members review NEEDS_REVIEW cases (Terraform's aws_cognito_user_group). */
+/** The Cognito group whose members review NEEDS_REVIEW cases (Terraform's aws_cognito_user_group),
+ * unless config.json names another (`reviewersGroup`). */
 export const REVIEWERS_GROUP = 'reviewers';
 
 export type Role = 'reviewer' | 'applicant';
@@ -28,6 +29,6 @@ export function groupsOf(claim: unknown): string[] {
     .filter(Boolean);
 }
 
-export function roleOf(idTokenPayload: Record<string, unknown> | undefined): Role {
-  return groupsOf(idTokenPayload?.['cognito:groups']).includes(REVIEWERS_GROUP) ? 'reviewer' : 'applicant';
+export function roleOf(idTokenPayload: Record<string, unknown> | undefined, reviewersGroup = REVIEWERS_GROUP): Role {
+  return groupsOf(idTokenPayload?.['cognito:groups']).includes(reviewersGroup) ? 'reviewer' : 'applicant';
 }

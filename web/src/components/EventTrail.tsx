@@ -1,10 +1,11 @@
-// An application's audit trail, oldest first, with the result of verifying its hash chain. The
-// applicant sees what happened and when; a reviewer (`detailed`) also sees who, the inputs, the
-// thresholds and model versions, and the hashes.
+// An application's audit trail, oldest first. The applicant sees what happened and when; a
+// reviewer (`detailed`) also sees who, the inputs, the thresholds and model versions, the hashes,
+// and whether the chain links up (review/chain.ts).
 import { formatDateTime, hasMessage, useI18n, type Translate } from '../i18n/i18n';
-import type { AuditEventList, AuditEventRecord } from '../api/types';
+import type { ActorType, AuditEventList, AuditEventRecord } from '../api/types';
 import { Notice } from './ErrorMessage';
 import { reasonLabel } from '../review/reasons';
+import { checkChain } from '../review/chain';
 
 export function eventKindLabel(t: Translate, kind: string): string {
   return hasMessage(`event.${kind}`) ? t(`event.${kind}`) : kind;
@@ -16,19 +17,25 @@ function stateLabel(t: Translate, state: string): string {
 
 const shortHash = (hash: string | null | undefined) => (hash ? hash.slice(0, 12) : '—');
 
-function ChainResult({ trail }: { trail: AuditEventList }) {
+/** The applicant's view names the kind of actor; the reviewer's the actor with their `sub`. */
+function actorOf(event: AuditEventRecord): { type: ActorType; sub?: string | null } {
+  return typeof event.actor === 'string' ? { type: event.actor } : event.actor;
+}
+
+function ChainResult({ events }: { events: AuditEventRecord[] }) {
   const { t } = useI18n();
-  const { chain, events } = trail;
-  if (chain.verified) {
+  const check = checkChain(events);
+  if (check.verified) {
     return (
       <div data-testid="chain-result" data-verified="true">
-        <Notice tone="success">{t('events.chain.verified', { count: events.length, hash: shortHash(chain.headHash ?? events.at(-1)?.hash) })}</Notice>
+        <Notice tone="success">{t('events.chain.verified', { count: check.count, hash: shortHash(check.headHash) })}</Notice>
       </div>
     );
   }
+  const reason = t(`events.chain.${check.problem}`, { seq: check.seq, expected: check.expected ?? '' });
   return (
     <div className="alert alert-error" role="alert" data-testid="chain-result" data-verified="false">
-      {t('events.chain.broken', { error: chain.error ?? '' })}
+      {t('events.chain.broken', { reason })}
     </div>
   );
 }
@@ -71,45 +78,54 @@ function EventDetails({ event }: { event: AuditEventRecord }) {
   );
 }
 
-export function EventTrail({ trail, detailed = false }: { trail: AuditEventList; detailed?: boolean }) {
+function EventItem({ event, detailed }: { event: AuditEventRecord; detailed: boolean }) {
   const { t, language } = useI18n();
+  const actor = actorOf(event);
+  const reasonCodes = event.reasonCodes ?? [];
+  return (
+    <li data-kind={event.kind}>
+      <div className="event-head">
+        <time dateTime={event.at}>{formatDateTime(language, event.at)}</time>{' '}
+        <strong>{eventKindLabel(t, event.kind)}</strong>
+        <span className="hint">
+          {' · '}
+          {t(`events.actor.${actor.type}`)}
+          {detailed && actor.sub ? ` ${actor.sub}` : ''}
+        </span>
+      </div>
+      {(event.stateBefore || event.stateAfter) && (
+        <div className="hint">
+          {t('events.state', {
+            before: event.stateBefore ? stateLabel(t, event.stateBefore) : '—',
+            after: event.stateAfter ? stateLabel(t, event.stateAfter) : '—',
+          })}
+        </div>
+      )}
+      {reasonCodes.length > 0 && (
+        <ul className="tags">
+          {reasonCodes.map((code) => (
+            <li key={code} className="tag">
+              {reasonLabel(t, code)}
+            </li>
+          ))}
+        </ul>
+      )}
+      {detailed && <EventDetails event={event} />}
+    </li>
+  );
+}
+
+export function EventTrail({ trail, detailed = false }: { trail: AuditEventList; detailed?: boolean }) {
+  const { t } = useI18n();
   return (
     <div className="event-trail" data-testid="event-trail">
-      {detailed && <ChainResult trail={trail} />}
+      {detailed && <ChainResult events={trail.events} />}
       {trail.events.length === 0 ? (
         <p>{t('events.none')}</p>
       ) : (
         <ol className="events">
           {trail.events.map((event) => (
-            <li key={event.seq} data-kind={event.kind}>
-              <div className="event-head">
-                <time dateTime={event.at}>{formatDateTime(language, event.at)}</time>{' '}
-                <strong>{eventKindLabel(t, event.kind)}</strong>
-                <span className="hint">
-                  {' · '}
-                  {t(`events.actor.${event.actor.type}`)}
-                  {detailed && event.actor.sub ? ` ${event.actor.sub}` : ''}
-                </span>
-              </div>
-              {(event.stateBefore || event.stateAfter) && (
-                <div className="hint">
-                  {t('events.state', {
-                    before: event.stateBefore ? stateLabel(t, event.stateBefore) : '—',
-                    after: event.stateAfter ? stateLabel(t, event.stateAfter) : '—',
-                  })}
-                </div>
-              )}
-              {event.reasonCodes.length > 0 && (
-                <ul className="tags">
-                  {event.reasonCodes.map((code) => (
-                    <li key={code} className="tag">
-                      {reasonLabel(t, code)}
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {detailed && <EventDetails event={event} />}
-            </li>
+            <EventItem key={event.seq} event={event} detailed={detailed} />
           ))}
         </ol>
       )}

@@ -1,34 +1,34 @@
 // The ID images and the liveness reference and audit images, from presigned URLs that expire after
 // 60 s. An image that fails to load (most likely an expired URL) asks the case for fresh URLs.
 import { useState } from 'react';
-import { useI18n } from '../i18n/i18n';
-import type { PresignedImage, ReviewImages } from '../api/types';
+import { useI18n, type Translate } from '../i18n/i18n';
+import type { CaseImage, CaseImageKind } from '../api/types';
 
-interface Shown {
-  key: string;
-  label: string;
-  image: PresignedImage;
+const ORDER: CaseImageKind[] = ['ID_FRONT', 'ID_BACK', 'LIVENESS_REFERENCE', 'LIVENESS_AUDIT'];
+
+/** Each image with its label ("Liveness audit image 2") and a key that survives a refetch. */
+export function labelledImages(images: CaseImage[], t: Translate): { key: string; label: string; url: string }[] {
+  const sorted = [...images].sort((a, b) => ORDER.indexOf(a.kind) - ORDER.indexOf(b.kind));
+  let audit = 0;
+  return sorted.map((image) => {
+    if (image.kind === 'LIVENESS_AUDIT') {
+      audit += 1;
+      return { key: `${image.kind}-${audit}`, label: t('review.images.LIVENESS_AUDIT', { n: audit }), url: image.url };
+    }
+    return { key: image.kind, label: t(`review.images.${image.kind}`), url: image.url };
+  });
 }
 
 /** `onStale(failed)`: an image failed to load (failed) or is about to be loaded again (not failed,
  * the URLs may still be fresh enough). */
-export function CaseImages({ images, onStale }: { images: ReviewImages; onStale: (failed: boolean) => void }) {
+export function CaseImages({ images, onStale }: { images: CaseImage[]; onStale: (failed: boolean) => void }) {
   const { t } = useI18n();
   const [enlarged, setEnlarged] = useState<string | null>(null);
-  const shown: Shown[] = [
-    { key: 'idFront', label: t('review.images.idFront'), image: images.idFront },
-    { key: 'idBack', label: t('review.images.idBack'), image: images.idBack },
-    { key: 'livenessReference', label: t('review.images.livenessReference'), image: images.livenessReference },
-    ...(images.livenessAudit ?? []).map((image, i) => ({
-      key: `livenessAudit-${i}`,
-      label: t('review.images.livenessAudit', { n: i + 1 }),
-      image,
-    })),
-  ].filter((s): s is Shown => Boolean(s.image?.url));
+  const shown = labelledImages(images, t);
   if (shown.length === 0) return <p>{t('review.images.none')}</p>;
   return (
     <ul className="case-images" data-testid="case-images">
-      {shown.map(({ key, label, image }) => (
+      {shown.map(({ key, label, url }) => (
         <li key={key} className={enlarged === key ? 'enlarged' : undefined}>
           <figure>
             <button
@@ -42,7 +42,7 @@ export function CaseImages({ images, onStale }: { images: ReviewImages; onStale:
                 setEnlarged(enlarged === key ? null : key);
               }}
             >
-              <img src={image.url} alt={label} data-image={key} onError={() => onStale(true)} />
+              <img src={url} alt={label} data-image={key} onError={() => onStale(true)} />
             </button>
             <figcaption>{label}</figcaption>
           </figure>

@@ -2,8 +2,10 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { I18nProvider } from '../i18n/i18n';
 import { ApiProblem } from '../api/client';
-import type { AuditEventList, ReviewCase as Case } from '../api/types';
+import type { AuditEventList, ReviewCase as Case, ReviewDecisionRecorded } from '../api/types';
 import { ReviewCase, STALE_AFTER_MS } from './ReviewCase';
+
+const expiresAt = '2026-11-30T12:01:00Z';
 
 function caseWith(generation: number, patch: Partial<Case> = {}): Case {
   return {
@@ -18,11 +20,13 @@ function caseWith(generation: number, patch: Partial<Case> = {}): Case {
     document: { type: 'PASSPORT', givenName: 'ANA', familyName: 'MULLER', dateOfBirth: '1990-04-12', documentNumberMasked: '*****6789' },
     fieldConfidences: { givenName: 98.4 },
     modelVersions: { AnalyzeIDModelVersion: '1.0' },
-    images: {
-      idFront: { url: `https://uploads.example/front?g=${generation}` },
-      livenessReference: { url: `https://uploads.example/reference?g=${generation}` },
-      livenessAudit: [{ url: `https://uploads.example/audit-0?g=${generation}` }, { url: `https://uploads.example/audit-1?g=${generation}` }],
-    },
+    // In no particular order: the screen orders them ID first, then the liveness images.
+    images: [
+      { kind: 'LIVENESS_AUDIT', url: `https://uploads.example/audit-0?g=${generation}`, expiresAt },
+      { kind: 'LIVENESS_REFERENCE', url: `https://uploads.example/reference?g=${generation}`, expiresAt },
+      { kind: 'ID_FRONT', url: `https://uploads.example/front?g=${generation}`, expiresAt },
+      { kind: 'LIVENESS_AUDIT', url: `https://uploads.example/audit-1?g=${generation}`, expiresAt },
+    ],
     ...patch,
   };
 }
@@ -43,10 +47,14 @@ const trail: AuditEventList = {
       thresholds: { faceSimilarity: 99 },
     },
   ],
-  chain: { verified: true, headSeq: 2, headHash: 'b'.repeat(64) },
 };
 
-function setup({ decide = async () => ({}), events = async () => trail }: { decide?: () => Promise<unknown>; events?: () => Promise<AuditEventList> } = {}) {
+const recorded: ReviewDecisionRecorded = { applicationId: 'app-1', decision: 'APPROVED', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], decidedAt: '2026-11-30T12:00:00Z' };
+
+function setup({
+  decide = async () => recorded,
+  events = async () => trail,
+}: { decide?: () => Promise<ReviewDecisionRecorded>; events?: () => Promise<AuditEventList> } = {}) {
   let generation = 0;
   let decided = false;
   let clock = 1_000_000;
@@ -98,7 +106,8 @@ describe('review case', () => {
     setup();
     const chain = await screen.findByTestId('chain-result');
     expect(chain).toHaveAttribute('data-verified', 'true');
-    expect(chain).toHaveTextContent('The event chain verifies: 2 events, head bbbbbbbbbbbb.');
+    expect(chain).toHaveTextContent('The event chain links up: 2 events');
+    expect(chain).toHaveTextContent('last hash bbbbbbbbbbbb.');
     const trailEl = screen.getByTestId('event-trail');
     expect(trailEl).toHaveTextContent('Identity decided');
     expect(trailEl).toHaveTextContent('Liveness passed → Needs review');
@@ -106,10 +115,10 @@ describe('review case', () => {
   });
 
   it('says loudly when the chain does not verify', async () => {
-    setup({ events: async () => ({ ...trail, chain: { verified: false, error: 'event 2 does not follow event 1' } }) });
+    setup({ events: async () => ({ events: [trail.events[0], { ...trail.events[1], prevHash: 'c'.repeat(64) }] }) });
     const chain = await screen.findByTestId('chain-result');
     expect(chain).toHaveAttribute('data-verified', 'false');
-    expect(chain).toHaveTextContent('does NOT verify: event 2 does not follow event 1');
+    expect(chain).toHaveTextContent("does NOT verify: event 2 does not name the previous event's hash");
   });
 
   it('fetches fresh image URLs when an image fails to load, once', async () => {

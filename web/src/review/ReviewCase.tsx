@@ -74,9 +74,10 @@ function useReviewCase(api: CaseApi, applicationId: string, now: () => number) {
   return { reviewCase, error, reload, ensureFresh };
 }
 
+/** The extracted fields, beside what the applicant declared when the case includes it. */
 function DeclaredVsDocument({ reviewCase }: { reviewCase: Case }) {
   const { t } = useI18n();
-  const applicant = (reviewCase.applicant ?? {}) as Record<string, unknown>;
+  const applicant = reviewCase.applicant as Record<string, unknown> | null | undefined;
   const document = reviewCase.document ?? {};
   const confidences = reviewCase.fieldConfidences ?? {};
   const rows = ['givenName', 'familyName', 'dateOfBirth', 'type', 'documentNumberMasked', 'expiresOn'];
@@ -87,7 +88,7 @@ function DeclaredVsDocument({ reviewCase }: { reviewCase: Case }) {
         <thead>
           <tr>
             <th scope="col">{t('review.case.field')}</th>
-            <th scope="col">{t('review.case.declared')}</th>
+            {applicant && <th scope="col">{t('review.case.declared')}</th>}
             <th scope="col">{t('review.case.onDocument')}</th>
           </tr>
         </thead>
@@ -95,7 +96,7 @@ function DeclaredVsDocument({ reviewCase }: { reviewCase: Case }) {
           {rows.map((field) => (
             <tr key={field} data-field={field}>
               <th scope="row">{t(`docfield.${field}`)}</th>
-              <td>{show(applicant[field])}</td>
+              {applicant && <td>{show(applicant[field])}</td>}
               <td>
                 {show(document[field])}
                 {typeof confidences[field] === 'number' && (
@@ -180,10 +181,12 @@ export function ReviewCase({
             <code>{reviewCase.applicationId}</code>
           </dd>
         </div>
-        <div className="fact">
-          <dt>{t('review.queue.queuedAt')}</dt>
-          <dd>{formatDateTime(language, reviewCase.queuedAt)}</dd>
-        </div>
+        {reviewCase.queuedAt && (
+          <div className="fact">
+            <dt>{t('review.queue.queuedAt')}</dt>
+            <dd>{formatDateTime(language, reviewCase.queuedAt)}</dd>
+          </div>
+        )}
       </dl>
       <ErrorMessage message={error} />
       {outcome && (
@@ -210,7 +213,7 @@ export function ReviewCase({
       </ul>
 
       <h3>{t('review.case.scores')}</h3>
-      <ScoreTable scores={reviewCase.scores} thresholds={reviewCase.thresholds} />
+      <ScoreTable scores={reviewCase.scores ?? {}} thresholds={reviewCase.thresholds ?? {}} />
 
       <h3>{t('review.case.data')}</h3>
       <DeclaredVsDocument reviewCase={reviewCase} />

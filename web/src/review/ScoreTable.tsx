@@ -18,10 +18,14 @@ export function thresholdName(t: Translate, key: string): string {
   return hasMessage(`threshold.${key}`) ? t(`threshold.${key}`) : humanize(key);
 }
 
-const number = (language: string, value: number | null | undefined) =>
-  value === null || value === undefined ? '—' : new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(value);
+/** A number as the reader's language writes it; anything else the API sends, as text. */
+const number = (language: string, value: unknown) => {
+  if (value === null || value === undefined) return '—';
+  if (typeof value === 'number') return new Intl.NumberFormat(language, { maximumFractionDigits: 2 }).format(value);
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+};
 
-export function ScoreTable({ scores, thresholds }: { scores: Record<string, number | null>; thresholds: Record<string, number | null> }) {
+export function ScoreTable({ scores, thresholds }: { scores: Record<string, number | null>; thresholds: Record<string, unknown> }) {
   const { t, language } = useI18n();
   const compared = (score: string) => (COMPARED_WITH[score] ?? [score]).filter((name) => name in thresholds);
   const used = new Set(Object.keys(scores).flatMap(compared));

@@ -6,10 +6,9 @@ import { ApplicationHistory } from './ApplicationHistory';
 
 const trail: AuditEventList = {
   events: [
-    { seq: 1, hash: 'a', kind: 'application.created', at: '2026-11-30T08:00:00Z', actor: { type: 'applicant' }, reasonCodes: [], stateAfter: 'CREATED' },
-    { seq: 2, hash: 'b', kind: 'review.decided', at: '2026-11-30T12:00:00Z', actor: { type: 'reviewer' }, reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], stateBefore: 'NEEDS_REVIEW', stateAfter: 'APPROVED' },
+    { seq: 1, hash: 'a'.repeat(64), kind: 'application.created', at: '2026-11-30T08:00:00Z', actor: 'applicant', reasonCodes: [], stateAfter: 'CREATED' },
+    { seq: 2, hash: 'b'.repeat(64), kind: 'review.decided', at: '2026-11-30T12:00:00Z', actor: 'reviewer', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], stateBefore: 'NEEDS_REVIEW', stateAfter: 'APPROVED' },
   ],
-  chain: { verified: true },
 };
 
 it('loads the applicant\'s own history when opened, without reviewer detail', async () => {

@@ -35,6 +35,7 @@ const awsConfig: AppConfig = {
   userPoolClientId: 'client',
   identityPoolId: 'eu-west-1:11111111-2222-3333-4444-555555555555',
   liveness: { faceModelUrl: '/liveness/model.json', binaryPath: '/liveness/wasm/' },
+  reviewersGroup: 'reviewers',
 };
 
 const app: Application = {
