@@ -1,9 +1,12 @@
 //! Decision thresholds and the other tunables, read from the environment once at init.
 //!
-//! Every variable is required and validated up front: a Lambda that starts with a typo in a
-//! threshold must fail its init (visible in deployment) rather than approve applicants with a
-//! silently defaulted value. Reading goes through a `lookup` closure so tests never touch the
-//! process environment.
+//! Every variable is validated up front: a Lambda that starts with a typo in a threshold must
+//! fail its init (visible in deployment) rather than approve applicants with a silently
+//! defaulted value. The decision thresholds are required. The limits added with the review
+//! workflow (lockout, attempt cap, reviewers group, audit retention) have documented defaults
+//! (the `DEFAULT_*` constants, which Terraform repeats) so an environment that predates them
+//! keeps AWS's recommended limits; set but malformed, they fail init like the others. Reading
+//! goes through a `lookup` closure so tests never touch the process environment.
 
 use std::fmt;
 use std::str::FromStr;
@@ -85,6 +88,23 @@ fn require_f32(
     Ok(value)
 }
 
+/// Like [`require_int`], but an unset or empty variable takes `default`.
+fn optional_int<T>(
+    lookup: impl Fn(&str) -> Option<String>,
+    name: &str,
+    min: T,
+    max: T,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T: FromStr + PartialOrd + fmt::Display + Copy,
+{
+    match lookup(name) {
+        Some(v) if !v.trim().is_empty() => require_int(|_: &str| Some(v.clone()), name, min, max),
+        _ => Ok(default),
+    }
+}
+
 fn require_int<T>(
     lookup: impl Fn(&str) -> Option<String>,
     name: &str,
@@ -143,6 +163,40 @@ pub mod vars {
     /// The web front end's origin, echoed in CORS headers (Lambda proxy integrations must
     /// answer CORS themselves).
     pub const ALLOWED_ORIGIN: &str = "ALLOWED_ORIGIN";
+    /// Failed liveness sessions within the window that lock an applicant out.
+    pub const LIVENESS_LOCKOUT_FAILURES: &str = "LIVENESS_LOCKOUT_FAILURES";
+    /// Length of the liveness lockout window in seconds.
+    pub const LIVENESS_LOCKOUT_WINDOW_SECONDS: &str = "LIVENESS_LOCKOUT_WINDOW_SECONDS";
+    /// Identity verification attempts an application may make.
+    pub const IDENTITY_MAX_ATTEMPTS: &str = "IDENTITY_MAX_ATTEMPTS";
+    /// The Cognito group whose members may use the review routes.
+    pub const REVIEWERS_GROUP: &str = "REVIEWERS_GROUP";
+    /// Days an audit event is kept (its TTL).
+    pub const AUDIT_RETENTION_DAYS: &str = "AUDIT_RETENTION_DAYS";
+}
+
+/// AWS's recommendation for Face Liveness: lock out after 5 failed sessions within 3 minutes.
+pub const DEFAULT_LIVENESS_LOCKOUT_FAILURES: u32 = 5;
+/// See [`DEFAULT_LIVENESS_LOCKOUT_FAILURES`].
+pub const DEFAULT_LIVENESS_LOCKOUT_WINDOW_SECONDS: u32 = 180;
+/// Identity verification attempts per application unless configured otherwise.
+pub const DEFAULT_IDENTITY_MAX_ATTEMPTS: u32 = 3;
+/// The Cognito group of reviewers unless configured otherwise.
+pub const DEFAULT_REVIEWERS_GROUP: &str = "reviewers";
+/// Seven years, the longest retention the environments use: an audit trail kept too long is
+/// a cost, one deleted too early is a compliance failure.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 2555;
+
+fn default_liveness_lockout_failures() -> u32 {
+    DEFAULT_LIVENESS_LOCKOUT_FAILURES
+}
+
+fn default_liveness_lockout_window_seconds() -> u32 {
+    DEFAULT_LIVENESS_LOCKOUT_WINDOW_SECONDS
+}
+
+fn default_identity_max_attempts() -> u32 {
+    DEFAULT_IDENTITY_MAX_ATTEMPTS
 }
 
 /// The numbers every decision rule compares against. All scores are on Rekognition's and
@@ -162,6 +216,16 @@ pub struct Thresholds {
     pub min_extraction_confidence: f32,
     /// Minimum applicant age in whole years.
     pub minimum_age: u8,
+    /// Failed liveness sessions within the window that lock the applicant out (1–100).
+    /// Stored thresholds written before the field existed read as the default.
+    #[serde(default = "default_liveness_lockout_failures")]
+    pub liveness_lockout_failures: u32,
+    /// Length of the liveness lockout window in seconds (1–86400).
+    #[serde(default = "default_liveness_lockout_window_seconds")]
+    pub liveness_lockout_window_seconds: u32,
+    /// Identity verification attempts an application may make (1–100).
+    #[serde(default = "default_identity_max_attempts")]
+    pub identity_max_attempts: u32,
 }
 
 impl Default for Thresholds {
@@ -174,6 +238,9 @@ impl Default for Thresholds {
             face_similarity_review_band: 4.0,
             min_extraction_confidence: 90.0,
             minimum_age: 18,
+            liveness_lockout_failures: DEFAULT_LIVENESS_LOCKOUT_FAILURES,
+            liveness_lockout_window_seconds: DEFAULT_LIVENESS_LOCKOUT_WINDOW_SECONDS,
+            identity_max_attempts: DEFAULT_IDENTITY_MAX_ATTEMPTS,
         }
     }
 }
@@ -224,9 +291,42 @@ impl Thresholds {
                 });
             }
         }
+        let limits = [
+            (
+                vars::LIVENESS_LOCKOUT_FAILURES,
+                self.liveness_lockout_failures,
+                LIMIT_RANGE,
+            ),
+            (
+                vars::LIVENESS_LOCKOUT_WINDOW_SECONDS,
+                self.liveness_lockout_window_seconds,
+                LOCKOUT_WINDOW_RANGE,
+            ),
+            (
+                vars::IDENTITY_MAX_ATTEMPTS,
+                self.identity_max_attempts,
+                LIMIT_RANGE,
+            ),
+        ];
+        for (name, value, (min, max)) in limits {
+            if !(min..=max).contains(&value) {
+                return Err(ConfigError::OutOfRange {
+                    name: name.to_owned(),
+                    reason: format!("{value} is not within {min}..={max}"),
+                });
+            }
+        }
         Ok(())
     }
 }
+
+/// Allowed range of the failure and attempt limits: 0 would lock everyone out for good, and
+/// more than 100 is no limit at all.
+const LIMIT_RANGE: (u32, u32) = (1, 100);
+/// Allowed range of the lockout window: at least a second, at most a day.
+const LOCKOUT_WINDOW_RANGE: (u32, u32) = (1, 86_400);
+/// Allowed range of the audit retention: at least a day, at most ten years.
+const AUDIT_RETENTION_RANGE: (u32, u32) = (1, 3_653);
 
 /// An item of the lending-package checklist (`REQUIRED_DOCUMENTS`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -303,6 +403,10 @@ pub struct Settings {
     pub required_documents: Vec<ChecklistItem>,
     /// The one origin browsers may call the API from (`https://…`, or `http://localhost…` locally).
     pub allowed_origin: String,
+    /// The Cognito group whose members may use the review routes.
+    pub reviewers_group: String,
+    /// Days an audit event is kept before its TTL expires it.
+    pub audit_retention_days: u32,
 }
 
 impl Settings {
@@ -326,6 +430,27 @@ impl Settings {
             )?,
             // 0 disables the check (markets without an age limit); 125 catches typos like 180.
             minimum_age: require_int(&lookup, vars::MINIMUM_AGE, 0u8, 125u8)?,
+            liveness_lockout_failures: optional_int(
+                &lookup,
+                vars::LIVENESS_LOCKOUT_FAILURES,
+                LIMIT_RANGE.0,
+                LIMIT_RANGE.1,
+                DEFAULT_LIVENESS_LOCKOUT_FAILURES,
+            )?,
+            liveness_lockout_window_seconds: optional_int(
+                &lookup,
+                vars::LIVENESS_LOCKOUT_WINDOW_SECONDS,
+                LOCKOUT_WINDOW_RANGE.0,
+                LOCKOUT_WINDOW_RANGE.1,
+                DEFAULT_LIVENESS_LOCKOUT_WINDOW_SECONDS,
+            )?,
+            identity_max_attempts: optional_int(
+                &lookup,
+                vars::IDENTITY_MAX_ATTEMPTS,
+                LIMIT_RANGE.0,
+                LIMIT_RANGE.1,
+                DEFAULT_IDENTITY_MAX_ATTEMPTS,
+            )?,
         };
         thresholds.validate()?;
         let audit_images_limit = require_int(&lookup, vars::LIVENESS_AUDIT_IMAGES_LIMIT, 0u8, 4u8)?;
@@ -343,12 +468,35 @@ impl Settings {
                 reason: "must be one origin such as https://app.example.com, never *".to_owned(),
             });
         }
+        let reviewers_group = match lookup(vars::REVIEWERS_GROUP) {
+            Some(v) if !v.trim().is_empty() => v.trim().to_owned(),
+            _ => DEFAULT_REVIEWERS_GROUP.to_owned(),
+        };
+        // The groups claim reaches the functions as one string that may be split on commas or
+        // spaces (see `review::groups_claim_contains`), so a name containing them never matches.
+        if reviewers_group.contains([',', ' ', '[', ']', '"']) {
+            return Err(ConfigError::Invalid {
+                name: vars::REVIEWERS_GROUP.to_owned(),
+                reason:
+                    "must be one Cognito group name, without commas, spaces, brackets or quotes"
+                        .to_owned(),
+            });
+        }
+        let audit_retention_days = optional_int(
+            &lookup,
+            vars::AUDIT_RETENTION_DAYS,
+            AUDIT_RETENTION_RANGE.0,
+            AUDIT_RETENTION_RANGE.1,
+            DEFAULT_AUDIT_RETENTION_DAYS,
+        )?;
         Ok(Settings {
             thresholds,
             audit_images_limit,
             upload_url_ttl_secs,
             required_documents,
             allowed_origin,
+            reviewers_group,
+            audit_retention_days,
         })
     }
 }

@@ -34,6 +34,30 @@ impl FieldError {
     }
 }
 
+/// Problem type slugs that are not named after an [`ApiError`] variant: each is a distinct
+/// situation a client switches on, so it is defined once here and listed in docs/errors.md.
+pub mod problems {
+    /// 409: the application's identity decision is final (REJECTED, NEEDS_REVIEW awaiting a
+    /// reviewer, APPROVED, or reviewed); a new identity submission is not accepted.
+    pub const DECISION_FINAL: &str = "decision-final";
+    /// 409: the review case has already been decided; the first decision wins.
+    pub const REVIEW_ALREADY_DECIDED: &str = "review-already-decided";
+    /// 429: too many failed liveness sessions within the lockout window; `Retry-After` says when
+    /// the applicant may try again.
+    pub const LIVENESS_LOCKED_OUT: &str = "liveness-locked-out";
+    /// 429: the application has used every identity verification attempt; waiting does not help
+    /// (no `Retry-After`), a reviewer decides.
+    pub const IDENTITY_ATTEMPTS_EXHAUSTED: &str = "identity-attempts-exhausted";
+
+    /// Every slug above, for documentation checks.
+    pub const ALL: [&str; 4] = [
+        DECISION_FINAL,
+        REVIEW_ALREADY_DECIDED,
+        LIVENESS_LOCKED_OUT,
+        IDENTITY_ATTEMPTS_EXHAUSTED,
+    ];
+}
+
 /// Every failure a handler can report to a client.
 ///
 /// Variants carry only what is safe to show: messages are written for the applicant, and
@@ -55,9 +79,34 @@ pub enum ApiError {
         /// What was looked up, e.g. `"application"`; shown to the client.
         resource: &'static str,
     },
+    /// The caller is authenticated but not allowed to do this (403): an applicant on a reviewer
+    /// route, or a reviewer deciding their own application. Only for routes whose existence is no
+    /// secret; another owner's application is [`ApiError::NotFound`].
+    #[error("forbidden: {0}")]
+    Forbidden(String),
     /// The request conflicts with the current state (409), e.g. verifying identity before liveness.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A conflict a client must handle differently from a generic one (409), so it has its own
+    /// problem type, e.g. [`problems::DECISION_FINAL`] or [`problems::REVIEW_ALREADY_DECIDED`].
+    #[error("conflict {problem}: {detail}")]
+    StateConflict {
+        /// Problem type slug, one of the [`problems`] constants.
+        problem: &'static str,
+        /// Occurrence-specific explanation naming the state, safe to show.
+        detail: String,
+    },
+    /// The caller has used up a limit (429): the liveness lockout or the identity attempt cap.
+    /// Each limit is its own problem type, because one lifts by itself and the other never does.
+    #[error("too many requests {problem}: {detail}")]
+    TooManyRequests {
+        /// Problem type slug, one of the [`problems`] constants.
+        problem: &'static str,
+        /// Occurrence-specific explanation, safe to show.
+        detail: String,
+        /// Seconds for the `Retry-After` header; `None` when waiting does not help.
+        retry_after_secs: Option<u32>,
+    },
     /// The declared upload size exceeds what Rekognition/Textract accept (413).
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
@@ -206,12 +255,14 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => 400,
             ApiError::Unauthorized => 401,
+            ApiError::Forbidden(_) => 403,
             ApiError::NotFound { .. } => 404,
-            ApiError::Conflict(_) => 409,
+            ApiError::Conflict(_) | ApiError::StateConflict { .. } => 409,
             ApiError::PayloadTooLarge(_) => 413,
             ApiError::UnsupportedMediaType(_) => 415,
             ApiError::Validation(_) => 422,
             ApiError::Upload { problem, .. } => problem.status(),
+            ApiError::TooManyRequests { .. } => 429,
             ApiError::ServiceUnavailable { .. } => 503,
             ApiError::Internal => 500,
         }
@@ -223,8 +274,12 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "malformed-json",
             ApiError::Unauthorized => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound { .. } => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::StateConflict { problem, .. } | ApiError::TooManyRequests { problem, .. } => {
+                problem
+            }
             ApiError::PayloadTooLarge(_) => "payload-too-large",
             ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Validation(_) => "validation",
@@ -239,12 +294,14 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => "Malformed request",
             ApiError::Unauthorized => "Unauthorized",
+            ApiError::Forbidden(_) => "Forbidden",
             ApiError::NotFound { .. } => "Not found",
-            ApiError::Conflict(_) => "Conflict",
+            ApiError::Conflict(_) | ApiError::StateConflict { .. } => "Conflict",
             ApiError::PayloadTooLarge(_) => "Payload too large",
             ApiError::UnsupportedMediaType(_) => "Unsupported media type",
             ApiError::Validation(_) => "Validation failed",
             ApiError::Upload { problem, .. } => problem.title(),
+            ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::ServiceUnavailable { .. } => "Service unavailable",
             ApiError::Internal => "Internal error",
         }
@@ -254,7 +311,10 @@ impl ApiError {
     pub fn detail(&self) -> String {
         match self {
             ApiError::MalformedJson(m)
+            | ApiError::Forbidden(m)
             | ApiError::Conflict(m)
+            | ApiError::StateConflict { detail: m, .. }
+            | ApiError::TooManyRequests { detail: m, .. }
             | ApiError::PayloadTooLarge(m)
             | ApiError::UnsupportedMediaType(m) => m.clone(),
             ApiError::Unauthorized => "Missing or invalid credentials.".to_owned(),
@@ -298,10 +358,14 @@ impl ApiError {
         body
     }
 
-    /// Value for the `Retry-After` header, present only for 503 so clients back off correctly.
+    /// Value for the `Retry-After` header, present for 503 and for a 429 whose limit lifts by
+    /// itself, so clients back off correctly.
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             ApiError::ServiceUnavailable { retry_after_secs } => Some(*retry_after_secs),
+            ApiError::TooManyRequests {
+                retry_after_secs, ..
+            } => *retry_after_secs,
             _ => None,
         }
     }

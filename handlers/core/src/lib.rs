@@ -12,6 +12,8 @@
 
 pub mod applicant;
 pub mod application;
+pub mod attempts;
+pub mod audit;
 pub mod config;
 pub mod content;
 pub mod error;
@@ -22,7 +24,9 @@ pub mod liveness;
 pub mod mrz;
 pub mod names;
 pub mod printed;
+pub mod review;
 pub mod uploads;
+pub mod webhook;
 
 mod date_format;
 
