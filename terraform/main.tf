@@ -1,6 +1,7 @@
-# The whole LendVerify stack: one customer-managed key, three buckets, one table, the Textract
-# completion path (topic -> queue -> consumer), eight functions from one zip, the REST API,
-# Cognito, Amplify hosting and alarms. Roots (environments/*) only choose values.
+# The whole LendVerify stack: one customer-managed key, three buckets, the applications and audit
+# tables, the Textract completion path (topic -> queue -> consumer), the decision events path
+# (topic -> queue -> webhook dispatcher), ten functions from one zip, the REST API, Cognito (with the
+# reviewers group), Amplify hosting and alarms. Roots (environments/*) only choose values.
 
 locals {
   tags = merge(var.tags, { Environment = var.environment })
@@ -16,6 +17,9 @@ locals {
   table_arn       = module.stateful.table_arn
   owner_index_arn = module.stateful.owner_index_arn
   job_index_arn   = module.stateful.job_index_arn
+  review_index    = module.stateful.review_index_arn
+  audit_arn       = module.stateful.audit_table_arn
+  decision_topic  = module.stateful.decision_topic_arn
   uploads_arn     = module.stateful.uploads_bucket_arn
   biometrics_arn  = module.stateful.biometrics_bucket_arn
   textract_arn    = module.stateful.textract_output_bucket_arn
@@ -30,7 +34,7 @@ locals {
   # Constant keys and values only: module.functions' for_each must not depend on the key, whose
   # policy names the functions' roles.
   functions = {
-    "applications"                 = "POST/GET /applications, GET/DELETE /applications/{applicationId}"
+    "applications"                 = "POST/GET /applications, GET/DELETE /applications/{applicationId}, PUT .../consent, GET .../events"
     "create-liveness-session"      = "POST /applications/{applicationId}/liveness-sessions"
     "get-liveness-results"         = "GET /applications/{applicationId}/liveness-sessions/{sessionId}"
     "create-upload-url"            = "POST /applications/{applicationId}/uploads"
@@ -38,13 +42,15 @@ locals {
     "start-lending-analysis"       = "POST /applications/{applicationId}/documents"
     "get-lending-analysis-results" = "GET /applications/{applicationId}/documents/{documentId}"
     "lending-analysis-completed"   = "SQS consumer of Textract lending completion notifications"
+    "review"                       = "GET /review/cases, GET /review/cases/{applicationId}, POST /review/cases/{applicationId}/decisions, GET /review/cases/{applicationId}/events"
+    "deliver-decision-events"      = "SQS consumer of decision events: signed webhooks to lender endpoints"
   }
 
   # Memory (MB) per function, from `make bench` (README, "Memory: why 256 MB and 128 MB"): every
   # function peaks at ~10 MiB RSS, so memory only buys CPU share (memory / 1,769 MB of a vCPU).
   # The API functions get 256 MB: ~3 ms of CPU-bound init and 1-2 ms per warm request stay ~20 ms
-  # and ~5-13 ms of wall time. The consumer is off the applicant's path and waits on Textract, so
-  # 128 MB. var.lambda_memory_size is the floor an environment may raise (dev: 256).
+  # and ~5-13 ms of wall time. The consumers are off the applicant's path and wait on Textract or a
+  # lender's endpoint, so 128 MB. var.lambda_memory_size is the floor an environment may raise (dev: 256).
   function_memory_mb = {
     "applications"                 = 256
     "create-liveness-session"      = 256
@@ -54,6 +60,8 @@ locals {
     "start-lending-analysis"       = 256
     "get-lending-analysis-results" = 256
     "lending-analysis-completed"   = 128
+    "review"                       = 256
+    "deliver-decision-events"      = 128
   }
 
   # handlers/README.md, "IAM actions per function": exactly these actions and resources. Logs and
@@ -64,6 +72,13 @@ locals {
         sid       = "ApplicationItems"
         actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"]
         resources = [local.table_arn, local.owner_index_arn]
+      },
+      {
+        # Append-only: events are added (GetItem HEAD, then PutItem EVENT and HEAD in one
+        # TransactWriteItems) and read (Query); never updated or deleted, erasure included.
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+        resources = [local.audit_arn]
       },
       {
         sid       = "ListApplicationObjects"
@@ -89,9 +104,16 @@ locals {
 
     "create-liveness-session" = [
       {
+        # Query also reads the applicant's APPLICANT# liveness failures; PutItem records a lockout.
         sid       = "ApplicationItems"
         actions   = ["dynamodb:Query", "dynamodb:PutItem"]
         resources = [local.table_arn]
+      },
+      {
+        # Appends liveness.locked_out (append-only: GetItem HEAD, PutItem EVENT and HEAD).
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        resources = [local.audit_arn]
       },
       {
         # rekognition:CreateFaceLivenessSession has no resource type: "*" is the only valid resource.
@@ -114,9 +136,16 @@ locals {
 
     "get-liveness-results" = [
       {
+        # PutItem also records an APPLICANT# liveness failure (counted for the lockout).
         sid       = "ApplicationItems"
         actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"]
         resources = [local.table_arn]
+      },
+      {
+        # Appends liveness.decided.
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        resources = [local.audit_arn]
       },
       {
         # rekognition:GetFaceLivenessSessionResults has no resource type: "*" is the only valid resource.
@@ -152,9 +181,22 @@ locals {
 
     "verify-identity" = [
       {
+        # Query also counts the ATTEMPT# items (the attempt cap); PutItem writes them.
         sid       = "ApplicationItems"
         actions   = ["dynamodb:Query", "dynamodb:PutItem"]
         resources = [local.table_arn]
+      },
+      {
+        # Appends identity.decided.
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        resources = [local.audit_arn]
+      },
+      {
+        # Publishes identity.decided for APPROVED and REJECTED decisions.
+        sid       = "PublishDecisionEvents"
+        actions   = ["sns:Publish"]
+        resources = [local.decision_topic]
       },
       {
         # rekognition:CompareFaces has no resource type: "*" is the only valid resource.
@@ -186,8 +228,9 @@ locals {
         }]
       },
       {
+        # GenerateDataKey: SNS encrypts the published event with the topic's key as the publisher.
         sid       = "UseKey"
-        actions   = ["kms:Decrypt"]
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
         resources = [local.key_arn]
       },
     ]
@@ -268,12 +311,92 @@ locals {
         resources = [local.table_arn]
       },
       {
+        # Appends document.analysed (actor: system).
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        resources = [local.audit_arn]
+      },
+      {
+        # Publishes document.analysed.
+        sid       = "PublishDecisionEvents"
+        actions   = ["sns:Publish"]
+        resources = [local.decision_topic]
+      },
+      {
         # textract:GetLendingAnalysis*: Textract defines no resource types at all.
         sid       = "GetLendingAnalysis"
         actions   = ["textract:GetLendingAnalysis", "textract:GetLendingAnalysisSummary"]
         resources = ["*"]
       },
       {
+        # GenerateDataKey: SNS encrypts the published event with the topic's key as the publisher.
+        sid       = "UseKey"
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [local.key_arn]
+      },
+    ]
+
+    "review" = [
+      {
+        # GetItem/Query read a case; the decision is one TransactWriteItems of an Update of the
+        # VERIFICATION item (REMOVE review_queue, condition attribute_exists) and a Put of the REVIEW
+        # item (attribute_not_exists): IAM authorises each contained action, so UpdateItem and PutItem.
+        sid       = "ApplicationItems"
+        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        resources = [local.table_arn]
+      },
+      {
+        # The queue: NEEDS_REVIEW verifications, oldest first.
+        sid       = "ReviewQueue"
+        actions   = ["dynamodb:Query"]
+        resources = [local.review_index]
+      },
+      {
+        # Appends review.decided and reads every event of a case.
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+        resources = [local.audit_arn]
+      },
+      {
+        # Presigned GETs (60 s) of the ID images and the liveness reference and audit images are
+        # executed with this role's rights.
+        sid       = "PresignCaseImages"
+        actions   = ["s3:GetObject"]
+        resources = [local.objects.uploads, local.objects.biometrics]
+      },
+      {
+        # Publishes review.decided.
+        sid       = "PublishDecisionEvents"
+        actions   = ["sns:Publish"]
+        resources = [local.decision_topic]
+      },
+      {
+        # Decrypt: the presigned GETs of SSE-KMS objects; GenerateDataKey: publishing to the encrypted topic.
+        sid       = "UseKey"
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [local.key_arn]
+      },
+    ]
+
+    "deliver-decision-events" = [
+      {
+        sid       = "ConsumeDecisionDeliveries"
+        actions   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        resources = [module.stateful.decision_queue_arn]
+      },
+      {
+        sid       = "ReadWebhookSigningSecret"
+        actions   = ["secretsmanager:GetSecretValue"]
+        resources = [module.stateful.webhook_secret_arn]
+      },
+      {
+        # Delivery records EVENT#{id} / DELIVERY#{endpoint}: a lease (conditional Put/Update), then DELIVERED.
+        sid       = "DeliveryRecords"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        resources = [local.table_arn]
+      },
+      {
+        # The queue's messages and the secret are encrypted with the key.
         sid       = "UseKey"
         actions   = ["kms:Decrypt"]
         resources = [local.key_arn]
@@ -281,7 +404,20 @@ locals {
     ]
   }
 
-  consumer = "lending-analysis-completed"
+  # The SQS consumers: their queue, timeout and batch size. The queue's visibility timeout is six
+  # times the timeout (modules/lending_notifications, modules/decision_events).
+  consumers = {
+    "lending-analysis-completed" = {
+      queue_arn  = module.stateful.lending_queue_arn
+      timeout    = var.consumer_timeout_seconds
+      batch_size = var.consumer_batch_size
+    }
+    "deliver-decision-events" = {
+      queue_arn  = module.stateful.decision_queue_arn
+      timeout    = var.dispatcher_timeout_seconds
+      batch_size = var.dispatcher_batch_size
+    }
+  }
 }
 
 module "stateful" {
@@ -299,6 +435,10 @@ module "stateful" {
   kms_deletion_window_in_days    = var.kms_deletion_window_in_days
   s3_access_log_bucket           = var.s3_access_log_bucket
   consumer_timeout_seconds       = var.consumer_timeout_seconds
+  dispatcher_timeout_seconds     = var.dispatcher_timeout_seconds
+  audit_retention_days           = var.audit_retention_days
+  webhook_endpoints              = var.webhook_endpoints
+  webhook_secret_version         = var.webhook_secret_version
   identity                       = var.identity
 }
 
@@ -317,16 +457,16 @@ module "functions" {
   package_sha256 = var.artifact.sha256
 
   memory_size             = max(var.lambda_memory_size, local.function_memory_mb[each.key])
-  timeout                 = each.key == local.consumer ? var.consumer_timeout_seconds : var.api_function_timeout_seconds
+  timeout                 = contains(keys(local.consumers), each.key) ? local.consumers[each.key].timeout : var.api_function_timeout_seconds
   environment_variables   = module.stateful.handler_environment
   kms_key_arn             = module.stateful.key_arn
   log_retention_in_days   = var.log_retention_days
   policy_statements       = local.policy_statements[each.key]
   code_signing_config_arn = var.code_signing_config_arn
 
-  sqs_event_source = each.key == local.consumer ? {
-    queue_arn  = module.stateful.lending_queue_arn
-    batch_size = var.consumer_batch_size
+  sqs_event_source = contains(keys(local.consumers), each.key) ? {
+    queue_arn  = local.consumers[each.key].queue_arn
+    batch_size = local.consumers[each.key].batch_size
   } : null
 }
 
@@ -396,4 +536,7 @@ module "observability" {
   api_name                = module.api.rest_api_name
   api_stage_name          = module.api.stage_name
   lending_topic_name      = module.stateful.lending_topic_name
+
+  decision_dead_letter_queue_name = module.stateful.decision_dlq_name
+  decision_topic_name             = module.stateful.decision_topic_name
 }

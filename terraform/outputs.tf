@@ -58,6 +58,41 @@ output "table_name" {
   value       = module.stateful.table_name
 }
 
+output "audit_table_name" {
+  description = "DynamoDB audit table (append-only for every function)."
+  value       = module.stateful.audit_table_name
+}
+
+output "audit_table_arn" {
+  description = "ARN of the audit table."
+  value       = module.stateful.audit_table_arn
+}
+
+output "decision_topic_arn" {
+  description = "SNS topic decision events are published to."
+  value       = module.stateful.decision_topic_arn
+}
+
+output "decision_queue_url" {
+  description = "URL of the deliveries queue consumed by deliver-decision-events."
+  value       = module.stateful.decision_queue_url
+}
+
+output "decision_dlq_url" {
+  description = "URL of the deliveries dead-letter queue (webhooks no endpoint accepted)."
+  value       = module.stateful.decision_dlq_url
+}
+
+output "webhook_secret_arn" {
+  description = "ARN of the webhook signing secret (the lender's receivers verify with its value)."
+  value       = module.stateful.webhook_secret_arn
+}
+
+output "reviewers_group_name" {
+  description = "Cognito group whose members may use the review routes (aws cognito-idp admin-add-user-to-group)."
+  value       = module.stateful.reviewers_group_name
+}
+
 output "lending_topic_arn" {
   description = "SNS topic Textract publishes lending completion to."
   value       = module.stateful.lending_topic_arn
@@ -108,6 +143,15 @@ output "iam_actions_by_function" {
   value       = { for name, statements in local.policy_statements : name => sort(distinct(flatten([for s in statements : s.actions]))) }
 }
 
+output "iam_statements_by_function" {
+  description = "Each function's least-privilege statements as planned (sid, actions, resources), e.g. for the audit table's append-only test."
+  value = {
+    for name, statements in local.policy_statements : name => [
+      for s in statements : { sid = s.sid, actions = sort(s.actions), resources = sort(s.resources) }
+    ]
+  }
+}
+
 output "protection" {
   description = "The data-protection switches this stack was planned with (what the environment tests assert)."
   value = {
@@ -119,6 +163,7 @@ output "protection" {
     log_retention_days        = var.log_retention_days
     promoted_artifact_only    = var.promoted_artifact_only
     s3_access_logging         = var.s3_access_log_bucket != null
+    audit_retention_days      = var.audit_retention_days
   }
 }
 

@@ -159,6 +159,34 @@ variable "s3_access_log_bucket" {
   }
 }
 
+variable "audit_retention_days" {
+  description = "Days each audit event is kept (its expires_at TTL; AUDIT_RETENTION_DAYS). Production keeps seven years (2555), the lending record-keeping period; dev sets 30, staging 90. Range checked in modules/stateful."
+  type        = number
+  default     = 2555
+  nullable    = false
+}
+
+# ---------------------------------------------------------------------------------------------
+# Decision events to the lender
+# ---------------------------------------------------------------------------------------------
+
+variable "webhook_endpoints" {
+  description = "The lender's webhook receivers, [{ name, url }]: every decision event is delivered, signed (Standard Webhooks), to each. name: 1-63 lowercase letters, digits or hyphens, unique; url: https only. Empty: events are published and queued but delivered nowhere. Validation: modules/stateful."
+  type = list(object({
+    name = string
+    url  = string
+  }))
+  default  = []
+  nullable = false
+}
+
+variable "webhook_secret_version" {
+  description = "Version of the webhook signing secret's value (written write-only: never in plan or state). Raise it to rotate; receivers then need the new value (modules/decision_events, Rotation)."
+  type        = number
+  default     = 1
+  nullable    = false
+}
+
 # ---------------------------------------------------------------------------------------------
 # Functions
 # ---------------------------------------------------------------------------------------------
@@ -200,6 +228,25 @@ variable "consumer_batch_size" {
   validation {
     condition     = var.consumer_batch_size >= 1 && var.consumer_batch_size <= 10 && floor(var.consumer_batch_size) == var.consumer_batch_size
     error_message = "consumer_batch_size must be a whole number between 1 and 10."
+  }
+}
+
+variable "dispatcher_timeout_seconds" {
+  description = "Timeout of the webhook dispatcher `deliver-decision-events`: one batch with its in-process retries to every endpoint (per endpoint up to 4 requests of at most 10 s, backoff and a honoured Retry-After of up to 30 s). The deliveries queue's visibility timeout is six times it (range checked in modules/decision_events)."
+  type        = number
+  default     = 180
+  nullable    = false
+}
+
+variable "dispatcher_batch_size" {
+  description = "Decision events per invocation of the dispatcher (1-10). 1 by default: an endpoint that is down then delays only its own event's retries."
+  type        = number
+  default     = 1
+  nullable    = false
+
+  validation {
+    condition     = var.dispatcher_batch_size >= 1 && var.dispatcher_batch_size <= 10 && floor(var.dispatcher_batch_size) == var.dispatcher_batch_size
+    error_message = "dispatcher_batch_size must be a whole number between 1 and 10."
   }
 }
 

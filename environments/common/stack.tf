@@ -8,7 +8,7 @@ locals {
     "deletion_protection", "promoted_artifact_only", "uploads_retention_days", "biometrics_retention_days",
     "textract_output_retention_days", "log_retention_days", "kms_deletion_window_in_days", "waf_enabled", "waf_anonymous_ip_action",
     "alarms_enabled", "api_throttling", "lambda_memory_size", "identity", "web_origins", "amplify_branch_name",
-    "amplify_branch_stage",
+    "amplify_branch_stage", "audit_retention_days",
   ]
 
   # The operator's Cognito mail and MFA inputs win over the environment's identity settings when set.
@@ -43,6 +43,7 @@ module "stack" {
   textract_output_retention_days = try(local.settings.textract_output_retention_days, null)
   log_retention_days             = try(local.settings.log_retention_days, null)
   kms_deletion_window_in_days    = try(local.settings.kms_deletion_window_in_days, null)
+  audit_retention_days           = try(local.settings.audit_retention_days, null)
   waf_enabled                    = try(local.settings.waf_enabled, null)
   waf_anonymous_ip_action        = try(local.settings.waf_anonymous_ip_action, null)
   alarms_enabled                 = try(local.settings.alarms_enabled, null)
@@ -53,6 +54,7 @@ module "stack" {
   api_manage_account_logging_role = var.api_manage_account_logging_role
   alarm_email_addresses           = var.alarm_email_addresses
   s3_access_log_bucket            = var.s3_access_log_bucket
+  webhook_endpoints               = var.webhook_endpoints
 
   amplify = {
     deployment_mode = var.amplify_deployment_mode

@@ -120,6 +120,16 @@ variable "s3_access_log_bucket" {
   default     = null
 }
 
+variable "webhook_endpoints" {
+  description = "The lender's webhook receivers for decision events, [{ name, url }] (https; unique lowercase names): this deployment's own, so terraform.tfvars, not main.tf. Empty: events are queued and delivered nowhere. Validation: modules/stateful."
+  type = list(object({
+    name = string
+    url  = string
+  }))
+  default  = []
+  nullable = false
+}
+
 variable "amplify_primary_origin" {
   description = "Custom https origin applicants use; null means the Amplify branch URL."
   type        = string

@@ -13,6 +13,7 @@ locals {
     uploads_retention_days         = 7
     biometrics_retention_days      = 1
     textract_output_retention_days = 7
+    audit_retention_days           = 30
     kms_deletion_window_in_days    = 7
     alarms_enabled                 = false
     api_throttling                 = { burst_limit = 20, rate_limit = 10 }

@@ -13,12 +13,15 @@ module "stateful" {
   extra_web_origins          = slice(var.web_origins, 1, length(var.web_origins))
   thresholds                 = var.thresholds
   running_on_moto            = true
+  # The end-to-end tests' local receiver (http://127.0.0.1:<port>/...; loopback is accepted only here).
+  webhook_endpoints = var.webhook_endpoints
 
   deletion_protection            = false
   kms_deletion_window_in_days    = 7
   uploads_retention_days         = 7
   biometrics_retention_days      = 1
   textract_output_retention_days = 7
+  audit_retention_days           = 30
 
   identity = {
     # Threat protection is a paid PLUS-tier feature of real Cognito; locally it would only slow sign-in.

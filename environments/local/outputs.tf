@@ -48,6 +48,41 @@ output "dlq_url" {
   value       = module.stateful.lending_dlq_url
 }
 
+output "decision_queue_url" {
+  description = "Deliveries queue the local stage drains for deliver-decision-events (in place of the Lambda event source)."
+  value       = module.stateful.decision_queue_url
+}
+
+output "decision_queue_arn" {
+  description = "ARN of the deliveries queue."
+  value       = module.stateful.decision_queue_arn
+}
+
+output "decision_dlq_url" {
+  description = "Dead-letter queue of the deliveries queue."
+  value       = module.stateful.decision_dlq_url
+}
+
+output "decision_topic_arn" {
+  description = "SNS topic decision events are published to."
+  value       = module.stateful.decision_topic_arn
+}
+
+output "webhook_secret_arn" {
+  description = "Secret holding the webhook signing key (whsec_...): the local receiver verifies with its value."
+  value       = module.stateful.webhook_secret_arn
+}
+
+output "reviewers_group_name" {
+  description = "Cognito group of reviewers (make token adds a user to it for the review routes)."
+  value       = module.stateful.reviewers_group_name
+}
+
+output "audit_table_name" {
+  description = "Audit table."
+  value       = module.stateful.audit_table_name
+}
+
 output "table_name" {
   description = "Applications table."
   value       = module.stateful.table_name

@@ -20,6 +20,7 @@ provider "aws" {
     iam             = var.moto_endpoint
     kms             = var.moto_endpoint
     s3              = var.moto_endpoint
+    secretsmanager  = var.moto_endpoint
     sns             = var.moto_endpoint
     sqs             = var.moto_endpoint
     sts             = var.moto_endpoint

@@ -31,3 +31,13 @@ variable "thresholds" {
   type        = any
   default     = {}
 }
+
+variable "webhook_endpoints" {
+  description = "Webhook receivers the local stage delivers decision events to, [{ name, url }]: http://127.0.0.1 / http://localhost receivers are accepted here (running_on_moto). Validation: modules/stateful."
+  type = list(object({
+    name = string
+    url  = string
+  }))
+  default  = []
+  nullable = false
+}

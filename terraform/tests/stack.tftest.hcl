@@ -26,6 +26,8 @@ run "handler_environment_matches_the_readme" {
       "LENDING_TOPIC_ARN", "TEXTRACT_PUBLISH_ROLE_ARN", "LIVENESS_PASS_THRESHOLD", "LIVENESS_REVIEW_BAND",
       "FACE_SIMILARITY_THRESHOLD", "FACE_SIMILARITY_REVIEW_BAND", "MIN_EXTRACTION_CONFIDENCE", "MINIMUM_AGE",
       "LIVENESS_AUDIT_IMAGES_LIMIT", "UPLOAD_URL_TTL_SECONDS", "REQUIRED_DOCUMENTS", "ALLOWED_ORIGIN",
+      "AUDIT_TABLE", "AUDIT_RETENTION_DAYS", "DECISION_EVENTS_TOPIC_ARN", "WEBHOOK_SECRET_ARN", "WEBHOOK_ENDPOINTS",
+      "REVIEWERS_GROUP", "LIVENESS_LOCKOUT_FAILURES", "LIVENESS_LOCKOUT_WINDOW_SECONDS", "IDENTITY_MAX_ATTEMPTS",
     ])
     error_message = "handler_environment must hold exactly the variables of handlers/README.md, Configuration."
   }
@@ -48,7 +50,7 @@ run "iam_actions_are_exactly_the_readme_table" {
   command = plan
 
   assert {
-    condition     = length(output.function_names) == 8
+    condition     = length(output.function_names) == 10
     error_message = "One function per handler of the README's Functions table."
   }
 
@@ -61,7 +63,7 @@ run "iam_actions_are_exactly_the_readme_table" {
         "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "create-liveness-session" = sort([
-        "dynamodb:Query", "dynamodb:PutItem", "rekognition:CreateFaceLivenessSession", "s3:PutObject",
+        "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "rekognition:CreateFaceLivenessSession", "s3:PutObject",
         "kms:GenerateDataKey", "kms:Decrypt",
       ])
       "get-liveness-results" = sort([
@@ -72,8 +74,8 @@ run "iam_actions_are_exactly_the_readme_table" {
         "dynamodb:Query", "dynamodb:PutItem", "s3:PutObject", "kms:GenerateDataKey",
       ])
       "verify-identity" = sort([
-        "dynamodb:Query", "dynamodb:PutItem", "rekognition:CompareFaces", "textract:AnalyzeID", "s3:GetObject",
-        "s3:ListBucket", "kms:Decrypt",
+        "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "rekognition:CompareFaces", "textract:AnalyzeID",
+        "s3:GetObject", "s3:ListBucket", "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "start-lending-analysis" = sort([
         "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:ListBucket",
@@ -81,9 +83,18 @@ run "iam_actions_are_exactly_the_readme_table" {
       ])
       "lending-analysis-completed" = sort([
         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "dynamodb:Query", "dynamodb:GetItem",
-        "dynamodb:PutItem", "textract:GetLendingAnalysis", "textract:GetLendingAnalysisSummary", "kms:Decrypt",
+        "dynamodb:PutItem", "sns:Publish", "textract:GetLendingAnalysis", "textract:GetLendingAnalysisSummary",
+        "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "get-lending-analysis-results" = ["dynamodb:Query"]
+      "review" = sort([
+        "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "s3:GetObject",
+        "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
+      ])
+      "deliver-decision-events" = sort([
+        "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "secretsmanager:GetSecretValue",
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt",
+      ])
     })
     error_message = "Each function's IAM actions must be exactly those of handlers/README.md, IAM actions per function."
   }
@@ -231,7 +242,7 @@ run "dev_may_deploy_a_local_zip" {
   }
 
   assert {
-    condition     = length(output.function_names) == 8
+    condition     = length(output.function_names) == 10
     error_message = "With promoted_artifact_only = false every function deploys from the local zip."
   }
 }

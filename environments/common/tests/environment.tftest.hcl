@@ -59,7 +59,13 @@ run "posture_of_this_environment" {
   }
 
   assert {
-    condition     = length(module.stack.function_names) == 8
+    condition     = length(module.stack.function_names) == 10
     error_message = "Every function deploys from the promoted artifact."
+  }
+
+  assert {
+    # Audit events are kept 30 days in dev, 90 in staging and seven years (2555 days) in prod.
+    condition     = module.stack.protection.audit_retention_days == { dev = 30, staging = 90, prod = 2555 }[local.environment] && module.stack.handler_environment.AUDIT_RETENTION_DAYS == tostring(module.stack.protection.audit_retention_days)
+    error_message = "${local.environment}: the audit retention is not this environment's (dev 30, staging 90, prod 2555 days)."
   }
 }
