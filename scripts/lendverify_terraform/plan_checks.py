@@ -32,6 +32,7 @@ CUSTOMER_MANAGED_KEY = (
     ("aws_sns_topic", "kms_master_key_id", None),
     ("aws_sqs_queue", "kms_master_key_id", None),
     ("aws_dynamodb_table", "kms_key_arn", "server_side_encryption"),
+    ("aws_secretsmanager_secret", "kms_key_id", None),
 )
 
 
@@ -133,7 +134,8 @@ def check(env: str, plan: Mapping[str, Any]) -> str:
         "block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")) for p in blocks),
         "every bucket needs a full public access block")
     expect(len(of_type("aws_s3_bucket_policy")) == len(buckets), "every bucket needs its TLS-only policy")
-    expect(len(buckets) == 3 and len(tables) == 1, f"expected 3 buckets and 1 table, got {len(buckets)} and {len(tables)}")
+    expect(len(buckets) == 3 and len(tables) == 2,
+           f"expected 3 buckets and 2 tables (applications, audit), got {len(buckets)} and {len(tables)}")
 
     if problems:
         raise CheckFailed(f"plan checks failed for {env}:\n  " + "\n  ".join(problems))

@@ -35,6 +35,10 @@ def plan(env, extra=()):
         resource("aws_wafv2_web_acl", "w", {}),
         resource("aws_cloudwatch_log_group", "g", {"retention_in_days": plan_checks.MIN_LOG_RETENTION[env], "kms_key_id": None}),
         resource("aws_lambda_function", "f", {"s3_key": "k", "filename": None, "source_code_hash": "h", "kms_key_arn": "arn:key"}),
+        resource("aws_dynamodb_table", "audit", {"point_in_time_recovery": [{"enabled": True}],
+                                                  "deletion_protection_enabled": protected,
+                                                  "server_side_encryption": [{"kms_key_arn": "arn:key"}]}),
+        resource("aws_secretsmanager_secret", "webhook", {"kms_key_id": "arn:key"}),
     ]
     resources += [r for n in ("a", "b", "c") for r in bucket_set(n, protected)]
     if protected:
@@ -67,6 +71,18 @@ def test_prod_needs_seven_years_of_logs_and_protection():
         plan_checks.check("prod", p)
     assert "log retention below 2557 days" in str(failure.value)
     assert "table deletion protection must be True" in str(failure.value)
+
+
+def test_the_audit_table_and_its_key_are_required():
+    p = plan("staging")
+    resources = p["planned_values"]["root_module"]["resources"]
+    p["planned_values"]["root_module"]["resources"] = [r for r in resources if r["name"] != "audit"]
+    with pytest.raises(CheckFailed, match=r"2 tables \(applications, audit\)"):
+        plan_checks.check("staging", p)
+    p = plan("staging")
+    p["resource_changes"][6]["change"]["after"] = {"kms_key_id": None}
+    with pytest.raises(CheckFailed, match="aws_secretsmanager_secret.webhook: kms_key_id not set"):
+        plan_checks.check("staging", p)
 
 
 def test_a_key_neither_set_nor_known_after_apply_fails():
