@@ -5,6 +5,7 @@
 # Deploy steps:
 #   make tf-apply ENV=prod ARTIFACT_BUCKET=b ARTIFACT_KEY=lambda/<sha>/bootstrap.zip ARTIFACT_SHA256=<sha>
 #   make tf-artifact-publish ARTIFACT_BUCKET=b   (prints artifact_sha256=... and artifact_key=...)
+#   CI: make tf-deploy-plan ENV=prod ARTIFACT_...=..., then after approval make tf-deploy-apply ENV=prod PLAN_SHA256=<sha>
 
 TF_TOOL := PYTHONPATH=$(CURDIR)/scripts python3 -m lendverify_terraform
 ENV ?= dev
@@ -20,9 +21,11 @@ PLANS_BEFORE ?= /tmp/plans-before
 ARTIFACT_BUCKET ?=
 ARTIFACT_KEY ?=
 ARTIFACT_SHA256 ?=
+# The digest of the saved plan the plan job reported (tf-deploy-apply refuses any other file).
+PLAN_SHA256 ?=
 
 .PHONY: tf-tool-test tf-fmt tf-validate tf-test tf-plan tf-functions tf-checkov tf-check tf-plan-diff \
-	tf-apply tf-artifact-publish tf-apply-local tf-destroy-local tf-provider-mirror
+	tf-apply tf-deploy-plan tf-deploy-apply tf-artifact-publish tf-apply-local tf-destroy-local tf-provider-mirror
 
 tf-tool-test: setup ## The checks tool's own tests (plan checks, STS stub, filler, plan diff, function list)
 	$(VENV)/bin/python -m pytest -q scripts/lendverify_terraform/tests
@@ -54,6 +57,16 @@ tf-plan-diff: ## Compare build/plans/*.json with PLANS_BEFORE/*.json resource fo
 tf-apply: ## Deploy: real apply of ENV with its backend (staging/prod: ARTIFACT_BUCKET/KEY/SHA256)
 	ARTIFACT_BUCKET="$(ARTIFACT_BUCKET)" ARTIFACT_KEY="$(ARTIFACT_KEY)" ARTIFACT_SHA256="$(ARTIFACT_SHA256)" \
 	  $(TF_TOOL) apply $(ENV)
+
+# The reviewed deploy CI runs (deploy-environment.yml): the plan job saves the plan and shows it, the
+# apply job (behind the environment's approval) applies exactly that file.
+tf-deploy-plan: ## Deploy (CI): saved plan of ENV -> build/deploy/ENV/{tfplan,plan.txt,manifest.json}
+	ARTIFACT_BUCKET="$(ARTIFACT_BUCKET)" ARTIFACT_KEY="$(ARTIFACT_KEY)" ARTIFACT_SHA256="$(ARTIFACT_SHA256)" \
+	  $(TF_TOOL) deploy-plan $(ENV)
+
+tf-deploy-apply: ## Deploy (CI): terraform apply build/deploy/ENV/tfplan once its digest equals PLAN_SHA256
+	ARTIFACT_BUCKET="$(ARTIFACT_BUCKET)" ARTIFACT_KEY="$(ARTIFACT_KEY)" ARTIFACT_SHA256="$(ARTIFACT_SHA256)" \
+	  PLAN_SHA256="$(PLAN_SHA256)" $(TF_TOOL) deploy-apply $(ENV)
 
 tf-artifact-publish: ## Deploy: upload build/lambda/bootstrap.zip to ARTIFACT_BUCKET under lambda/<sha256>/
 	@ARTIFACT_BUCKET="$(ARTIFACT_BUCKET)" $(TF_TOOL) artifact-publish

@@ -15,13 +15,20 @@ variable "aws_region" {
 }
 
 variable "allowed_account_ids" {
-  description = "AWS account IDs this root may touch; empty allows any (set it for staging and prod)."
+  description = "AWS account IDs this root may touch; empty allows any (set it for staging; prod refuses an empty list)."
   type        = list(string)
   default     = []
 
   validation {
     condition     = alltrue([for a in var.allowed_account_ids : can(regex("^[0-9]{12}$", a))])
     error_message = "allowed_account_ids must be 12-digit account IDs."
+  }
+
+  # Bites for prod only (local.environment comes from the main.tf of the root this file is linked into):
+  # an empty list lets the provider run against whatever account the credentials belong to.
+  validation {
+    condition     = local.environment != "prod" || length(var.allowed_account_ids) > 0
+    error_message = "prod requires allowed_account_ids: the 12-digit ID of the production account (terraform.tfvars, or the TFVARS variable of the GitHub environment)."
   }
 }
 
@@ -85,9 +92,15 @@ variable "api_throttling" {
 }
 
 variable "mfa_configuration" {
-  description = "Applicant MFA: OPTIONAL or ON; null means the stack's default (OPTIONAL)."
+  description = "Applicant MFA: OPTIONAL or ON; null means the environment's setting (prod: ON), else the stack's default (OPTIONAL)."
   type        = string
   default     = null
+
+  # prod sets ON in its main.tf; an operator's input must not turn it back to OPTIONAL.
+  validation {
+    condition     = local.environment != "prod" || var.mfa_configuration == null || var.mfa_configuration == "ON"
+    error_message = "prod requires MFA ON for the applicant user pool: leave mfa_configuration unset (prod's main.tf sets ON) or set \"ON\"."
+  }
 }
 
 variable "ses_email_identity_arn" {

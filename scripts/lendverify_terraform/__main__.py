@@ -67,6 +67,12 @@ def main(argv: list[str] | None = None) -> int:
     p = commands.add_parser("apply", help="real apply of ENV (backend.hcl or TF_STATE_*; ARTIFACT_* to promote)")
     p.add_argument("env", choices=DEPLOY_ENVS)
     p.set_defaults(run=lambda a: deploy.apply(a.env, dict(os.environ)))
+    p = commands.add_parser("deploy-plan", help="CI: saved plan of ENV -> build/deploy/ENV/ (tfplan, plan.txt, manifest.json), for review")
+    p.add_argument("env", choices=DEPLOY_ENVS)
+    p.set_defaults(run=lambda a: deploy.deploy_plan(a.env, dict(os.environ)))
+    p = commands.add_parser("deploy-apply", help="CI: apply exactly the reviewed build/deploy/ENV/tfplan (PLAN_SHA256, same lock file and artifact)")
+    p.add_argument("env", choices=DEPLOY_ENVS)
+    p.set_defaults(run=lambda a: deploy.deploy_apply(a.env, dict(os.environ)))
     commands.add_parser("artifact-publish", help="upload build/lambda/bootstrap.zip to ARTIFACT_BUCKET under lambda/<sha256>/").set_defaults(
         run=lambda a: print("artifact_sha256={}\nartifact_key={}".format(*deploy.artifact_publish(os.environ.get("ARTIFACT_BUCKET", "")))))
     p = commands.add_parser("provider-mirror", help="(CI) fill a filesystem mirror of hashicorp/aws in DIR if absent")

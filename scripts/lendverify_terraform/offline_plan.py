@@ -3,7 +3,7 @@
 The environment root and what it sources (modules/, terraform/, the shared root files, the test mocks)
 are copied into a temporary tree, so relative module sources resolve and nothing is written into the
 working tree. An override file swaps the S3 backend for a local one and points STS at the loopback
-stub (sts_stub.py); the credentials are fake. The plan uses the root's terraform.tfvars.example with the
+stub (sts_stub.py), which also answers the provider's account check; the credentials are fake. The plan uses the root's terraform.tfvars.example with the
 artifact replaced: a fixed fixture zip for dev, a placeholder digest laid out as artifact-publish lays
 it out for staging and prod, so the stack's artifact validation runs exactly as in a real deploy.
 """
@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 
 from . import plan_checks
+from .sts_stub import ACCOUNT_ID as STUB_ACCOUNT_ID
 from .sts_stub import StsStub
 from .tool import PLAN_DIR, ROOT, CheckFailed, log, terraform
 
@@ -37,7 +38,6 @@ provider "aws" {{
   secret_key                  = "test"
   skip_credentials_validation = true
   skip_metadata_api_check     = true
-  skip_requesting_account_id  = true
   skip_region_validation      = true
 
   endpoints {{
@@ -66,8 +66,9 @@ def write_fixture_zip(path: pathlib.Path) -> None:
 
 
 def plan_variables(env: str) -> list[str]:
-    # allowed_account_ids is cleared because the provider cannot check it offline.
-    args = ["-var-file=terraform.tfvars.example", "-var", "allowed_account_ids=[]"]
+    # allowed_account_ids names the STS stub's account: the provider checks it against GetCallerIdentity
+    # as it would against the real account, and prod refuses an empty list (environments/common).
+    args = ["-var-file=terraform.tfvars.example", "-var", f'allowed_account_ids=["{STUB_ACCOUNT_ID}"]']
     if env == "dev":
         # dev plans the local-zip path; a real zip is needed because filebase64sha256 reads it.
         args += ["-var", f"artifact_local_path={FIXTURE_ZIP}"]

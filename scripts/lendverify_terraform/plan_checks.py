@@ -24,6 +24,8 @@ from .tool import CheckFailed
 MIN_LOG_RETENTION = {"dev": 365, "staging": 365, "prod": 2557}
 # Environments that protect their data: deletion protection, no force_destroy, alarms.
 PROTECTED = ("staging", "prod")
+# Environments whose applicants must all enrol MFA (the user pool's mfa_configuration = "ON").
+MFA_REQUIRED = ("prod",)
 # Encryption settings whose key ARN is unknown until apply (the key is created in the same plan), so
 # they are read from resource_changes: set, or marked known-after-apply.
 CUSTOMER_MANAGED_KEY = (
@@ -97,6 +99,9 @@ def check(env: str, plan: Mapping[str, Any]) -> str:
            f"bucket force_destroy must be {not protected}")
     expect(all((p["values"]["deletion_protection"] == "ACTIVE") == protected for p in of_type("aws_cognito_user_pool")),
            "user pool deletion protection")
+    if env in MFA_REQUIRED:
+        expect(all(p["values"].get("mfa_configuration") == "ON" for p in of_type("aws_cognito_user_pool")),
+               "user pool mfa_configuration must be ON")
     # One artifact: bootstrap dispatches on _HANDLER, so every function must run the same bytes.
     expect(len({(f["values"].get("s3_key"), f["values"].get("filename"), f["values"].get("source_code_hash"))
                 for f in functions}) == 1, "every function must deploy the same artifact")

@@ -10,8 +10,9 @@ mock_provider "aws" {
   source          = "../../tests/terraform-mocks/aws"
 }
 
-# The promoted artifact, as CI passes it to every environment.
+# The promoted artifact, as CI passes it to every environment, and the account pin (prod refuses none).
 variables {
+  allowed_account_ids  = ["123456789012"]
   artifact_s3_bucket   = "lendverify-artifacts-test"
   artifact_s3_key      = "lambda/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/bootstrap.zip"
   artifact_sha256      = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"

@@ -31,7 +31,8 @@ def plan(env, extra=()):
         resource("aws_dynamodb_table", "t", {"point_in_time_recovery": [{"enabled": True}],
                                               "deletion_protection_enabled": protected,
                                               "server_side_encryption": [{"kms_key_arn": "arn:key"}]}),
-        resource("aws_cognito_user_pool", "p", {"deletion_protection": "ACTIVE" if protected else "INACTIVE"}),
+        resource("aws_cognito_user_pool", "p", {"deletion_protection": "ACTIVE" if protected else "INACTIVE",
+                                                 "mfa_configuration": "ON" if env == "prod" else "OPTIONAL"}),
         resource("aws_wafv2_web_acl", "w", {}),
         resource("aws_cloudwatch_log_group", "g", {"retention_in_days": plan_checks.MIN_LOG_RETENTION[env], "kms_key_id": None}),
         resource("aws_lambda_function", "f", {"s3_key": "k", "filename": None, "source_code_hash": "h", "kms_key_arn": "arn:key"}),
@@ -71,6 +72,13 @@ def test_prod_needs_seven_years_of_logs_and_protection():
         plan_checks.check("prod", p)
     assert "log retention below 2557 days" in str(failure.value)
     assert "table deletion protection must be True" in str(failure.value)
+
+
+def test_prod_needs_mfa_on():
+    p = plan("prod")
+    p["planned_values"]["root_module"]["resources"][1]["values"]["mfa_configuration"] = "OPTIONAL"
+    with pytest.raises(CheckFailed, match="mfa_configuration must be ON"):
+        plan_checks.check("prod", p)
 
 
 def test_the_audit_table_and_its_key_are_required():
