@@ -390,9 +390,10 @@ locals {
         resources = [module.stateful.webhook_secret_arn]
       },
       {
-        # Delivery records EVENT#{id} / DELIVERY#{endpoint}: a lease (conditional Put/Update), then DELIVERED.
+        # Delivery records EVENT#{id} / DELIVERY#{endpoint}: read consistently, claimed with a lease
+        # (conditional PutItem), then DELIVERED or released (PutItem).
         sid       = "DeliveryRecords"
-        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
       {

@@ -93,7 +93,7 @@ run "iam_actions_are_exactly_the_readme_table" {
       ])
       "deliver-decision-events" = sort([
         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "secretsmanager:GetSecretValue",
-        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "kms:Decrypt",
+        "dynamodb:GetItem", "dynamodb:PutItem", "kms:Decrypt",
       ])
     })
     error_message = "Each function's IAM actions must be exactly those of handlers/README.md, IAM actions per function."
