@@ -62,6 +62,8 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / "passport-alice.png").write_bytes(passport("alice"))
     (out / "passport-bob.png").write_bytes(passport("bob"))
+    # alice at similarity 97: inside the review band below the match threshold -> NEEDS_REVIEW.
+    (out / "passport-alice-borderline.png").write_bytes(passport("alice~97.0"))
     (out / "mortgage-package.pdf").write_bytes(make_pdf(sample_lending_pages()))
     (out / "notes.txt").write_text("not an identity document\n")
     print(json.dumps(sorted(p.name for p in out.iterdir())))

@@ -150,13 +150,13 @@ describe('review case', () => {
     await userEvent.click(screen.getByLabelText('Approve the identity'));
     // The case's own reason is ticked to start with.
     expect(screen.getByRole('checkbox', { name: /Face similarity borderline/ })).toBeChecked();
-    await userEvent.type(screen.getByLabelText('Note (optional)'), 'Same person; older photo.');
+    fireEvent.change(screen.getByLabelText('Note (optional)'), { target: { value: 'Same person; older photo.' } });
     await userEvent.click(screen.getByRole('button', { name: 'Record the decision' }));
     expect(api.decideReviewCase).toHaveBeenCalledWith('app-1', { decision: 'APPROVED', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], note: 'Same person; older photo.' });
-    expect(await screen.findByTestId('decision-outcome')).toHaveTextContent('Decision recorded: Approve the identity.');
+    expect(await screen.findByTestId('decision-outcome')).toHaveTextContent('Decision recorded: Approved.');
     expect(await screen.findByTestId('review-result')).toHaveAttribute('data-decision', 'APPROVED');
     expect(screen.queryByTestId('decision-form')).not.toBeInTheDocument();
-  });
+  }, 15_000);
 
   it('on 409 says another reviewer decided first and reloads the case', async () => {
     const { api } = setup({

@@ -145,11 +145,16 @@ export function ReviewCase({
   const { reviewCase, error, reload, ensureFresh } = useReviewCase(api, applicationId, now);
   const [outcome, setOutcome] = useState<{ tone: 'success' | 'warning'; text: string } | null>(null);
   const [version, setVersion] = useState(0);
+  // The outcome (recorded, or decided by someone else) replaces the form: move focus to it.
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (outcome) outcomeRef.current?.focus();
+  }, [outcome]);
 
   function finished(result: DecisionOutcome) {
     setOutcome(
       result.kind === 'decided'
-        ? { tone: 'success', text: t('review.decision.recorded', { decision: t(`review.decision.${result.decision}`) }) }
+        ? { tone: 'success', text: t('review.decision.recorded', { decision: t(`state.${result.decision}`) }) }
         : { tone: 'warning', text: result.message },
     );
     setVersion((v) => v + 1);
@@ -190,14 +195,24 @@ export function ReviewCase({
       </dl>
       <ErrorMessage message={error} />
       {outcome && (
-        <div data-testid="decision-outcome">
+        <div data-testid="decision-outcome" ref={outcomeRef} tabIndex={-1} className="outcome">
           <Notice tone={outcome.tone}>{outcome.text}</Notice>
         </div>
       )}
       {review && (
         <div data-testid="review-result" data-decision={review.decision}>
           <Notice tone="info">
-            {t('review.case.decided', { decision: t(`review.decision.${review.decision}`), at: formatDateTime(language, review.decidedAt) })}
+            {t('review.case.decided', { decision: t(`state.${review.decision}`), at: formatDateTime(language, review.decidedAt) })}
+            {review.reasonCodes && review.reasonCodes.length > 0 && (
+              <ul className="tags">
+                {review.reasonCodes.map((code) => (
+                  <li key={code} className="tag">
+                    {reasonLabel(t, code)}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {review.note && <p className="review-note">{t('review.case.note', { note: review.note })}</p>}
           </Notice>
         </div>
       )}
@@ -215,7 +230,7 @@ export function ReviewCase({
       <h3>{t('review.case.scores')}</h3>
       <ScoreTable scores={reviewCase.scores ?? {}} thresholds={reviewCase.thresholds ?? {}} />
 
-      <h3>{t('review.case.data')}</h3>
+      <h3>{reviewCase.applicant ? t('review.case.data') : t('review.case.document')}</h3>
       <DeclaredVsDocument reviewCase={reviewCase} />
 
       <h3>{t('review.case.images')}</h3>
