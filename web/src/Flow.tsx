@@ -131,7 +131,7 @@ export function Flow({ api, config }: { api: ApiClient; config: AppConfig }) {
         // The documents go on while a reviewer decides; the outcome shows here once there is one.
         <div data-testid="identity-review-status" data-decision={decisionInForce(identity)}>
           <Notice tone={identity.review ? (identity.review.decision === 'APPROVED' ? 'success' : 'warning') : 'info'}>
-            {identity.review ? t(`identity.reviewed.${identity.review.decision}`) : t('identity.NEEDS_REVIEW')}
+            {identity.review ? t(`identity.reviewed.${identity.review.decision}`) : t('identity.reviewPending')}
           </Notice>
         </div>
       )}
