@@ -373,7 +373,7 @@ describe('applicant web app on the local stage', { timeout: 900_000 }, () => {
       await r.getByRole('button', { name: `Open case ${applicationId}` }).click();
 
       await r.getByTestId('review-case').waitFor();
-      await r.locator('[data-testid="chain-result"][data-verified="true"]').waitFor();
+      await r.locator('[data-testid="chain-result"][data-verified="true"][data-by="server"]').waitFor();
       assert.match(await r.locator('[data-score="faceSimilarity"]').innerText(), /97/);
       const documentNumber = await r.locator('[data-field="documentNumberMasked"]').innerText();
       assert.doesNotMatch(documentNumber, /X1234567/, 'the document number is masked');
@@ -395,7 +395,7 @@ describe('applicant web app on the local stage', { timeout: 900_000 }, () => {
       await r.getByRole('button', { name: 'Record the decision' }).click();
       await r.locator('[data-testid="review-result"][data-decision="APPROVED"]').waitFor();
       await r.locator('[data-testid="event-trail"] [data-kind="review.decided"]').waitFor();
-      await r.locator('[data-testid="chain-result"][data-verified="true"]').waitFor();
+      await r.locator('[data-testid="chain-result"][data-verified="true"][data-by="server"]').waitFor();
       await checkScreen(reviewer, '33-review-decided');
       // The first decision won: a second one is refused.
       const again = { decision: 'REJECTED', reasonCodes: ['FACE_MISMATCH'] };

@@ -108,6 +108,7 @@ export interface ReviewCaseSummary {
   verificationId: string;
   queuedAt: string;
   reasons: string[];
+  decision?: IdentityDecision;
 }
 
 export interface ReviewCaseList {
@@ -132,12 +133,14 @@ export interface ReviewCase {
   decision: IdentityDecision;
   reasons: string[];
   queuedAt?: string | null;
-  /** What the applicant declared, when the API sends it (ReviewCase does not list it yet). */
-  applicant?: Applicant | null;
+  /** What the applicant declared on the application. */
+  declared?: Applicant | null;
   /** Scores as numbers, 0–100 (livenessConfidence, faceSimilarity). */
   scores?: Record<string, number | null> | null;
-  /** Every threshold in force when the decision was made. */
+  /** Every threshold in force when the decision was made (camelCase names of core's Thresholds). */
   thresholds?: Record<string, unknown> | null;
+  /** The thresholds that judged the liveness session (it may predate the identity decision). */
+  livenessThresholds?: { passThreshold?: number | null; reviewBand?: number | null } | null;
   document?: Record<string, unknown> | null;
   fieldConfidences?: Record<string, number> | null;
   modelVersions?: Record<string, string> | null;
@@ -177,8 +180,21 @@ export interface AuditEventRecord {
   modelVersions?: Record<string, string> | null;
 }
 
+/** The server's proof of the chain: every hash recomputed over the stored body, every link, and
+ * the end at the stored head. */
+export interface ChainVerification {
+  verified: boolean;
+  headSeq?: number;
+  headHash?: string;
+  /** Why the chain does not verify. */
+  error?: string;
+}
+
 /** Schemas ApplicationEventList and ReviewEventList: every event, oldest first. */
 export interface AuditEventList {
   applicationId?: string;
   events: AuditEventRecord[];
+  /** Required on the reviewer's list, optional on the applicant's. */
+  chainVerified?: boolean;
+  verification?: ChainVerification | null;
 }

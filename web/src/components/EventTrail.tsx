@@ -1,6 +1,6 @@
 // An application's audit trail, oldest first. The applicant sees what happened and when; a
 // reviewer (`detailed`) also sees who, the inputs, the thresholds and model versions, the hashes,
-// and whether the chain links up (review/chain.ts).
+// and whether the chain verifies.
 import { formatDateTime, hasMessage, useI18n, type Translate } from '../i18n/i18n';
 import type { ActorType, AuditEventList, AuditEventRecord } from '../api/types';
 import { Notice } from './ErrorMessage';
@@ -22,20 +22,26 @@ function actorOf(event: AuditEventRecord): { type: ActorType; sub?: string | nul
   return typeof event.actor === 'string' ? { type: event.actor } : event.actor;
 }
 
-function ChainResult({ events }: { events: AuditEventRecord[] }) {
+/** The server's verdict on the chain (hashes recomputed over the stored bodies, up to the stored
+ * head), and the browser's own check of the links it received. The chain verifies only when both
+ * agree; without a server verdict the browser's check is shown as what it is. */
+function ChainResult({ trail }: { trail: AuditEventList }) {
   const { t } = useI18n();
-  const check = checkChain(events);
-  if (check.verified) {
-    return (
-      <div data-testid="chain-result" data-verified="true">
-        <Notice tone="success">{t('events.chain.verified', { count: check.count, hash: shortHash(check.headHash) })}</Notice>
-      </div>
-    );
-  }
-  const reason = t(`events.chain.${check.problem}`, { seq: check.seq, expected: check.expected ?? '' });
-  return (
+  const links = checkChain(trail.events);
+  const server = trail.chainVerified ?? trail.verification?.verified;
+  const broken = (reason: string) => (
     <div className="alert alert-error" role="alert" data-testid="chain-result" data-verified="false">
       {t('events.chain.broken', { reason })}
+    </div>
+  );
+  if (server === false) return broken(trail.verification?.error || t('events.chain.server'));
+  if (!links.verified) return broken(t(`events.chain.${links.problem}`, { seq: links.seq, expected: links.expected ?? '' }));
+  const hash = shortHash(trail.verification?.headHash ?? links.headHash);
+  return (
+    <div data-testid="chain-result" data-verified="true" data-by={server ? 'server' : 'browser'}>
+      <Notice tone="success">
+        {server ? t('events.chain.verified', { count: links.count, hash }) : t('events.chain.linked', { count: links.count, hash })}
+      </Notice>
     </div>
   );
 }
@@ -119,7 +125,7 @@ export function EventTrail({ trail, detailed = false }: { trail: AuditEventList;
   const { t } = useI18n();
   return (
     <div className="event-trail" data-testid="event-trail">
-      {detailed && <ChainResult events={trail.events} />}
+      {detailed && <ChainResult trail={trail} />}
       {trail.events.length === 0 ? (
         <p>{t('events.none')}</p>
       ) : (

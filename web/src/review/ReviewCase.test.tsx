@@ -14,9 +14,11 @@ function caseWith(generation: number, patch: Partial<Case> = {}): Case {
     queuedAt: '2026-11-30T09:00:00Z',
     decision: 'NEEDS_REVIEW',
     reasons: ['FACE_SIMILARITY_BORDERLINE'],
-    applicant: { givenName: 'Ana', familyName: 'Müller', dateOfBirth: '1990-04-12' },
+    declared: { givenName: 'Ana', familyName: 'Müller', dateOfBirth: '1990-04-12' },
     scores: { livenessConfidence: 97.5, faceSimilarity: 96.25 },
-    thresholds: { livenessPass: 90, livenessReviewBand: 10, faceSimilarity: 99, faceSimilarityReviewBand: 4, minimumAge: 18 },
+    thresholds: { livenessPass: 90, livenessReviewBand: 10, faceSimilarity: 99, faceSimilarityReviewBand: 4, minimumAge: 18, identityMaxAttempts: 3 },
+    // The liveness session was judged under an earlier pass threshold.
+    livenessThresholds: { passThreshold: 92, reviewBand: 10 },
     document: { type: 'PASSPORT', givenName: 'ANA', familyName: 'MULLER', dateOfBirth: '1990-04-12', documentNumberMasked: '*****6789' },
     fieldConfidences: { givenName: 98.4 },
     modelVersions: { AnalyzeIDModelVersion: '1.0' },
@@ -47,6 +49,8 @@ const trail: AuditEventList = {
       thresholds: { faceSimilarity: 99 },
     },
   ],
+  chainVerified: true,
+  verification: { verified: true, headSeq: 2, headHash: 'b'.repeat(64) },
 };
 
 const recorded: ReviewDecisionRecorded = { applicationId: 'app-1', decision: 'APPROVED', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], decidedAt: '2026-11-30T12:00:00Z' };
@@ -90,6 +94,9 @@ describe('review case', () => {
     const similarity = screen.getByTestId('scores').querySelector('[data-score="faceSimilarity"]') as HTMLElement;
     expect(similarity).toHaveTextContent('Face similarity96.25Faces match at: 99Face similarity review band: 4');
     expect(screen.getByTestId('thresholds')).toHaveTextContent('Minimum age18');
+    expect(screen.getByTestId('thresholds')).toHaveTextContent('Identity attempts per application3');
+    const liveness = screen.getByTestId('scores').querySelector('[data-score="livenessConfidence"]') as HTMLElement;
+    expect(liveness).toHaveTextContent('Liveness confidence97.5Liveness pass at: 92Liveness review band: 10');
     const number = screen.getByTestId('declared-vs-document').querySelector('[data-field="documentNumberMasked"]') as HTMLElement;
     expect(number).toHaveTextContent('*****6789');
     expect(screen.getByTestId('declared-vs-document').querySelector('[data-field="givenName"]')).toHaveTextContent('AnaANA · confidence 98%');
@@ -106,19 +113,30 @@ describe('review case', () => {
     setup();
     const chain = await screen.findByTestId('chain-result');
     expect(chain).toHaveAttribute('data-verified', 'true');
-    expect(chain).toHaveTextContent('The event chain links up: 2 events');
-    expect(chain).toHaveTextContent('last hash bbbbbbbbbbbb.');
+    expect(chain).toHaveAttribute('data-by', 'server');
+    expect(chain).toHaveTextContent('The event chain verifies: 2 events, every hash recomputed by the server');
+    expect(chain).toHaveTextContent('up to the stored head bbbbbbbbbbbb.');
     const trailEl = screen.getByTestId('event-trail');
     expect(trailEl).toHaveTextContent('Identity decided');
     expect(trailEl).toHaveTextContent('Liveness passed → Needs review');
     expect(trailEl).toHaveTextContent('sub-ana');
   });
 
-  it('says loudly when the chain does not verify', async () => {
-    setup({ events: async () => ({ events: [trail.events[0], { ...trail.events[1], prevHash: 'c'.repeat(64) }] }) });
+  it.each([
+    ['the server says so', { ...trail, chainVerified: false, verification: { verified: false, error: 'event 2: the hash does not match the body' } }, 'event 2: the hash does not match the body'],
+    ['the events received do not link up', { ...trail, events: [trail.events[0], { ...trail.events[1], prevHash: 'c'.repeat(64) }] }, "event 2 does not name the previous event's hash"],
+  ])('says loudly when the chain does not verify: %s', async (_, answer, reason) => {
+    setup({ events: async () => answer as AuditEventList });
     const chain = await screen.findByTestId('chain-result');
     expect(chain).toHaveAttribute('data-verified', 'false');
-    expect(chain).toHaveTextContent("does NOT verify: event 2 does not name the previous event's hash");
+    expect(chain).toHaveTextContent(`does NOT verify: ${reason}`);
+  });
+
+  it('without a server verdict shows the browser\'s own check for what it is', async () => {
+    setup({ events: async () => ({ events: trail.events }) });
+    const chain = await screen.findByTestId('chain-result');
+    expect(chain).toHaveAttribute('data-by', 'browser');
+    expect(chain).toHaveTextContent('links up: 2 events, each naming the previous event\'s hash (checked in this browser)');
   });
 
   it('fetches fresh image URLs when an image fails to load, once', async () => {

@@ -74,10 +74,21 @@ function useReviewCase(api: CaseApi, applicationId: string, now: () => number) {
   return { reviewCase, error, reload, ensureFresh };
 }
 
+/** The thresholds to show: those in force at the decision, with the liveness score's own (the
+ * ones that judged the liveness session) in place of the current liveness thresholds. */
+export function thresholdsOf(reviewCase: Case): Record<string, unknown> {
+  const liveness = reviewCase.livenessThresholds;
+  return {
+    ...(reviewCase.thresholds ?? {}),
+    ...(typeof liveness?.passThreshold === 'number' ? { livenessPass: liveness.passThreshold } : {}),
+    ...(typeof liveness?.reviewBand === 'number' ? { livenessReviewBand: liveness.reviewBand } : {}),
+  };
+}
+
 /** The extracted fields, beside what the applicant declared when the case includes it. */
 function DeclaredVsDocument({ reviewCase }: { reviewCase: Case }) {
   const { t } = useI18n();
-  const applicant = reviewCase.applicant as Record<string, unknown> | null | undefined;
+  const applicant = reviewCase.declared as Record<string, unknown> | null | undefined;
   const document = reviewCase.document ?? {};
   const confidences = reviewCase.fieldConfidences ?? {};
   const rows = ['givenName', 'familyName', 'dateOfBirth', 'type', 'documentNumberMasked', 'expiresOn'];
@@ -228,9 +239,9 @@ export function ReviewCase({
       </ul>
 
       <h3>{t('review.case.scores')}</h3>
-      <ScoreTable scores={reviewCase.scores ?? {}} thresholds={reviewCase.thresholds ?? {}} />
+      <ScoreTable scores={reviewCase.scores ?? {}} thresholds={thresholdsOf(reviewCase)} />
 
-      <h3>{reviewCase.applicant ? t('review.case.data') : t('review.case.document')}</h3>
+      <h3>{reviewCase.declared ? t('review.case.data') : t('review.case.document')}</h3>
       <DeclaredVsDocument reviewCase={reviewCase} />
 
       <h3>{t('review.case.images')}</h3>

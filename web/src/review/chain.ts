@@ -1,8 +1,8 @@
 // The hash chain of an application's events, checked as the reviewer receives it: consecutive
-// from 1, the first linking to the genesis hash, each to the previous event's hash. The hashes
-// themselves are computed over the stored body on the server (the API sends the parsed body, whose
-// exact bytes the browser cannot rebuild), so this proves no event is missing, reordered or
-// relinked in what the reviewer sees.
+// from 1, the first linking to the genesis hash, each to the previous event's hash. The server
+// recomputes the hashes over the stored bodies (whose exact bytes the browser cannot rebuild from
+// the parsed events) and answers `chainVerified`; this check adds that the events on screen are
+// that chain, none missing, reordered or relinked.
 import type { AuditEventRecord } from '../api/types';
 
 /** The previous hash of an application's first event. */
