@@ -172,6 +172,17 @@ pub struct ChainHead {
     pub hash: String,
 }
 
+impl ChainHead {
+    /// The head of a chain without events: sequence 0 and [`GENESIS_PREV_HASH`]. Appending to
+    /// it is the same as appending with no head.
+    pub fn genesis() -> ChainHead {
+        ChainHead {
+            seq: 0,
+            hash: GENESIS_PREV_HASH.to_owned(),
+        }
+    }
+}
+
 /// One event as stored: the canonical body string that was hashed, its hash and its sequence
 /// number (also inside the body; stored separately as the sort key).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -395,7 +406,7 @@ pub enum ChainError {
 
 /// Proves `events` (in stored order) are `application_id`'s unbroken chain from its first
 /// event, and, when `head` is given, that the chain ends at the head. Returns the head the
-/// chain ends at (`seq` 0 and [`GENESIS_PREV_HASH`] for no events).
+/// chain ends at ([`ChainHead::genesis`] for no events).
 ///
 /// Without a head, a cut-off tail cannot be told from a shorter chain; pass the stored head
 /// whenever it was read.
@@ -404,10 +415,7 @@ pub fn verify_chain(
     events: &[AuditEvent],
     head: Option<&ChainHead>,
 ) -> Result<ChainHead, ChainError> {
-    let mut end = ChainHead {
-        seq: 0,
-        hash: GENESIS_PREV_HASH.to_owned(),
-    };
+    let mut end = ChainHead::genesis();
     for event in events {
         if hash_body(&event.body) != event.hash {
             return Err(ChainError::HashMismatch { seq: event.seq });
@@ -443,5 +451,440 @@ pub fn verify_chain(
             last_seq: end.seq,
         }),
         _ => Ok(end),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+    use time::macros::datetime;
+
+    const APP: &str = "0b5e3a4c-8a51-4c55-9d3e-0a4f6c1d2e3f";
+
+    fn draft(kind: EventKind, n: i64) -> EventDraft {
+        EventDraft {
+            inputs: json!({ "similarity": 97, "sessionId": format!("s-{n}") }),
+            thresholds: json!({ "faceSimilarity": 99 }),
+            reason_codes: vec!["FACE_SIMILARITY_BORDERLINE".to_owned()],
+            state_before: Some("NONE".to_owned()),
+            state_after: Some("NEEDS_REVIEW".to_owned()),
+            ..EventDraft::new(
+                kind,
+                Actor::Applicant {
+                    sub: "applicant-sub".to_owned(),
+                },
+                OffsetDateTime::from_unix_timestamp(1_780_000_000 + n).unwrap(),
+            )
+        }
+    }
+
+    /// A chain of `n` events of `application_id` and its head.
+    fn chain(application_id: &str, n: usize) -> (Vec<AuditEvent>, ChainHead) {
+        let mut events: Vec<AuditEvent> = Vec::new();
+        for i in 0..n {
+            let head = events.last().map(AuditEvent::head);
+            let kind = EventKind::ALL[i % EventKind::ALL.len()];
+            events.push(AuditEvent::next(
+                application_id,
+                head.as_ref(),
+                draft(kind, i as i64),
+            ));
+        }
+        let head = events
+            .last()
+            .map(AuditEvent::head)
+            .unwrap_or_else(ChainHead::genesis);
+        (events, head)
+    }
+
+    #[test]
+    fn hash_is_hex_sha256() {
+        assert_eq!(
+            hash_body("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(GENESIS_PREV_HASH.len(), hash_body("").len());
+        assert!(GENESIS_PREV_HASH.bytes().all(|b| b == b'0'));
+    }
+
+    #[test]
+    fn the_body_is_canonical_json_in_a_fixed_order() {
+        let mut draft = EventDraft::new(
+            EventKind::ReviewDecided,
+            Actor::Reviewer {
+                sub: "rev".to_owned(),
+            },
+            datetime!(2026-11-30 16:00:00 UTC),
+        );
+        draft.inputs = json!({ "b": 1, "a": { "d": [ { "z": 1, "y": 2 } ], "c": 2 } });
+        draft.model_versions = [
+            ("b".to_owned(), "2".to_owned()),
+            ("a".to_owned(), "1".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        draft.reason_codes = vec!["DOCUMENT_OK".to_owned()];
+        draft.state_before = Some("NEEDS_REVIEW".to_owned());
+        draft.state_after = Some("APPROVED".to_owned());
+        let event = AuditEvent::next("app", None, draft);
+        assert_eq!(
+            event.body,
+            concat!(
+                r#"{"applicationId":"app","seq":1,"#,
+                r#""prevHash":"0000000000000000000000000000000000000000000000000000000000000000","#,
+                r#""kind":"review.decided","actor":{"type":"reviewer","sub":"rev"},"#,
+                r#""at":"2026-11-30T16:00:00Z","inputs":{"a":{"c":2,"d":[{"y":2,"z":1}]},"b":1},"#,
+                r#""thresholds":null,"modelVersions":{"a":"1","b":"2"},"reasonCodes":["DOCUMENT_OK"],"#,
+                r#""stateBefore":"NEEDS_REVIEW","stateAfter":"APPROVED"}"#
+            )
+        );
+        assert_eq!(event.seq, 1);
+        assert_eq!(event.hash, hash_body(&event.body));
+    }
+
+    #[test]
+    fn each_event_links_to_the_previous_one() {
+        let (events, head) = chain(APP, 3);
+        let records: Vec<EventRecord> = events.iter().map(|e| e.record().unwrap()).collect();
+        assert_eq!(records[0].body.prev_hash, GENESIS_PREV_HASH);
+        assert_eq!(records[1].body.prev_hash, events[0].hash);
+        assert_eq!(records[2].body.prev_hash, events[1].hash);
+        assert_eq!(
+            records.iter().map(|r| r.body.seq).collect::<Vec<_>>(),
+            [1, 2, 3]
+        );
+        assert_eq!(head, events[2].head());
+        assert_eq!(verify_chain(APP, &events, Some(&head)), Ok(head.clone()));
+        assert_eq!(verify_chain(APP, &events, None), Ok(head));
+    }
+
+    /// Name, events, head, expected verification.
+    type ChainCase<'a> = (
+        &'a str,
+        Vec<AuditEvent>,
+        Option<&'a ChainHead>,
+        Result<ChainHead, ChainError>,
+    );
+
+    #[test]
+    fn verification_names_what_is_wrong() {
+        let (events, head) = chain(APP, 3);
+        let genesis = ChainHead::genesis();
+        let with = |i: usize, f: &dyn Fn(&mut AuditEvent)| {
+            let mut changed = events.clone();
+            f(&mut changed[i]);
+            changed
+        };
+        let not_json = AuditEvent {
+            seq: 2,
+            body: "not json".to_owned(),
+            hash: hash_body("not json"),
+        };
+        let (foreign, _) = chain("another-application", 3);
+        let unlinked = AuditEvent::next(
+            APP,
+            Some(&ChainHead {
+                seq: 1,
+                hash: hash_body("some other event"),
+            }),
+            draft(EventKind::ConsentGiven, 9),
+        );
+        let cases: Vec<ChainCase> = vec![
+            ("empty chain, no head", vec![], None, Ok(genesis.clone())),
+            (
+                "empty chain, genesis head",
+                vec![],
+                Some(&genesis),
+                Ok(genesis.clone()),
+            ),
+            (
+                "everything removed",
+                vec![],
+                Some(&head),
+                Err(ChainError::HeadMismatch {
+                    head_seq: 3,
+                    last_seq: 0,
+                }),
+            ),
+            (
+                "body changed",
+                with(1, &|e| e.body = e.body.replace("s-1", "s-X")),
+                Some(&head),
+                Err(ChainError::HashMismatch { seq: 2 }),
+            ),
+            (
+                "hash changed",
+                with(0, &|e| e.hash = hash_body("x")),
+                Some(&head),
+                Err(ChainError::HashMismatch { seq: 1 }),
+            ),
+            (
+                "body changed and re-hashed",
+                with(0, &|e| {
+                    e.body = e.body.replace("s-0", "s-X");
+                    e.hash = hash_body(&e.body);
+                }),
+                Some(&head),
+                Err(ChainError::BrokenLink { seq: 2 }),
+            ),
+            (
+                "last body changed and re-hashed",
+                with(2, &|e| {
+                    e.body = e.body.replace("s-2", "s-X");
+                    e.hash = hash_body(&e.body);
+                }),
+                Some(&head),
+                Err(ChainError::HeadMismatch {
+                    head_seq: 3,
+                    last_seq: 3,
+                }),
+            ),
+            (
+                "not an event body",
+                vec![events[0].clone(), not_json],
+                None,
+                Err(ChainError::MalformedBody {
+                    seq: 2,
+                    reason: "expected ident at line 1 column 2".to_owned(),
+                }),
+            ),
+            (
+                "another application's chain",
+                foreign.clone(),
+                None,
+                Err(ChainError::WrongApplication { seq: 1 }),
+            ),
+            (
+                "another application's event spliced in",
+                vec![events[0].clone(), foreign[1].clone()],
+                None,
+                Err(ChainError::WrongApplication { seq: 2 }),
+            ),
+            (
+                "stored seq changed",
+                with(1, &|e| e.seq = 7),
+                Some(&head),
+                Err(ChainError::SeqMismatch {
+                    seq: 7,
+                    body_seq: 2,
+                }),
+            ),
+            (
+                "first removed",
+                events[1..].to_vec(),
+                Some(&head),
+                Err(ChainError::Sequence {
+                    expected: 1,
+                    found: 2,
+                }),
+            ),
+            (
+                "middle removed",
+                vec![events[0].clone(), events[2].clone()],
+                Some(&head),
+                Err(ChainError::Sequence {
+                    expected: 2,
+                    found: 3,
+                }),
+            ),
+            (
+                "last removed",
+                events[..2].to_vec(),
+                Some(&head),
+                Err(ChainError::HeadMismatch {
+                    head_seq: 3,
+                    last_seq: 2,
+                }),
+            ),
+            (
+                "last removed, no head: indistinguishable from a shorter chain",
+                events[..2].to_vec(),
+                None,
+                Ok(events[1].head()),
+            ),
+            (
+                "reordered",
+                vec![events[0].clone(), events[2].clone(), events[1].clone()],
+                Some(&head),
+                Err(ChainError::Sequence {
+                    expected: 2,
+                    found: 3,
+                }),
+            ),
+            (
+                "duplicated",
+                vec![events[0].clone(), events[0].clone()],
+                None,
+                Err(ChainError::Sequence {
+                    expected: 2,
+                    found: 1,
+                }),
+            ),
+            (
+                "event from a different history",
+                vec![events[0].clone(), unlinked],
+                None,
+                Err(ChainError::BrokenLink { seq: 2 }),
+            ),
+        ];
+        for (name, events, head, expected) in cases {
+            assert_eq!(verify_chain(APP, &events, head), expected, "{name}");
+        }
+    }
+
+    #[test]
+    fn applicant_view_hides_inputs_thresholds_versions_and_reviewer() {
+        let mut reviewed = draft(EventKind::ReviewDecided, 1);
+        reviewed.actor = Actor::Reviewer {
+            sub: "reviewer-sub".to_owned(),
+        };
+        reviewed
+            .model_versions
+            .insert("AnalyzeIDModelVersion".to_owned(), "1.0".to_owned());
+        let event = AuditEvent::next(APP, None, reviewed);
+        let record = event.record().unwrap();
+        let view = serde_json::to_value(record.applicant_view()).unwrap();
+        assert_eq!(
+            view,
+            json!({
+                "seq": 1,
+                "hash": event.hash,
+                "kind": "review.decided",
+                "at": "2026-05-28T20:26:41Z",
+                "actor": "reviewer",
+                "reasonCodes": ["FACE_SIMILARITY_BORDERLINE"],
+                "stateBefore": "NONE",
+                "stateAfter": "NEEDS_REVIEW",
+            })
+        );
+        // The reviewer's view has everything, hash included.
+        let full = serde_json::to_value(&record).unwrap();
+        assert_eq!(full["hash"], event.hash);
+        assert_eq!(full["actor"]["sub"], "reviewer-sub");
+        assert_eq!(full["inputs"]["similarity"], 97);
+        assert_eq!(full["thresholds"]["faceSimilarity"], 99);
+        assert_eq!(full["modelVersions"]["AnalyzeIDModelVersion"], "1.0");
+    }
+
+    #[test]
+    fn kinds_serialise_as_their_dotted_names() {
+        for kind in EventKind::ALL {
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+            let back: EventKind = serde_json::from_value(json!(kind.as_str())).unwrap();
+            assert_eq!(back, kind);
+        }
+        assert_eq!(
+            serde_json::to_value(Actor::System).unwrap(),
+            json!({ "type": "system" })
+        );
+    }
+
+    /// A change to one stored event.
+    #[derive(Debug, Clone)]
+    enum Tamper {
+        Remove,
+        ChangeBody,
+        ChangeBodyAndRehash,
+        ChangeHash,
+        ChangeSeq,
+        SwapWithNext,
+        Duplicate,
+    }
+
+    fn tamper() -> impl Strategy<Value = Tamper> {
+        prop_oneof![
+            Just(Tamper::Remove),
+            Just(Tamper::ChangeBody),
+            Just(Tamper::ChangeBodyAndRehash),
+            Just(Tamper::ChangeHash),
+            Just(Tamper::ChangeSeq),
+            Just(Tamper::SwapWithNext),
+            Just(Tamper::Duplicate),
+        ]
+    }
+
+    /// One field of the body, changed to a value it cannot have had.
+    fn change_body(body: &str, field: usize) -> String {
+        let mut value: Value = serde_json::from_str(body).unwrap();
+        let field = [
+            "reasonCodes",
+            "stateAfter",
+            "actor",
+            "at",
+            "inputs",
+            "kind",
+            "prevHash",
+            "seq",
+        ][field % 8];
+        value[field] = match field {
+            "reasonCodes" => json!(["TAMPERED"]),
+            "stateAfter" => json!("TAMPERED"),
+            "actor" => json!({ "type": "system" }),
+            "at" => json!("1999-01-01T00:00:00Z"),
+            "inputs" => json!({ "similarity": 100 }),
+            "kind" => json!("erasure.requested"),
+            "prevHash" => json!(hash_body("tampered")),
+            _ => json!(value["seq"].as_u64().unwrap() + 100),
+        };
+        let changed = serde_json::to_string(&value).unwrap();
+        assert_ne!(changed, body);
+        changed
+    }
+
+    proptest! {
+        #[test]
+        fn an_untouched_chain_verifies(len in 0usize..10) {
+            let (events, head) = chain(APP, len);
+            prop_assert_eq!(verify_chain(APP, &events, Some(&head)), Ok(head));
+        }
+
+        #[test]
+        fn a_verified_chain_with_any_event_changed_or_removed_fails(
+            len in 1usize..10,
+            index in any::<prop::sample::Index>(),
+            how in tamper(),
+            field in 0usize..8,
+        ) {
+            let (mut events, head) = chain(APP, len);
+            prop_assert!(verify_chain(APP, &events, Some(&head)).is_ok());
+            let i = index.index(len);
+            match how {
+                Tamper::Remove => {
+                    events.remove(i);
+                }
+                Tamper::ChangeBody => events[i].body = change_body(&events[i].body, field),
+                Tamper::ChangeBodyAndRehash => {
+                    events[i].body = change_body(&events[i].body, field);
+                    events[i].hash = hash_body(&events[i].body);
+                }
+                Tamper::ChangeHash => events[i].hash = hash_body(&format!("{}x", events[i].body)),
+                Tamper::ChangeSeq => events[i].seq += 1 + field as u64,
+                Tamper::SwapWithNext => {
+                    prop_assume!(i + 1 < len);
+                    events.swap(i, i + 1);
+                }
+                Tamper::Duplicate => {
+                    let copy = events[i].clone();
+                    events.insert(i, copy);
+                }
+            }
+            prop_assert!(verify_chain(APP, &events, Some(&head)).is_err(), "{:?} at {}", how, i);
+        }
+
+        #[test]
+        fn appending_extends_a_verified_chain(len in 0usize..10) {
+            let (mut events, head) = chain(APP, len);
+            let verified = verify_chain(APP, &events, Some(&head)).unwrap();
+            let next = AuditEvent::next(APP, Some(&verified), draft(EventKind::ConsentGiven, 99));
+            if len == 0 {
+                let from_nothing = AuditEvent::next(APP, None, draft(EventKind::ConsentGiven, 99));
+                prop_assert_eq!(&next, &from_nothing);
+            }
+            prop_assert_eq!(next.seq, len as u64 + 1);
+            events.push(next.clone());
+            prop_assert_eq!(verify_chain(APP, &events, Some(&next.head())), Ok(next.head()));
+        }
     }
 }

@@ -625,6 +625,75 @@ mod tests {
     }
 
     #[test]
+    fn review_limits_default_when_unset_and_are_validated_when_set() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.thresholds.liveness_lockout_failures, 5);
+        assert_eq!(s.thresholds.liveness_lockout_window_seconds, 180);
+        assert_eq!(s.thresholds.identity_max_attempts, 3);
+        assert_eq!(s.reviewers_group, "reviewers");
+        assert_eq!(s.audit_retention_days, 2555);
+        assert_eq!(load(&[(vars::IDENTITY_MAX_ATTEMPTS, Some("  "))]), Ok(s));
+
+        let s = load(&[
+            (vars::LIVENESS_LOCKOUT_FAILURES, Some("7")),
+            (vars::LIVENESS_LOCKOUT_WINDOW_SECONDS, Some("600")),
+            (vars::IDENTITY_MAX_ATTEMPTS, Some("1")),
+            (vars::REVIEWERS_GROUP, Some(" lender-reviewers ")),
+            (vars::AUDIT_RETENTION_DAYS, Some("30")),
+        ])
+        .unwrap();
+        assert_eq!(s.thresholds.liveness_lockout_failures, 7);
+        assert_eq!(s.thresholds.liveness_lockout_window_seconds, 600);
+        assert_eq!(s.thresholds.identity_max_attempts, 1);
+        assert_eq!(s.reviewers_group, "lender-reviewers");
+        assert_eq!(s.audit_retention_days, 30);
+
+        let cases: &[(&str, &str, &str)] = &[
+            (vars::LIVENESS_LOCKOUT_FAILURES, "0", "out of range"),
+            (vars::LIVENESS_LOCKOUT_FAILURES, "101", "out of range"),
+            (vars::LIVENESS_LOCKOUT_FAILURES, "five", "not a number"),
+            (vars::LIVENESS_LOCKOUT_WINDOW_SECONDS, "0", "out of range"),
+            (
+                vars::LIVENESS_LOCKOUT_WINDOW_SECONDS,
+                "86401",
+                "out of range",
+            ),
+            (vars::LIVENESS_LOCKOUT_WINDOW_SECONDS, "3m", "not a number"),
+            (vars::IDENTITY_MAX_ATTEMPTS, "0", "out of range"),
+            (vars::IDENTITY_MAX_ATTEMPTS, "-1", "out of range"),
+            (vars::AUDIT_RETENTION_DAYS, "0", "out of range"),
+            (vars::AUDIT_RETENTION_DAYS, "3654", "out of range"),
+            (vars::REVIEWERS_GROUP, "reviewers,admins", "invalid"),
+            (vars::REVIEWERS_GROUP, "[reviewers]", "invalid"),
+        ];
+        for (name, value, why) in cases {
+            let msg = load(&[(name, Some(value))]).unwrap_err().to_string();
+            assert!(msg.contains(name), "{msg}");
+            assert!(msg.contains(why), "{name}={value}: {msg}");
+        }
+    }
+
+    #[test]
+    fn stored_thresholds_without_the_limits_read_with_the_defaults() {
+        let mut stored = serde_json::to_value(Thresholds::default()).unwrap();
+        let object = stored.as_object_mut().unwrap();
+        object.remove("livenessLockoutFailures");
+        object.remove("livenessLockoutWindowSeconds");
+        object.remove("identityMaxAttempts");
+        let read: Thresholds = serde_json::from_value(stored).unwrap();
+        assert_eq!(read, Thresholds::default());
+        let t = Thresholds {
+            identity_max_attempts: 0,
+            ..Thresholds::default()
+        };
+        assert!(t
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains(vars::IDENTITY_MAX_ATTEMPTS));
+    }
+
+    #[test]
     fn band_wider_than_threshold_is_rejected() {
         let err = load(&[
             ("LIVENESS_PASS_THRESHOLD", Some("5")),

@@ -380,6 +380,7 @@ mod tests {
         let cases: Vec<(ApiError, u16, &str)> = vec![
             (ApiError::MalformedJson("x".into()), 400, "malformed-json"),
             (ApiError::Unauthorized, 401, "unauthorized"),
+            (ApiError::Forbidden("x".into()), 403, "forbidden"),
             (
                 ApiError::NotFound {
                     resource: "application",
@@ -388,6 +389,32 @@ mod tests {
                 "not-found",
             ),
             (ApiError::Conflict("x".into()), 409, "conflict"),
+            (
+                ApiError::StateConflict {
+                    problem: problems::DECISION_FINAL,
+                    detail: "x".into(),
+                },
+                409,
+                "decision-final",
+            ),
+            (
+                ApiError::TooManyRequests {
+                    problem: problems::LIVENESS_LOCKED_OUT,
+                    detail: "x".into(),
+                    retry_after_secs: Some(42),
+                },
+                429,
+                "liveness-locked-out",
+            ),
+            (
+                ApiError::TooManyRequests {
+                    problem: problems::IDENTITY_ATTEMPTS_EXHAUSTED,
+                    detail: "x".into(),
+                    retry_after_secs: None,
+                },
+                429,
+                "identity-attempts-exhausted",
+            ),
             (
                 ApiError::PayloadTooLarge("x".into()),
                 413,
@@ -420,8 +447,31 @@ mod tests {
             assert!(body["title"].is_string());
             assert!(body["detail"].is_string());
             assert_eq!(body.get("errors").is_some(), status == 422);
-            assert_eq!(err.retry_after().is_some(), status == 503);
+            let lifts_by_itself = status == 503 || slug == problems::LIVENESS_LOCKED_OUT;
+            assert_eq!(err.retry_after().is_some(), lifts_by_itself, "{err:?}");
         }
+    }
+
+    #[test]
+    fn limits_and_state_conflicts_carry_their_own_detail_and_retry_after() {
+        let locked = ApiError::TooManyRequests {
+            problem: problems::LIVENESS_LOCKED_OUT,
+            detail: "try again in 42 seconds".into(),
+            retry_after_secs: Some(42),
+        };
+        assert_eq!(locked.retry_after(), Some(42));
+        let body = locked.problem("/x");
+        assert_eq!(body["detail"], "try again in 42 seconds");
+        assert_eq!(body["title"], "Too many requests");
+        let body = ApiError::Forbidden("not yours".into()).problem("/x");
+        assert_eq!(body["detail"], "not yours");
+        assert_eq!(body["title"], "Forbidden");
+        let slugs: std::collections::BTreeSet<_> = problems::ALL.into_iter().collect();
+        assert_eq!(
+            slugs.len(),
+            problems::ALL.len(),
+            "problem slugs are distinct"
+        );
     }
 
     #[test]

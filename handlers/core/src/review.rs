@@ -250,3 +250,272 @@ pub fn groups_claim_contains(claim: &str, group: &str) -> bool {
             .map(|name| name.trim().trim_matches('"'))
             .any(|name| name == group)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(body: serde_json::Value) -> Result<ReviewRequest, ApiError> {
+        ReviewRequest::parse(body.to_string().as_bytes())
+    }
+
+    fn fields(err: ApiError) -> Vec<String> {
+        match err {
+            ApiError::Validation(errors) => errors.into_iter().map(|e| e.field).collect(),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_valid_request_parses() {
+        let request = parse(json!({
+            "decision": "APPROVED",
+            "reasonCodes": ["DOCUMENT_VERIFIED", "FACE_MATCH_CONFIRMED"],
+            "note": "  Checked the audit images.  ",
+        }))
+        .unwrap();
+        assert_eq!(
+            request,
+            ReviewRequest {
+                decision: ReviewDecision::Approved,
+                reason_codes: vec!["DOCUMENT_VERIFIED".into(), "FACE_MATCH_CONFIRMED".into()],
+                note: Some("Checked the audit images.".into()),
+            }
+        );
+        let request =
+            parse(json!({ "decision": "REJECTED", "reasonCodes": ["SPOOF"], "note": "  " }))
+                .unwrap();
+        assert_eq!(request.decision, ReviewDecision::Rejected);
+        assert_eq!(request.note, None);
+        assert_eq!(
+            parse(json!({ "decision": "REJECTED", "reasonCodes": ["SPOOF"] })),
+            Ok(request)
+        );
+    }
+
+    #[test]
+    fn every_invalid_field_is_reported_at_once() {
+        let err = parse(json!({
+            "decision": "MAYBE",
+            "reasonCodes": ["lowercase", "OK_CODE", "OK_CODE"],
+            "note": "x".repeat(MAX_NOTE_CHARS + 1),
+        }))
+        .unwrap_err();
+        assert_eq!(err.status(), 422);
+        assert_eq!(
+            fields(err),
+            ["decision", "reasonCodes[0]", "reasonCodes[2]", "note"]
+        );
+        assert_eq!(
+            fields(parse(json!({})).unwrap_err()),
+            ["decision", "reasonCodes"]
+        );
+        let eleven: Vec<String> = (0..11).map(|i| format!("CODE_{i}")).collect();
+        assert_eq!(
+            fields(parse(json!({ "decision": "APPROVED", "reasonCodes": eleven })).unwrap_err()),
+            ["reasonCodes"]
+        );
+        assert_eq!(
+            fields(parse(json!({ "decision": "approved", "reasonCodes": [] })).unwrap_err()),
+            ["decision", "reasonCodes"]
+        );
+    }
+
+    #[test]
+    fn reason_code_and_note_limits() {
+        let code = |code: &str| parse(json!({ "decision": "APPROVED", "reasonCodes": [code] }));
+        let longest = format!("A{}", "Z".repeat(63));
+        for ok in ["AB", "A1", "A_", "FACE_SIMILARITY_BORDERLINE", &longest] {
+            assert!(code(ok).is_ok(), "{ok}");
+        }
+        let too_long = format!("A{}", "Z".repeat(64));
+        for bad in ["", "A", "1A", "_A", "Ab", "A-B", "A B", "AÉ", &too_long] {
+            assert_eq!(
+                fields(code(bad).unwrap_err()),
+                ["reasonCodes[0]"],
+                "{bad:?}"
+            );
+        }
+        let note = |note: String| {
+            parse(json!({ "decision": "APPROVED", "reasonCodes": ["OK"], "note": note }))
+        };
+        // Characters, not bytes: a note in any script gets the same allowance.
+        assert!(note("é".repeat(MAX_NOTE_CHARS)).is_ok());
+        assert_eq!(
+            fields(note("é".repeat(MAX_NOTE_CHARS + 1)).unwrap_err()),
+            ["note"]
+        );
+    }
+
+    #[test]
+    fn malformed_bodies_are_400() {
+        for body in [
+            r#"{"decision":"APPROVED","reasonCodes":["OK"],"reviewer":"me"}"#,
+            r#"{"decision":"APPROVED","reasonCodes":"OK"}"#,
+            r#"{"decision":true,"reasonCodes":["OK"]}"#,
+            r#"["APPROVED"]"#,
+            "",
+            "{",
+        ] {
+            let err = ReviewRequest::parse(body.as_bytes()).unwrap_err();
+            assert_eq!(err.status(), 400, "{body}");
+        }
+    }
+
+    #[test]
+    fn identity_state_of_every_decision_and_review() {
+        use ReviewDecision::{Approved as ReviewApproved, Rejected as ReviewRejected};
+        let cases = [
+            (None, None, IdentityState::None, None),
+            (
+                Some(Decision::Approved),
+                None,
+                IdentityState::Approved,
+                Some(Decision::Approved),
+            ),
+            (
+                Some(Decision::Rejected),
+                None,
+                IdentityState::Rejected,
+                Some(Decision::Rejected),
+            ),
+            (
+                Some(Decision::NeedsReview),
+                None,
+                IdentityState::NeedsReview,
+                Some(Decision::NeedsReview),
+            ),
+            (
+                Some(Decision::NeedsReview),
+                Some(ReviewApproved),
+                IdentityState::Reviewed(ReviewApproved),
+                Some(Decision::Approved),
+            ),
+            (
+                Some(Decision::NeedsReview),
+                Some(ReviewRejected),
+                IdentityState::Reviewed(ReviewRejected),
+                Some(Decision::Rejected),
+            ),
+            // A review settles the case, whatever is stored beside it.
+            (
+                Some(Decision::Rejected),
+                Some(ReviewApproved),
+                IdentityState::Reviewed(ReviewApproved),
+                Some(Decision::Approved),
+            ),
+            (
+                Some(Decision::Approved),
+                Some(ReviewRejected),
+                IdentityState::Reviewed(ReviewRejected),
+                Some(Decision::Rejected),
+            ),
+            (
+                None,
+                Some(ReviewApproved),
+                IdentityState::Reviewed(ReviewApproved),
+                Some(Decision::Approved),
+            ),
+        ];
+        for (latest, review, state, shown) in cases {
+            assert_eq!(
+                IdentityState::from_decisions(latest, review),
+                state,
+                "{latest:?} {review:?}"
+            );
+            assert_eq!(state.decision(), shown, "{state:?}");
+        }
+    }
+
+    #[test]
+    fn only_an_undecided_identity_accepts_a_submission() {
+        let cases = [
+            (IdentityState::None, None),
+            (IdentityState::Approved, Some("is APPROVED and final")),
+            (
+                IdentityState::Rejected,
+                Some("is REJECTED and final; a reviewer"),
+            ),
+            (
+                IdentityState::NeedsReview,
+                Some("is NEEDS_REVIEW and waits for a reviewer"),
+            ),
+            (
+                IdentityState::Reviewed(ReviewDecision::Approved),
+                Some("was APPROVED by a reviewer"),
+            ),
+            (
+                IdentityState::Reviewed(ReviewDecision::Rejected),
+                Some("was REJECTED by a reviewer"),
+            ),
+        ];
+        for (state, refusal) in cases {
+            match (accept_submission(state), refusal) {
+                (Ok(()), None) => {}
+                (Err(err), Some(naming)) => {
+                    assert_eq!(err.status(), 409);
+                    assert_eq!(err.slug(), problems::DECISION_FINAL);
+                    assert!(err.detail().contains(naming), "{state:?}: {}", err.detail());
+                }
+                (result, expected) => {
+                    panic!("{state:?}: {result:?}, expected refusal {expected:?}")
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn reviewers_cannot_review_their_own_application() {
+        assert_eq!(may_review("reviewer", "applicant"), Ok(()));
+        let err = may_review("same", "same").unwrap_err();
+        assert_eq!(err.status(), 403);
+        assert_eq!(err.slug(), "forbidden");
+        let err = already_decided();
+        assert_eq!(err.status(), 409);
+        assert_eq!(err.slug(), problems::REVIEW_ALREADY_DECIDED);
+    }
+
+    #[test]
+    fn groups_claim_in_every_shape_api_gateway_sends() {
+        let cases = [
+            ("reviewers", true),
+            (" reviewers ", true),
+            ("[reviewers]", true),
+            ("[admins reviewers]", true),
+            ("admins,reviewers", true),
+            ("admins, reviewers", true),
+            (r#"["admins","reviewers"]"#, true),
+            (r#"["reviewers"]"#, true),
+            ("", false),
+            ("[]", false),
+            ("admins", false),
+            ("reviewers-old", false),
+            ("[not-reviewers]", false),
+            ("reviewer", false),
+        ];
+        for (claim, member) in cases {
+            assert_eq!(
+                groups_claim_contains(claim, "reviewers"),
+                member,
+                "{claim:?}"
+            );
+        }
+        assert!(!groups_claim_contains("", ""));
+        assert!(!groups_claim_contains("[a b]", ""));
+    }
+
+    #[test]
+    fn decisions_are_spelt_like_identity_decisions() {
+        for decision in [ReviewDecision::Approved, ReviewDecision::Rejected] {
+            assert_eq!(
+                serde_json::to_value(decision).unwrap(),
+                json!(decision.as_str())
+            );
+            assert_eq!(
+                serde_json::to_value(decision.as_decision()).unwrap(),
+                json!(decision.as_str())
+            );
+        }
+    }
+}

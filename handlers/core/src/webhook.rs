@@ -264,3 +264,328 @@ impl DecisionEvent {
         serde_json::to_string(self).expect("a decision event serialises")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+    use time::macros::datetime;
+
+    /// The reference vector of Standard Webhooks' libraries, recomputed independently with
+    /// Python's `hmac` and `hashlib`.
+    const VECTOR_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const VECTOR_ID: &str = "msg_p5jXN8AQM9LWM0D4loKWxJek";
+    const VECTOR_TIMESTAMP: i64 = 1_614_265_330;
+    const VECTOR_BODY: &str = r#"{"test": 2432232314}"#;
+    const VECTOR_SIGNATURE: &str = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+
+    fn vector_secret() -> WebhookSecret {
+        WebhookSecret::parse(VECTOR_SECRET).unwrap()
+    }
+
+    #[test]
+    fn signs_the_reference_vectors() {
+        assert_eq!(
+            sign(&vector_secret(), VECTOR_ID, VECTOR_TIMESTAMP, VECTOR_BODY),
+            VECTOR_SIGNATURE
+        );
+        // A second vector with a 32-byte key (0x00..0x1f), also computed with Python.
+        let secret =
+            WebhookSecret::parse("whsec_AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=").unwrap();
+        assert_eq!(
+            sign(
+                &secret,
+                "evt_1",
+                1_780_000_000,
+                br#"{"id":"e","type":"review.decided"}"#
+            ),
+            "v1,TQAJ7ssGXzQ7F5AHnXwn8IKWp2N+nq8KLN12Ui0C4NY="
+        );
+    }
+
+    /// Name, secret, id, timestamp, body, signature header, receiver's clock, expected result.
+    type VerifyCase<'a> = (
+        &'a str,
+        &'a WebhookSecret,
+        &'a str,
+        i64,
+        &'a str,
+        String,
+        i64,
+        Result<(), WebhookError>,
+    );
+
+    #[test]
+    fn verification_table() {
+        let secret = vector_secret();
+        let other = WebhookSecret::parse(&format!("whsec_{}", BASE64.encode([7u8; 32]))).unwrap();
+        let (id, ts, body, good) = (VECTOR_ID, VECTOR_TIMESTAMP, VECTOR_BODY, VECTOR_SIGNATURE);
+        let tolerance = TIMESTAMP_TOLERANCE_SECS;
+        let cases: Vec<VerifyCase> = vec![
+            ("valid", &secret, id, ts, body, good.into(), ts, Ok(())),
+            (
+                "several signatures, one valid",
+                &secret,
+                id,
+                ts,
+                body,
+                format!("v1,Zm9v {good} v2,abc"),
+                ts,
+                Ok(()),
+            ),
+            (
+                "at the edge of the past tolerance",
+                &secret,
+                id,
+                ts,
+                body,
+                good.into(),
+                ts + tolerance,
+                Ok(()),
+            ),
+            (
+                "at the edge of the future tolerance",
+                &secret,
+                id,
+                ts,
+                body,
+                good.into(),
+                ts - tolerance,
+                Ok(()),
+            ),
+            (
+                "too old",
+                &secret,
+                id,
+                ts,
+                body,
+                good.into(),
+                ts + tolerance + 1,
+                Err(WebhookError::TimestampTooOld),
+            ),
+            (
+                "too new",
+                &secret,
+                id,
+                ts,
+                body,
+                good.into(),
+                ts - tolerance - 1,
+                Err(WebhookError::TimestampTooNew),
+            ),
+            (
+                "body changed",
+                &secret,
+                id,
+                ts,
+                r#"{"test": 2432232315}"#,
+                good.into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "id changed",
+                &secret,
+                "msg_other",
+                ts,
+                body,
+                good.into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "timestamp changed",
+                &secret,
+                id,
+                ts + 1,
+                body,
+                good.into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "another secret",
+                &other,
+                id,
+                ts,
+                body,
+                good.into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "another version",
+                &secret,
+                id,
+                ts,
+                body,
+                good.replace("v1,", "v1a,"),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "no version",
+                &secret,
+                id,
+                ts,
+                body,
+                good.trim_start_matches("v1,").into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "not base64",
+                &secret,
+                id,
+                ts,
+                body,
+                "v1,***".into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "truncated signature",
+                &secret,
+                id,
+                ts,
+                body,
+                good[..good.len() - 4].into(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+            (
+                "empty header",
+                &secret,
+                id,
+                ts,
+                body,
+                String::new(),
+                ts,
+                Err(WebhookError::NoMatchingSignature),
+            ),
+        ];
+        for (name, secret, id, timestamp, body, header, now, expected) in cases {
+            assert_eq!(
+                verify(secret, id, timestamp, body, &header, now),
+                expected,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_parse_strictly_and_never_print() {
+        let secret = vector_secret();
+        assert_eq!(
+            WebhookSecret::parse("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap(),
+            secret
+        );
+        assert_eq!(secret.to_text(), VECTOR_SECRET);
+        assert_eq!(format!("{secret:?}"), "WebhookSecret(redacted)");
+        let encoded = |bytes: usize| format!("whsec_{}", BASE64.encode(vec![1u8; bytes]));
+        assert!(WebhookSecret::parse(&encoded(24)).is_ok());
+        assert!(WebhookSecret::parse(&encoded(64)).is_ok());
+        for bad in [
+            encoded(23),
+            encoded(65),
+            "whsec_".into(),
+            "whsec_not base64!".into(),
+            String::new(),
+        ] {
+            assert_eq!(
+                WebhookSecret::parse(&bad),
+                Err(WebhookError::InvalidSecret),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn retries_back_off_within_a_few_seconds() {
+        let delays = retry_delays();
+        assert!(
+            delays.len() >= 2,
+            "a receiver failing twice still gets the event in one invocation"
+        );
+        assert!(delays.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(delays.iter().sum::<Duration>() <= Duration::from_secs(10));
+    }
+
+    #[test]
+    fn event_ids_are_stable_per_type_and_subject() {
+        let subject = "3f2b8a9e-6c1d-4e5f-8a7b-9c0d1e2f3a4b";
+        // Pinned (computed with Python's uuid.uuid5): changing the namespace or the name would
+        // give a republished decision a new id, and receivers would process it twice.
+        assert_eq!(
+            event_id(DecisionEventType::IdentityDecided, subject),
+            "318850e8-4e7f-5e0e-9c51-ed515674c506"
+        );
+        let ids: std::collections::BTreeSet<String> = [
+            event_id(DecisionEventType::IdentityDecided, subject),
+            event_id(DecisionEventType::ReviewDecided, subject),
+            event_id(DecisionEventType::DocumentAnalysed, subject),
+            event_id(DecisionEventType::IdentityDecided, "another"),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(ids.len(), 4);
+    }
+
+    #[test]
+    fn the_payload_shape() {
+        let event = DecisionEvent::new(
+            DecisionEventType::ReviewDecided,
+            "review-id",
+            "app-id",
+            datetime!(2026-11-30 16:00:00 UTC),
+            json!({ "decision": "APPROVED", "reasonCodes": ["DOCUMENT_VERIFIED"] }),
+        );
+        let body = event.to_body();
+        assert_eq!(
+            serde_json::from_str::<Value>(&body).unwrap(),
+            json!({
+                "id": event_id(DecisionEventType::ReviewDecided, "review-id"),
+                "type": "review.decided",
+                "occurredAt": "2026-11-30T16:00:00Z",
+                "applicationId": "app-id",
+                "data": { "decision": "APPROVED", "reasonCodes": ["DOCUMENT_VERIFIED"] },
+            })
+        );
+        assert_eq!(serde_json::from_str::<DecisionEvent>(&body).unwrap(), event);
+        let not_published = body.replace("review.decided", "application.created");
+        assert!(serde_json::from_str::<DecisionEvent>(&not_published).is_err());
+        for kind in [
+            DecisionEventType::IdentityDecided,
+            DecisionEventType::ReviewDecided,
+            DecisionEventType::DocumentAnalysed,
+        ] {
+            assert_eq!(DecisionEventType::try_from(EventKind::from(kind)), Ok(kind));
+            assert_eq!(serde_json::to_value(kind).unwrap(), json!(kind.as_str()));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn a_signature_verifies_only_its_own_delivery(
+            key in prop::collection::vec(any::<u8>(), 24..=64),
+            id in "[a-z0-9_]{1,40}",
+            timestamp in 0i64..4_000_000_000,
+            skew in -TIMESTAMP_TOLERANCE_SECS..=TIMESTAMP_TOLERANCE_SECS,
+            body in prop::collection::vec(any::<u8>(), 0..200),
+            flip in any::<prop::sample::Index>(),
+        ) {
+            let secret = WebhookSecret::parse(&format!("whsec_{}", BASE64.encode(&key))).unwrap();
+            let signature = sign(&secret, &id, timestamp, &body);
+            prop_assert_eq!(verify(&secret, &id, timestamp, &body, &signature, timestamp + skew), Ok(()));
+            if !body.is_empty() {
+                let mut changed = body.clone();
+                changed[flip.index(body.len())] ^= 1;
+                prop_assert_eq!(
+                    verify(&secret, &id, timestamp, &changed, &signature, timestamp),
+                    Err(WebhookError::NoMatchingSignature)
+                );
+            }
+        }
+    }
+}
