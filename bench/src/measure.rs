@@ -167,6 +167,10 @@ pub fn lambda_environment(
         ("REQUIRED_DOCUMENTS", "URLA_1003,PROOF_OF_INCOME,BANK_STATEMENT,IDENTITY_DOCUMENT".into()),
         ("ALLOWED_ORIGIN", "https://app.example.com".into()),
         // The local stub instead of AWS; the SDK reads both itself.
+        ("DECISION_EVENTS_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:bench-decision-events".into()),
+        ("WEBHOOK_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-webhook-AbCdEf".into()),
+        // The dispatcher's one lender endpoint is the stub too (stub.rs, WEBHOOK_PATH).
+        ("WEBHOOK_ENDPOINTS", format!(r#"[{{"name":"bench-lender","url":"{aws_endpoint}{}"}}]"#, crate::stub::WEBHOOK_PATH)),
         ("AWS_ENDPOINT_URL", aws_endpoint.to_string()),
         ("S3_FORCE_PATH_STYLE", "true".into()),
     ];

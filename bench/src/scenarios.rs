@@ -150,6 +150,24 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
                 expect: Expect::NoBatchFailures,
             }],
         },
+        Scenario {
+            handler: "deliver-decision-events",
+            routes: vec![Route {
+                name: "SQS decision event (one signed webhook)".into(),
+                event: sqs_event(
+                    &json!({
+                        "id": "5b0b7d0e-7c2c-5a4e-9a43-0c2f6c1d9e10",
+                        "type": "identity.decided",
+                        "occurredAt": "2026-11-27T12:00:00Z",
+                        "applicationId": app,
+                        "data": { "decision": "APPROVED", "reasonCodes": [] },
+                    })
+                    .to_string(),
+                    "3f1d2c4b-5a6e-4f70-8a91-b2c3d4e5f607",
+                ),
+                expect: Expect::NoBatchFailures,
+            }],
+        },
     ]
 }
 
@@ -185,12 +203,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn eight_functions_each_with_a_cold_start_event() {
+    fn nine_functions_each_with_a_cold_start_event() {
         let scenarios = all(&Fixture::default());
-        assert_eq!(scenarios.len(), 8);
+        assert_eq!(scenarios.len(), 9);
         assert!(scenarios.iter().all(|s| !s.routes.is_empty()));
         let routes: usize = scenarios.iter().map(|s| s.routes.len()).sum();
-        assert_eq!(routes, 12, "eleven API routes and the SQS consumer");
+        assert_eq!(routes, 13, "eleven API routes and the two SQS consumers");
     }
 
     #[test]

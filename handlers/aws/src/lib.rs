@@ -5,6 +5,8 @@
 //! what the API needs to know: retryable unavailability, a failed condition, or a fault.
 
 pub mod config;
+pub mod decisions;
+pub mod deliveries;
 pub mod error;
 pub mod faces;
 pub mod id_documents;
@@ -14,6 +16,7 @@ pub mod liveness;
 pub mod objects;
 pub mod records;
 pub mod store;
+pub mod webhooks;
 
 pub use config::AwsSettings;
 pub use error::AwsError;
@@ -43,6 +46,12 @@ pub struct Aws {
     pub faces: faces::Faces,
     pub id_documents: id_documents::IdDocuments,
     pub lending: lending::Lending,
+    /// Publishes decision events to the `decision-events` topic.
+    pub decision_events: decisions::DecisionEvents,
+    /// `deliver-decision-events`: its delivery records, signing secret and HTTP client.
+    pub deliveries: deliveries::Deliveries,
+    pub signing_secret: webhooks::SigningSecret,
+    pub webhooks: webhooks::WebhookSender,
 }
 
 /// Loads the SDK configuration the way Lambda and the local stage both need it: credentials,
@@ -164,7 +173,8 @@ impl Aws {
     pub fn new(sdk: &SdkConfig, settings: AwsSettings) -> Self {
         let sdk = std::sync::Arc::new(sdk.clone());
         let path_style = settings.s3_force_path_style;
-        let (d, s, r, t) = (sdk.clone(), sdk.clone(), sdk.clone(), sdk);
+        let (d, s, r, t) = (sdk.clone(), sdk.clone(), sdk.clone(), sdk.clone());
+        let (sns, secrets) = (sdk.clone(), sdk);
         Self::from_lazy_clients(
             settings,
             Lazy::new(move || aws_sdk_dynamodb::Client::new(&d)),
@@ -177,6 +187,25 @@ impl Aws {
             Lazy::new(move || aws_sdk_rekognition::Client::new(&r)),
             Lazy::new(move || aws_sdk_textract::Client::new(&t)),
         )
+        .with_decision_event_clients(
+            Lazy::new(move || aws_sdk_sns::Client::new(&sns)),
+            Lazy::new(move || aws_sdk_secretsmanager::Client::new(&secrets)),
+        )
+    }
+
+    /// Gives the decision event adapters their SNS and Secrets Manager clients (tests pass
+    /// `aws-smithy-mocks` clients, the local stage moto's). Without this, [`Aws::from_clients`]
+    /// leaves them with clients that have no region, whose every call fails as ours.
+    pub fn with_decision_event_clients(
+        mut self,
+        sns: impl Into<Lazy<aws_sdk_sns::Client>>,
+        secrets: impl Into<Lazy<aws_sdk_secretsmanager::Client>>,
+    ) -> Self {
+        let events = &self.settings.decision_events;
+        self.decision_events = decisions::DecisionEvents::new(sns, events.topic_arn.clone());
+        self.signing_secret =
+            webhooks::SigningSecret::new(secrets, events.webhook_secret_arn.clone());
+        self
     }
 
     /// Builds every adapter from given clients; tests pass `aws-smithy-mocks` clients here.
@@ -206,6 +235,28 @@ impl Aws {
         textract: Lazy<aws_sdk_textract::Client>,
     ) -> Self {
         Self {
+            deliveries: deliveries::Deliveries::new(dynamodb.clone(), settings.table.clone()),
+            decision_events: decisions::DecisionEvents::new(
+                Lazy::new(|| {
+                    aws_sdk_sns::Client::from_conf(
+                        aws_sdk_sns::Config::builder()
+                            .behavior_version(BehaviorVersion::latest())
+                            .build(),
+                    )
+                }),
+                settings.decision_events.topic_arn.clone(),
+            ),
+            signing_secret: webhooks::SigningSecret::new(
+                Lazy::new(|| {
+                    aws_sdk_secretsmanager::Client::from_conf(
+                        aws_sdk_secretsmanager::Config::builder()
+                            .behavior_version(BehaviorVersion::latest())
+                            .build(),
+                    )
+                }),
+                settings.decision_events.webhook_secret_arn.clone(),
+            ),
+            webhooks: webhooks::WebhookSender::new(),
             store: store::Store::new(dynamodb, settings.table.clone()),
             objects: objects::Objects::new(s3),
             liveness: liveness::Liveness::new(rekognition.clone(), settings.clone()),

@@ -68,6 +68,12 @@ fn settings() -> AwsSettings {
         textract_publish_role_arn: "arn:aws:iam::123456789012:role/publish".into(),
         region: "us-east-1".into(),
         s3_force_path_style: false,
+        decision_events: lendverify_aws::config::DecisionEventSettings {
+            topic_arn: "arn:aws:sns:us-east-1:123456789012:decision-events".into(),
+            webhook_secret_arn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:webhook"
+                .into(),
+            endpoints: Vec::new(),
+        },
     }
 }
 

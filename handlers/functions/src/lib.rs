@@ -7,6 +7,7 @@
 pub mod access;
 pub mod applications;
 pub mod consumer;
+pub mod dispatcher;
 pub mod documents;
 pub mod identity;
 pub mod liveness;

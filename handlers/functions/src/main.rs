@@ -12,7 +12,7 @@ use std::convert::Infallible;
 use lambda_http::Request;
 use lambda_runtime::{service_fn, LambdaEvent};
 use lendverify_functions::routes::Function;
-use lendverify_functions::{consumer, handle, init_tracing, AppState};
+use lendverify_functions::{consumer, dispatcher, handle, init_tracing, AppState};
 
 fn main() -> Result<(), lambda_runtime::Error> {
     // Changes the process environment, so before the runtime (or anything else) starts a thread.
@@ -44,6 +44,14 @@ async fn run() -> Result<(), lambda_runtime::Error> {
             lambda_runtime::run(service_fn(
                 move |event: LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| async move {
                     Ok::<_, Infallible>(consumer::handle_batch(state, event.payload).await)
+                },
+            ))
+            .await
+        }
+        Function::DeliverDecisionEvents => {
+            lambda_runtime::run(service_fn(
+                move |event: LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| async move {
+                    Ok::<_, Infallible>(dispatcher::handle_batch(state, event.payload).await)
                 },
             ))
             .await

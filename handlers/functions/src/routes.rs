@@ -14,10 +14,12 @@ pub enum Function {
     StartLendingAnalysis,
     GetLendingAnalysisResults,
     LendingAnalysisCompleted,
+    /// The SQS consumer of decision events: signed webhooks to the lenders' endpoints.
+    DeliverDecisionEvents,
 }
 
 impl Function {
-    pub const ALL: [Function; 8] = [
+    pub const ALL: [Function; 9] = [
         Function::Applications,
         Function::CreateLivenessSession,
         Function::GetLivenessResults,
@@ -26,6 +28,7 @@ impl Function {
         Function::StartLendingAnalysis,
         Function::GetLendingAnalysisResults,
         Function::LendingAnalysisCompleted,
+        Function::DeliverDecisionEvents,
     ];
 
     pub fn handler_name(self) -> &'static str {
@@ -38,6 +41,7 @@ impl Function {
             Function::StartLendingAnalysis => "start-lending-analysis",
             Function::GetLendingAnalysisResults => "get-lending-analysis-results",
             Function::LendingAnalysisCompleted => "lending-analysis-completed",
+            Function::DeliverDecisionEvents => "deliver-decision-events",
         }
     }
 

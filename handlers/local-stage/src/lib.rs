@@ -22,6 +22,7 @@ use anyhow::Context;
 use aws_config::{BehaviorVersion, Region};
 use lendverify_aws::{Aws, AwsSettings};
 use lendverify_core::config::Settings;
+use lendverify_functions::dispatcher::DeliveryPolicy;
 use lendverify_functions::AppState;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -53,6 +54,14 @@ pub struct Options {
     /// it. `None` keeps the queue's own (six times the consumer's timeout, as on AWS); a test sets
     /// seconds so a poison message reaches the DLQ after `maxReceiveCount` receives in seconds.
     pub consumer_visibility_timeout: Option<Duration>,
+    /// `WEBHOOK_ENDPOINTS` for the dispatcher instead of `environments/local`'s (a JSON array of
+    /// `{"name", "url"}`), so a test can point it at its own receiver; `for_repo` reads
+    /// `LENDVERIFY_WEBHOOK_ENDPOINTS`.
+    pub webhook_endpoints: Option<String>,
+    /// The dispatcher's in-process retry delays; `None` keeps core's backoff (`retry_delays`).
+    pub webhook_retry_delays: Option<Vec<Duration>>,
+    /// Like `consumer_visibility_timeout`, for the decision deliveries queue.
+    pub dispatcher_visibility_timeout: Option<Duration>,
 }
 
 impl Options {
@@ -69,6 +78,11 @@ impl Options {
             web_port: 0,
             liveness_port: 0,
             consumer_visibility_timeout: None,
+            webhook_endpoints: std::env::var("LENDVERIFY_WEBHOOK_ENDPOINTS")
+                .ok()
+                .filter(|v| !v.trim().is_empty()),
+            webhook_retry_delays: None,
+            dispatcher_visibility_timeout: None,
         }
     }
 }
@@ -161,9 +175,11 @@ impl LocalStage {
         .await?;
 
         let environment = outputs.handler_environment.clone();
+        let webhook_endpoints = options.webhook_endpoints.clone();
         let lookup = |name: &str| match name {
             "AWS_REGION" => Some(REGION.to_string()),
             "S3_FORCE_PATH_STYLE" => Some("true".to_string()),
+            "WEBHOOK_ENDPOINTS" if webhook_endpoints.is_some() => webhook_endpoints.clone(),
             _ => environment.get(name).cloned(),
         };
         let settings = Settings::from_lookup(lookup).context("handler_environment")?;
@@ -190,6 +206,10 @@ impl LocalStage {
             s3,
             rekognition,
             textract,
+        )
+        .with_decision_event_clients(
+            aws_sdk_sns::Client::new(&sdk),
+            aws_sdk_secretsmanager::Client::new(&sdk),
         );
         let state = AppState {
             aws,
@@ -260,6 +280,29 @@ impl LocalStage {
             );
             None
         };
+        match &outputs.decision_queue_url {
+            Some(queue_url) => {
+                let policy = match &options.webhook_retry_delays {
+                    Some(delays) => DeliveryPolicy {
+                        delays: delays.clone(),
+                        ..DeliveryPolicy::standard()
+                    },
+                    None => DeliveryPolicy::standard(),
+                };
+                tasks.push(tokio::spawn(queue::run_dispatcher(
+                    state.clone(),
+                    aws_sdk_sqs::Client::new(&sdk),
+                    queue_url.clone(),
+                    queue_arn(queue_url),
+                    options.dispatcher_visibility_timeout,
+                    policy,
+                    stop.clone(),
+                )));
+            }
+            None => tracing::warn!(
+                "environments/local has no decision_queue_url output: decision events are not delivered"
+            ),
+        }
         let consumer = tokio::spawn(queue::run(
             state,
             aws_sdk_sqs::Client::new(&sdk),

@@ -16,6 +16,9 @@ pub struct Outputs {
     pub user_pool_id: String,
     pub user_pool_client_id: String,
     pub queue_url: String,
+    /// The decision deliveries queue `deliver-decision-events` drains (output
+    /// `decision_queue_url`); `None` while `environments/local` has no such output.
+    pub decision_queue_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -29,6 +32,8 @@ struct RawOutputs {
     user_pool_id: Output<String>,
     user_pool_client_id: Output<String>,
     queue_url: Output<String>,
+    #[serde(default)]
+    decision_queue_url: Option<Output<String>>,
 }
 
 /// Runs terraform through `scripts/terraform-env.sh`, which points it at the provider mirror and
@@ -95,5 +100,6 @@ pub async fn apply(
         user_pool_id: raw.user_pool_id.value,
         user_pool_client_id: raw.user_pool_client_id.value,
         queue_url: raw.queue_url.value,
+        decision_queue_url: raw.decision_queue_url.map(|o| o.value),
     })
 }

@@ -1,16 +1,21 @@
-//! The local event source mapping: long-polls the lending queue and invokes the consumer with
-//! real SQS event records, deleting only what the consumer did not report as failed — exactly
-//! what Lambda does with `ReportBatchItemFailures`.
+//! The local event source mappings: each long-polls its queue and invokes its function with
+//! real SQS event records, deleting only what the function did not report as failed — exactly
+//! what Lambda does with `ReportBatchItemFailures`. The lending queue feeds the consumer
+//! (`lending-analysis-completed`), the decision deliveries queue the dispatcher
+//! (`deliver-decision-events`).
 
 use std::collections::HashSet;
+use std::future::Future;
 use std::time::Duration;
 
-use aws_lambda_events::event::sqs::SqsEvent;
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use aws_sdk_sqs::types::MessageSystemAttributeName;
+use lendverify_functions::dispatcher::{self, DeliveryPolicy};
 use lendverify_functions::{consumer, AppState};
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 
+/// The lending completion consumer's event source mapping.
 pub async fn run(
     state: AppState,
     sqs: aws_sdk_sqs::Client,
@@ -19,6 +24,43 @@ pub async fn run(
     visibility_timeout: Option<Duration>,
     stop: CancellationToken,
 ) {
+    let handle = move |event: SqsEvent| {
+        let state = state.clone();
+        async move { consumer::handle_batch(&state, event).await }
+    };
+    poll(sqs, queue_url, queue_arn, visibility_timeout, stop, handle).await
+}
+
+/// The decision event dispatcher's event source mapping, with its retry policy (core's
+/// backoff unless a test gives a faster one).
+pub async fn run_dispatcher(
+    state: AppState,
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+    queue_arn: String,
+    visibility_timeout: Option<Duration>,
+    policy: DeliveryPolicy,
+    stop: CancellationToken,
+) {
+    let handle = move |event: SqsEvent| {
+        let (state, policy) = (state.clone(), policy.clone());
+        async move { dispatcher::handle_batch_with(&state, event, &policy).await }
+    };
+    poll(sqs, queue_url, queue_arn, visibility_timeout, stop, handle).await
+}
+
+/// Receives batches of up to 10 messages and hands each to `handle` as Lambda would.
+async fn poll<F, Fut>(
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+    queue_arn: String,
+    visibility_timeout: Option<Duration>,
+    stop: CancellationToken,
+    handle: F,
+) where
+    F: Fn(SqsEvent) -> Fut,
+    Fut: Future<Output = SqsBatchResponse>,
+{
     let visibility_timeout_seconds =
         visibility_timeout.map(|t| i32::try_from(t.as_secs().max(1)).unwrap_or(i32::MAX));
     loop {
@@ -76,7 +118,7 @@ pub async fn run(
                 continue;
             }
         };
-        let response = consumer::handle_batch(&state, event).await;
+        let response = handle(event).await;
         let failed: HashSet<String> = response
             .batch_item_failures
             .into_iter()

@@ -5,6 +5,7 @@
 pub mod fault_proxy;
 pub mod fault_stage;
 pub mod fixtures;
+pub mod webhooks;
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

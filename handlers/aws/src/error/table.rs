@@ -21,14 +21,18 @@ pub enum Service {
     S3,
     Rekognition,
     Textract,
+    Sns,
+    SecretsManager,
 }
 
 impl Service {
-    pub const ALL: [Service; 4] = [
+    pub const ALL: [Service; 6] = [
         Service::DynamoDb,
         Service::S3,
         Service::Rekognition,
         Service::Textract,
+        Service::Sns,
+        Service::SecretsManager,
     ];
 
     /// The name logs and metrics use (the SDK's service id, lower case).
@@ -38,6 +42,8 @@ impl Service {
             Service::S3 => "s3",
             Service::Rekognition => "rekognition",
             Service::Textract => "textract",
+            Service::Sns => "sns",
+            Service::SecretsManager => "secretsmanager",
         }
     }
 
@@ -48,6 +54,8 @@ impl Service {
             Service::S3 => "S3",
             Service::Rekognition => "Rekognition",
             Service::Textract => "Textract",
+            Service::Sns => "SNS",
+            Service::SecretsManager => "Secrets Manager",
         }
     }
 
@@ -58,6 +66,8 @@ impl Service {
             Service::S3 => "aws-sdk-s3",
             Service::Rekognition => "aws-sdk-rekognition",
             Service::Textract => "aws-sdk-textract",
+            Service::Sns => "aws-sdk-sns",
+            Service::SecretsManager => "aws-sdk-secretsmanager",
         }
     }
 
@@ -87,10 +97,14 @@ pub enum Op {
     StartLendingAnalysis,
     GetLendingAnalysis,
     GetLendingAnalysisSummary,
+    /// Decision events to the `decision-events` topic.
+    Publish,
+    /// The webhook signing secret (`deliver-decision-events`).
+    GetSecretValue,
 }
 
 impl Op {
-    pub const ALL: [Op; 16] = [
+    pub const ALL: [Op; 18] = [
         Op::GetItem,
         Op::Query,
         Op::PutItem,
@@ -107,6 +121,8 @@ impl Op {
         Op::StartLendingAnalysis,
         Op::GetLendingAnalysis,
         Op::GetLendingAnalysisSummary,
+        Op::Publish,
+        Op::GetSecretValue,
     ];
 
     pub fn service(self) -> Service {
@@ -124,6 +140,8 @@ impl Op {
             | Op::StartLendingAnalysis
             | Op::GetLendingAnalysis
             | Op::GetLendingAnalysisSummary => Service::Textract,
+            Op::Publish => Service::Sns,
+            Op::GetSecretValue => Service::SecretsManager,
         }
     }
 
@@ -146,6 +164,8 @@ impl Op {
             Op::StartLendingAnalysis => "StartLendingAnalysis",
             Op::GetLendingAnalysis => "GetLendingAnalysis",
             Op::GetLendingAnalysisSummary => "GetLendingAnalysisSummary",
+            Op::Publish => "Publish",
+            Op::GetSecretValue => "GetSecretValue",
         }
     }
 
@@ -168,6 +188,8 @@ impl Op {
             Op::StartLendingAnalysis => "start_lending_analysis",
             Op::GetLendingAnalysis => "get_lending_analysis",
             Op::GetLendingAnalysisSummary => "get_lending_analysis_summary",
+            Op::Publish => "publish",
+            Op::GetSecretValue => "get_secret_value",
         }
     }
 
@@ -339,7 +361,10 @@ pub const ROWS: &[Row] = &[
          answered (consumer: acknowledged as a duplicate); a document a retried start recorded \
          first → 202 with it; a fresh random id that exists already (application without key, \
          upload, liveness session, verification) cannot happen → 500; marking an upload \
-         rejected after an erasure → ignored, the 422 stands",
+         rejected after an erasure → ignored, the 422 stands; the webhook dispatcher's claim of \
+         a delivery record → the endpoint was DELIVERED already (skipped) or another invocation \
+         holds its lease (the record is reported and SQS redelivers it), and its DELIVERED or \
+         release write after a lease it lost → logged, the record is reported",
     ),
     op(Op::PutItem, "InternalServerError", Transient, SERVER),
     op(Op::PutItem, "InvalidEndpointException", Ours, NO_DISCOVERY),
@@ -579,6 +604,49 @@ pub const ROWS: &[Row] = &[
     op(Op::GetLendingAnalysisSummary, "InvalidS3ObjectException", Ours, S3_UNREADABLE),
     op(Op::GetLendingAnalysisSummary, "ProvisionedThroughputExceededException", Transient, "over the account's Textract quota"),
     op(Op::GetLendingAnalysisSummary, "ThrottlingException", Transient, "throttled by Textract"),
+    // ---- SNS Publish: a decision event to the `decision-events` topic (DECISION_EVENTS_TOPIC_ARN).
+    op(Op::Publish, "AuthorizationError", Ours, DENIED),
+    op(Op::Publish, "EndpointDisabled", Ours, "only for mobile push endpoints; we publish to a topic"),
+    op(Op::Publish, "InternalError", Transient, SERVER),
+    op(Op::Publish, "InvalidParameter", Ours, WE_BUILD_IT),
+    op(Op::Publish, "ParameterValueInvalid", Ours, WE_BUILD_IT),
+    op(Op::Publish, "InvalidSecurity", Ours, "the request was not signed over HTTPS with valid credentials"),
+    op(Op::Publish, "KMSAccessDenied", Ours, "the topic's KMS key policy does not let the function use it"),
+    op(Op::Publish, "KMSDisabled", Ours, "the topic's KMS key is disabled"),
+    op(Op::Publish, "KMSInvalidState", Ours, "the topic's KMS key is pending deletion or not usable"),
+    op(Op::Publish, "KMSNotFound", Ours, "the topic's KMS key does not exist"),
+    op(Op::Publish, "KMSOptInRequired", Ours, "the account is not subscribed to KMS"),
+    op(
+        Op::Publish,
+        "KMSThrottling",
+        Transient,
+        "KMS throttled the topic's encryption; not retried by the SDK, so the caller's own \
+         retry (503, or SQS redelivery) takes it",
+    ),
+    op(Op::Publish, "NotFound", Ours, "the topic named in configuration does not exist"),
+    op(Op::Publish, "PlatformApplicationDisabled", Ours, "only for mobile push; we publish to a topic"),
+    op(Op::Publish, "ValidationException", Ours, "a request we built breaks the model's constraints"),
+    // ---- Secrets Manager GetSecretValue: the webhook signing secret (WEBHOOK_SECRET_ARN), read once per container.
+    op(
+        Op::GetSecretValue,
+        "DecryptionFailure",
+        Ours,
+        "the secret's KMS key policy does not let the function decrypt it",
+    ),
+    op(Op::GetSecretValue, "InternalServiceError", Transient, SERVER),
+    op(Op::GetSecretValue, "InvalidParameterException", Ours, WE_BUILD_IT),
+    op(
+        Op::GetSecretValue,
+        "InvalidRequestException",
+        Ours,
+        "the secret is scheduled for deletion or disabled",
+    ),
+    op(
+        Op::GetSecretValue,
+        "ResourceNotFoundException",
+        Ours,
+        "the secret named in configuration (WEBHOOK_SECRET_ARN) does not exist or has no value yet",
+    ),
     // ---- Per service: errors of the protocol or the service that no operation model lists.
     service(Service::DynamoDb, "AccessDeniedException", Ours, DENIED),
     service(Service::DynamoDb, "UnrecognizedClientException", Ours, "the credentials are not valid"),
@@ -673,6 +741,7 @@ pub const SDK_RETRIED_CODES: &[&str] = &[
 /// Codes AWS answers with a 5xx status, which the SDK retries whatever their code.
 const SERVER_CODES: &[&str] = &[
     "InternalServerError",
+    "InternalServiceError",
     "InternalFailure",
     "InternalError",
     "ServiceUnavailable",

@@ -56,6 +56,10 @@ pub const KMS_KEY_ARN: &str =
     "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-4333-8444-555555555555";
 pub const TOPIC_ARN: &str = "arn:aws:sns:us-east-1:123456789012:lendverify-lending";
 pub const PUBLISH_ROLE_ARN: &str = "arn:aws:iam::123456789012:role/lendverify-textract-publish";
+pub const DECISION_EVENTS_TOPIC_ARN: &str =
+    "arn:aws:sns:us-east-1:123456789012:lendverify-decision-events";
+pub const WEBHOOK_SECRET_ARN: &str =
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:lendverify-webhook-signing-AbCdEf";
 pub const ORIGIN: &str = "https://app.example.com";
 pub const REFERENCE_KEY: &str =
     "applications/0b9c4b7e-3f1a-4d2b-9c8e-1a2b3c4d5e6f/liveness/reference.jpg";
@@ -100,6 +104,11 @@ pub fn aws_settings() -> AwsSettings {
         textract_publish_role_arn: PUBLISH_ROLE_ARN.into(),
         region: "us-east-1".into(),
         s3_force_path_style: false,
+        decision_events: lendverify_aws::config::DecisionEventSettings {
+            topic_arn: DECISION_EVENTS_TOPIC_ARN.into(),
+            webhook_secret_arn: WEBHOOK_SECRET_ARN.into(),
+            endpoints: Vec::new(),
+        },
     }
 }
 
@@ -116,6 +125,8 @@ pub struct Mocks {
     s3: Vec<Rule>,
     rekognition: Vec<Rule>,
     textract: Vec<Rule>,
+    sns: Vec<Rule>,
+    secretsmanager: Vec<Rule>,
 }
 
 impl Mocks {
@@ -143,6 +154,16 @@ impl Mocks {
         self
     }
 
+    pub fn sns(mut self, rule: &Rule) -> Self {
+        self.sns.push(rule.clone());
+        self
+    }
+
+    pub fn secretsmanager(mut self, rule: &Rule) -> Self {
+        self.secretsmanager.push(rule.clone());
+        self
+    }
+
     /// The state a Lambda container would build at init, over mock clients and a fixed clock.
     pub fn state(&self) -> AppState {
         let dynamodb = mock_client!(
@@ -165,8 +186,17 @@ impl Mocks {
             self.textract.iter(),
             |c| c.retry_config(fast_retries())
         );
+        let sns = mock_client!(aws_sdk_sns, RuleMode::MatchAny, self.sns.iter(), |c| c
+            .retry_config(fast_retries()));
+        let secretsmanager = mock_client!(
+            aws_sdk_secretsmanager,
+            RuleMode::MatchAny,
+            self.secretsmanager.iter(),
+            |c| c.retry_config(fast_retries())
+        );
         AppState {
-            aws: Aws::from_clients(aws_settings(), dynamodb, s3, rekognition, textract),
+            aws: Aws::from_clients(aws_settings(), dynamodb, s3, rekognition, textract)
+                .with_decision_event_clients(sns, secretsmanager),
             settings: settings(),
             clock: || time::macros::datetime!(2026-11-27 12:00 UTC),
         }
@@ -789,7 +819,7 @@ pub fn textract_throttle() -> aws_sdk_textract::types::error::ThrottlingExceptio
 /// table's fallback see).
 pub fn wire_status(code: &str) -> u16 {
     match code {
-        "InternalServerError" | "InternalFailure" | "InternalError" => 500,
+        "InternalServerError" | "InternalFailure" | "InternalError" | "InternalServiceError" => 500,
         "ServiceUnavailable" | "ServiceUnavailableException" | "SlowDown" => 503,
         "NoSuchKey" | "NoSuchBucket" => 404,
         "InvalidRange" => 416,
@@ -822,9 +852,16 @@ pub fn wire_error(
             json!({ "__type": format!("com.amazonaws.dynamodb.v20120810#{code}"), "message": "mock" })
                 .to_string(),
         ),
-        Service::Rekognition | Service::Textract => (
+        Service::Rekognition | Service::Textract | Service::SecretsManager => (
             "application/x-amz-json-1.1",
             json!({ "__type": code, "Message": "mock" }).to_string(),
+        ),
+        // awsQuery.
+        Service::Sns => (
+            "text/xml",
+            format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>mock</Message></Error><RequestId>req-mock</RequestId></ErrorResponse>"
+            ),
         ),
     };
     let mut response = aws_smithy_runtime_api::http::Response::new(
