@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Prints a Cognito ID token for a user of the local stage's user pool (moto).
 
-Creates the user on first use (password set, confirmed), then signs in with
-ADMIN_USER_PASSWORD_AUTH. Reads the pool from the running stage's stage.json
+Creates the user on first use (password set, confirmed), adds it to --group
+when given (e.g. `reviewers`: the ID token then carries `cognito:groups`), then
+signs in with ADMIN_USER_PASSWORD_AUTH. Reads the pool from the running stage's stage.json
 unless --moto/--pool/--client are given. Local stage only: moto's user pool.
 """
 import argparse
@@ -22,6 +23,7 @@ def main() -> int:
     parser.add_argument("--moto")
     parser.add_argument("--pool")
     parser.add_argument("--client")
+    parser.add_argument("--group", help="a group of the pool to add the user to (e.g. reviewers)")
     args = parser.parse_args()
     if not (args.moto and args.pool and args.client):
         try:
@@ -50,6 +52,8 @@ def main() -> int:
             MessageAction="SUPPRESS",
         )
         cognito.admin_set_user_password(UserPoolId=args.pool, Username=args.user, Password=PASSWORD, Permanent=True)
+    if args.group:
+        cognito.admin_add_user_to_group(UserPoolId=args.pool, Username=args.user, GroupName=args.group)
     result = cognito.admin_initiate_auth(
         UserPoolId=args.pool,
         ClientId=args.client,

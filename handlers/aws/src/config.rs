@@ -6,6 +6,8 @@ use lendverify_core::config::{require, ConfigError};
 #[derive(Clone, Debug, PartialEq)]
 pub struct AwsSettings {
     pub table: String,
+    /// The audit table (`AUDIT_TABLE`): hash-chained, append-only events per application.
+    pub audit_table: String,
     pub uploads_bucket: String,
     pub biometrics_bucket: String,
     pub textract_output_bucket: String,
@@ -110,6 +112,7 @@ impl AwsSettings {
         )?;
         Ok(Self {
             table: require(&lookup, "APPLICATIONS_TABLE")?,
+            audit_table: require(&lookup, "AUDIT_TABLE")?,
             uploads_bucket: require(&lookup, "UPLOADS_BUCKET")?,
             biometrics_bucket: require(&lookup, "BIOMETRICS_BUCKET")?,
             textract_output_bucket: require(&lookup, "TEXTRACT_OUTPUT_BUCKET")?,

@@ -8,6 +8,17 @@ use crate::error::{AwsError, Op};
 use crate::lazy::Lazy;
 use crate::objects::S3Location;
 
+/// What AnalyzeID read, and the model version it reported.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalyzedId {
+    pub document: IdDocument,
+    /// `AnalyzeIDModelVersion` of the response.
+    pub model_version: Option<String>,
+}
+
+/// The response field naming the AnalyzeID model version, as recorded in audit events.
+pub const MODEL_VERSION_FIELD: &str = "AnalyzeIDModelVersion";
+
 #[derive(Clone, Debug)]
 pub struct IdDocuments {
     client: Lazy<Client>,
@@ -36,7 +47,7 @@ impl IdDocuments {
         &self,
         front: &S3Location,
         back: Option<&S3Location>,
-    ) -> Result<IdDocument, AwsError> {
+    ) -> Result<AnalyzedId, AwsError> {
         let out = self
             .client
             .analyze_id()
@@ -68,6 +79,9 @@ impl IdDocuments {
                 })
             })
             .collect();
-        Ok(IdDocument::from_fields(&fields))
+        Ok(AnalyzedId {
+            document: IdDocument::from_fields(&fields),
+            model_version: out.analyze_id_model_version().map(str::to_string),
+        })
     }
 }

@@ -20,7 +20,12 @@ pub struct Lending {
 pub struct LendingResults {
     pub pages: Vec<LendingPage>,
     pub groups: Vec<DocumentGroup>,
+    /// `AnalyzeLendingModelVersion` of the response.
+    pub model_version: Option<String>,
 }
+
+/// The response field naming the lending model version, as recorded in audit events.
+pub const MODEL_VERSION_FIELD: &str = "AnalyzeLendingModelVersion";
 
 fn page_number(value: Option<i32>) -> u32 {
     value.and_then(|v| u32::try_from(v).ok()).unwrap_or(0)
@@ -132,6 +137,7 @@ impl Lending {
             .collect();
 
         let mut pages = Vec::new();
+        let mut model_version = None;
         let mut next_token: Option<String> = None;
         loop {
             let out = self
@@ -142,6 +148,9 @@ impl Lending {
                 .send()
                 .await
                 .map_err(|e| AwsError::classify(Op::GetLendingAnalysis, e))?;
+            if let Some(version) = out.analyze_lending_model_version() {
+                model_version = Some(version.to_string());
+            }
             for result in out.results() {
                 let page_type = result
                     .page_classification()
@@ -180,6 +189,10 @@ impl Lending {
                 _ => break,
             }
         }
-        Ok(LendingResults { pages, groups })
+        Ok(LendingResults {
+            pages,
+            groups,
+            model_version,
+        })
     }
 }

@@ -4,6 +4,7 @@
 //! surface so the handlers never see an SDK type. Errors are classified once, in [`error`], into
 //! what the API needs to know: retryable unavailability, a failed condition, or a fault.
 
+pub mod audit_log;
 pub mod config;
 pub mod decisions;
 pub mod deliveries;
@@ -41,6 +42,7 @@ use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 pub struct Aws {
     pub settings: AwsSettings,
     pub store: store::Store,
+    pub audit: audit_log::AuditLog,
     pub objects: objects::Objects,
     pub liveness: liveness::Liveness,
     pub faces: faces::Faces,
@@ -235,6 +237,7 @@ impl Aws {
         textract: Lazy<aws_sdk_textract::Client>,
     ) -> Self {
         Self {
+            audit: audit_log::AuditLog::new(dynamodb.clone(), settings.audit_table.clone()),
             deliveries: deliveries::Deliveries::new(dynamodb.clone(), settings.table.clone()),
             decision_events: decisions::DecisionEvents::new(
                 Lazy::new(|| {

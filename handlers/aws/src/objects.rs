@@ -80,6 +80,30 @@ impl Objects {
         })
     }
 
+    /// The longest a presigned GET of an applicant's image may live: a reviewer opens it at once,
+    /// and a leaked URL must be useless within a minute.
+    pub const MAX_GET_URL_LIFETIME: Duration = Duration::from_secs(60);
+
+    /// Signs a GET of one object for at most [`Objects::MAX_GET_URL_LIFETIME`]. Signing calls no
+    /// service; S3 checks the signer's permission when the URL is used.
+    pub async fn presign_get(
+        &self,
+        location: &S3Location,
+        expires_in: Duration,
+    ) -> Result<String, AwsError> {
+        let config = PresigningConfig::expires_in(expires_in.min(Self::MAX_GET_URL_LIFETIME))
+            .map_err(|_| AwsError::malformed(Op::GetObject, "presigning lifetime out of range"))?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&location.bucket)
+            .key(&location.key)
+            .presigned(config)
+            .await
+            .map_err(|e| AwsError::classify(Op::GetObject, e))?;
+        Ok(request.uri().to_string())
+    }
+
     /// The first `len` bytes of an object (a ranged GET), or `None` when nothing was uploaded
     /// yet. An empty object answers `Some` of no bytes. This is the one read of an upload before
     /// it is analysed: it proves the upload arrived and shows what it really is.

@@ -6,7 +6,10 @@
 //! The keys (`pk`, `sk`) are built here and in [`crate::store::Store`] only: a new item comes from
 //! its constructor below, given the ids, so the handlers never spell a key.
 
+use std::collections::BTreeMap;
+
 use lendverify_core::applicant::Applicant;
+use lendverify_core::config::Thresholds;
 use lendverify_core::identity::{
     mask_document_number, Decision, DocumentKind, IdDocument, IdentityOutcome, ReasonCode,
 };
@@ -26,6 +29,29 @@ pub const LIVENESS_PREFIX: &str = "LIVENESS#";
 pub const UPLOAD_PREFIX: &str = "UPLOAD#";
 pub const VERIFICATION_PREFIX: &str = "IDV#";
 pub const DOCUMENT_PREFIX: &str = "DOC#";
+pub const ATTEMPT_PREFIX: &str = "ATTEMPT#";
+pub const REVIEW_PREFIX: &str = "REVIEW#";
+
+/// The one value of `review_queue`: the sparse GSI `review-index` holds exactly the
+/// verifications that carry it, the NEEDS_REVIEW decisions no reviewer has decided yet.
+pub const REVIEW_QUEUE: &str = "NEEDS_REVIEW";
+
+pub const LIVENESS_FAILURE_PREFIX: &str = "LIVENESS_FAILURE#";
+pub const LIVENESS_LOCKOUT_PREFIX: &str = "LIVENESS_LOCKOUT#";
+
+/// Applicant-level records (liveness failures and lockouts: the lockout is per applicant, not
+/// per application) live under the applicant's `sub`.
+pub fn applicant_pk(sub: &str) -> String {
+    format!("APPLICANT#{sub}")
+}
+
+pub fn attempt_sk(verification_id: &str) -> String {
+    format!("{ATTEMPT_PREFIX}{verification_id}")
+}
+
+pub fn review_sk(verification_id: &str) -> String {
+    format!("{REVIEW_PREFIX}{verification_id}")
+}
 
 pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
 pub const ERASURE_SK: &str = "ERASURE";
@@ -287,6 +313,9 @@ impl DocumentSummary {
     }
 }
 
+/// One identity decision, with everything an auditor or reviewer needs to judge it again: the
+/// scores, every threshold in force, the per-field confidences and the model versions the
+/// services reported.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VerificationItem {
@@ -301,20 +330,88 @@ pub struct VerificationItem {
     pub similarity: Option<f32>,
     pub similarity_threshold: f32,
     pub liveness_session_id: String,
+    /// The ID uploads the decision read (a reviewer sees their images).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_front_upload_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_back_upload_id: Option<String>,
     pub created_at: String,
+    /// [`REVIEW_QUEUE`] while a NEEDS_REVIEW decision waits for a reviewer (the hash key of the
+    /// sparse GSI `review-index`); removed by the review decision.
+    #[serde(
+        default,
+        rename = "review_queue",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub review_queue: Option<String>,
+    /// When the decision joined the queue (RFC 3339; the range key of `review-index`, so the
+    /// queue reads oldest first). Kept after the review, as history.
+    #[serde(default, rename = "queued_at", skip_serializing_if = "Option::is_none")]
+    pub queued_at: Option<String>,
+    /// Every threshold in force when the decision was made.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
+    /// The liveness session's confidence and the thresholds that judged it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_confidence: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_pass_threshold: Option<f32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub liveness_review_band: Option<f32>,
+    /// AnalyzeID's confidence in each field the decision read (`givenName`, `familyName`,
+    /// `dateOfBirth`, `expiresOn`, `documentNumber`).
+    #[serde(default)]
+    pub field_confidences: BTreeMap<String, f32>,
+    /// The model versions the responses reported, by their response field name
+    /// (`AnalyzeIDModelVersion`).
+    #[serde(default)]
+    pub model_versions: BTreeMap<String, String>,
+}
+
+/// AnalyzeID's confidence in each field the decision read.
+fn field_confidences(document: &IdDocument) -> BTreeMap<String, f32> {
+    [
+        (
+            "givenName",
+            document.given_name.as_ref().map(|f| f.confidence),
+        ),
+        (
+            "familyName",
+            document.family_name.as_ref().map(|f| f.confidence),
+        ),
+        ("dateOfBirth", document.date_of_birth.map(|(_, c)| c)),
+        ("expiresOn", document.expires_on.map(|(_, c)| c)),
+        (
+            "documentNumber",
+            document.document_number.as_ref().map(|f| f.confidence),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(name, confidence)| Some((name.to_string(), confidence?)))
+    .collect()
+}
+
+/// The evidence of one identity decision besides the document: what CompareFaces found, the
+/// thresholds that judged it and the model versions the services reported.
+#[derive(Clone, Debug)]
+pub struct DecisionEvidence<'a> {
+    pub similarity: Option<f32>,
+    pub thresholds: &'a Thresholds,
+    pub model_versions: BTreeMap<String, String>,
 }
 
 impl VerificationItem {
-    /// The decision of `attempt`, under the attempt's verification id.
+    /// The decision of `attempt`, under the attempt's verification id. A NEEDS_REVIEW decision
+    /// joins the review queue at `created_at`.
     pub fn new(
         attempt: &VerificationAttempt,
         outcome: IdentityOutcome,
         document: &IdDocument,
-        similarity: Option<f32>,
-        similarity_threshold: f32,
+        evidence: DecisionEvidence,
         created_at: String,
     ) -> Self {
         let (liveness, verification_id) = (attempt.liveness, attempt.verification_id());
+        let queued = outcome.decision == Decision::NeedsReview;
         Self {
             pk: application_pk(&liveness.application_id),
             sk: verification_sk(&verification_id),
@@ -323,10 +420,157 @@ impl VerificationItem {
             decision: outcome.decision,
             reasons: outcome.reasons,
             document: DocumentSummary::of(document),
-            similarity,
-            similarity_threshold,
+            similarity: evidence.similarity,
+            similarity_threshold: evidence.thresholds.face_similarity,
             liveness_session_id: liveness.session_id.clone(),
+            id_front_upload_id: Some(attempt.id_front_upload_id.to_string()),
+            id_back_upload_id: attempt.id_back_upload_id.map(str::to_string),
+            review_queue: queued.then(|| REVIEW_QUEUE.to_string()),
+            queued_at: queued.then(|| created_at.clone()),
             created_at,
+            thresholds: Some(*evidence.thresholds),
+            liveness_confidence: liveness.confidence,
+            liveness_pass_threshold: liveness.pass_threshold,
+            liveness_review_band: liveness.review_band,
+            field_confidences: field_confidences(document),
+            model_versions: evidence.model_versions,
+        }
+    }
+}
+
+/// One identity verification attempt that reached Rekognition and Textract, counted against
+/// the attempt cap (`IDENTITY_MAX_ATTEMPTS`). Written once per attempt, before the analysis.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttemptItem {
+    pub pk: String,
+    pub sk: String,
+    pub application_id: String,
+    pub verification_id: String,
+    pub started_at: String,
+}
+
+impl AttemptItem {
+    pub fn new(attempt: &VerificationAttempt, started_at: String) -> Self {
+        let verification_id = attempt.verification_id();
+        Self {
+            pk: application_pk(&attempt.liveness.application_id),
+            sk: attempt_sk(&verification_id),
+            application_id: attempt.liveness.application_id.clone(),
+            verification_id,
+            started_at,
+        }
+    }
+}
+
+/// A reviewer's decision on a NEEDS_REVIEW verification. Only the first one is ever written
+/// ([`crate::store::Store::decide_review`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewItem {
+    pub pk: String,
+    pub sk: String,
+    pub application_id: String,
+    pub verification_id: String,
+    pub reviewer_sub: String,
+    pub decision: lendverify_core::review::ReviewDecision,
+    pub reason_codes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub decided_at: String,
+}
+
+impl ReviewItem {
+    pub fn new(
+        verification: &VerificationItem,
+        reviewer_sub: String,
+        decision: lendverify_core::review::ReviewDecision,
+        reason_codes: Vec<String>,
+        note: Option<String>,
+        decided_at: String,
+    ) -> Self {
+        Self {
+            pk: application_pk(&verification.application_id),
+            sk: review_sk(&verification.verification_id),
+            application_id: verification.application_id.clone(),
+            verification_id: verification.verification_id.clone(),
+            reviewer_sub,
+            decision,
+            reason_codes,
+            note,
+            decided_at,
+        }
+    }
+}
+
+/// A liveness session of the applicant that FAILED, counted by the lockout rule. Written when
+/// the failure is first seen; kept (TTL `expiresAt`) a little longer than any lockout window.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LivenessFailureItem {
+    pub pk: String,
+    pub sk: String,
+    pub application_id: String,
+    pub session_id: String,
+    /// Epoch seconds.
+    pub failed_at: i64,
+    pub expires_at: i64,
+}
+
+impl LivenessFailureItem {
+    pub fn new(
+        owner_sub: &str,
+        application_id: String,
+        session_id: String,
+        failed_at: i64,
+        expires_at: i64,
+    ) -> Self {
+        Self {
+            pk: applicant_pk(owner_sub),
+            sk: format!("{LIVENESS_FAILURE_PREFIX}{session_id}"),
+            application_id,
+            session_id,
+            failed_at,
+            expires_at,
+        }
+    }
+}
+
+/// A liveness lockout of the applicant. Keyed by the failure that completed it, so every request
+/// refused during one lockout names the same record and it is written once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LivenessLockoutItem {
+    pub pk: String,
+    pub sk: String,
+    /// The application the refused request was for.
+    pub application_id: String,
+    /// Epoch seconds of the failure that completed the lockout.
+    pub locked_at: i64,
+    /// Epoch seconds at which a new session is allowed again.
+    pub locked_until: i64,
+    /// Failures counted within the window.
+    pub failures: u32,
+    pub expires_at: i64,
+}
+
+impl LivenessLockoutItem {
+    pub fn new(
+        owner_sub: &str,
+        application_id: String,
+        locked_at: i64,
+        locked_until: i64,
+        failures: u32,
+        expires_at: i64,
+    ) -> Self {
+        Self {
+            pk: applicant_pk(owner_sub),
+            sk: format!("{LIVENESS_LOCKOUT_PREFIX}{locked_at:010}"),
+            application_id,
+            locked_at,
+            locked_until,
+            failures,
+            expires_at,
         }
     }
 }
@@ -430,6 +674,10 @@ pub struct ApplicationItems {
     pub uploads: Vec<UploadItem>,
     pub verifications: Vec<VerificationItem>,
     pub documents: Vec<DocumentItem>,
+    /// Identity attempts that reached the analysis (the attempt cap counts them).
+    pub attempts: Vec<AttemptItem>,
+    /// Reviewer decisions, at most one per verification.
+    pub reviews: Vec<ReviewItem>,
     /// Every (pk, sk) read, for erasure.
     pub keys: Vec<(String, String)>,
 }
@@ -447,6 +695,13 @@ impl ApplicationItems {
         self.verifications
             .iter()
             .max_by(|a, b| a.created_at.cmp(&b.created_at))
+    }
+
+    /// The reviewer's decision on a verification, if it was reviewed.
+    pub fn review_of(&self, verification_id: &str) -> Option<&ReviewItem> {
+        self.reviews
+            .iter()
+            .find(|r| r.verification_id == verification_id)
     }
 
     /// The most recent liveness session.

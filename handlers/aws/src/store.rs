@@ -14,6 +14,9 @@ use crate::records::*;
 
 pub const OWNER_INDEX: &str = "owner-index";
 pub const JOB_INDEX: &str = "job-index";
+/// The sparse GSI of NEEDS_REVIEW verifications awaiting a reviewer (hash `review_queue`,
+/// range `queued_at`, projection ALL).
+pub const REVIEW_INDEX: &str = "review-index";
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -44,7 +47,7 @@ fn from_item<T: DeserializeOwned>(op: Op, item: Item) -> Result<T, AwsError> {
 
 /// The answer to a cancelled transaction, by its reasons: a failed condition is a race another
 /// request won; throttling and conflicts are transient; anything else is ours.
-fn cancellation(
+pub(crate) fn cancellation(
     err: &aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
 ) -> Option<Answer> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
@@ -85,6 +88,83 @@ pub enum Recorded<T> {
     Written,
     /// Another request wrote first: its item, as stored.
     AlreadyStored(T),
+}
+
+/// The outcome of a reviewer's decision.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReviewRecorded {
+    /// This decision is the case's.
+    Decided,
+    /// Another decision came first (or the verification is not in the queue any more).
+    AlreadyDecided,
+}
+
+/// Where a page of the review queue starts: the `LastEvaluatedKey` of the page before, carried
+/// by the client as opaque base64url text. It only ever selects a position in the queue, which
+/// every reviewer may read in full, so it needs no signature.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PageToken(Item);
+
+/// A page token that does not decode to a position in the queue.
+#[derive(Debug, thiserror::Error)]
+#[error("not a page token of this list")]
+pub struct InvalidPageToken;
+
+/// The key attributes of a `review-index` position: the table's and the index's keys.
+const REVIEW_INDEX_KEYS: [&str; 4] = ["pk", "sk", "review_queue", "queued_at"];
+
+impl PageToken {
+    pub fn parse(token: &str) -> Result<Self, InvalidPageToken> {
+        let bytes = base64url_decode(token).ok_or(InvalidPageToken)?;
+        let map: std::collections::BTreeMap<String, String> =
+            serde_json::from_slice(&bytes).map_err(|_| InvalidPageToken)?;
+        let keys_match = map.len() == REVIEW_INDEX_KEYS.len()
+            && REVIEW_INDEX_KEYS.iter().all(|k| map.contains_key(*k));
+        if !keys_match {
+            return Err(InvalidPageToken);
+        }
+        Ok(Self(map.into_iter().map(|(k, v)| (k, s(&v))).collect()))
+    }
+
+    /// The opaque text of a `LastEvaluatedKey`; `None` for a key this queue cannot produce.
+    fn encode(key: &Item) -> Option<String> {
+        let map: std::collections::BTreeMap<&str, &str> = key
+            .iter()
+            .map(|(k, v)| Some((k.as_str(), v.as_s().ok()?.as_str())))
+            .collect::<Option<_>>()?;
+        Some(base64url_encode(&serde_json::to_vec(&map).ok()?))
+    }
+}
+
+fn base64url_encode(bytes: &[u8]) -> String {
+    aws_smithy_types::base64::encode(bytes)
+        .trim_end_matches('=')
+        .replace('+', "-")
+        .replace('/', "_")
+}
+
+fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    if text.is_empty()
+        || text.len() > 2048
+        || !text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    {
+        return None;
+    }
+    let mut standard = text.replace('-', "+").replace('_', "/");
+    while standard.len() % 4 != 0 {
+        standard.push('=');
+    }
+    aws_smithy_types::base64::decode(standard).ok()
+}
+
+/// One page of the review queue, oldest first.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewPage {
+    pub cases: Vec<VerificationItem>,
+    /// Where the next page starts; `None` on the last page.
+    pub next_token: Option<String>,
 }
 
 /// A put that fails instead of overwriting: ids are fresh, so an existing item means a replay.
@@ -257,6 +337,10 @@ impl Store {
                 items.verifications.push(from_item(Op::Query, item)?);
             } else if sk.starts_with(DOCUMENT_PREFIX) {
                 items.documents.push(from_item(Op::Query, item)?);
+            } else if sk.starts_with(ATTEMPT_PREFIX) {
+                items.attempts.push(from_item(Op::Query, item)?);
+            } else if sk.starts_with(REVIEW_PREFIX) {
+                items.reviews.push(from_item(Op::Query, item)?);
             }
         }
         Ok(items)
@@ -369,5 +453,145 @@ impl Store {
             deleted += 1;
         }
         Ok(deleted)
+    }
+
+    /// Counts an identity attempt. Written once per attempt: an existing item is the same attempt
+    /// submitted again or racing, which counts once.
+    pub async fn record_attempt(&self, attempt: &AttemptItem) -> Result<(), AwsError> {
+        match self.put_new(attempt).await {
+            Ok(()) | Err(AwsError::ConditionFailed) => Ok(()),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Records a reviewer's decision, if it is the first: one transaction takes the verification
+    /// out of the queue (only while it is in it) and writes the review (only if there is none).
+    /// A second or concurrent decision gets [`ReviewRecorded::AlreadyDecided`].
+    pub async fn decide_review(&self, review: &ReviewItem) -> Result<ReviewRecorded, AwsError> {
+        use aws_sdk_dynamodb::types::Update;
+        const OP: Op = Op::TransactWriteItems;
+        let dequeue = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(&review.pk))
+            .key("sk", s(&verification_sk(&review.verification_id)))
+            .update_expression("REMOVE review_queue")
+            .condition_expression("attribute_exists(review_queue)")
+            .build()
+            .map_err(|_| AwsError::malformed(OP, "Update"))?;
+        let put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(to_item(OP, review)?))
+            .condition_expression(NEW_ITEM)
+            .build()
+            .map_err(|_| AwsError::malformed(OP, "Put"))?;
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().update(dequeue).build())
+            .transact_items(TransactWriteItem::builder().put(put).build())
+            .send()
+            .await
+            .map_err(|e| AwsError::classify_with(OP, e, cancellation));
+        match result {
+            Ok(_) => Ok(ReviewRecorded::Decided),
+            Err(AwsError::ConditionFailed) => Ok(ReviewRecorded::AlreadyDecided),
+            // A decision committing at the same moment cancels this one as conflicting: if its
+            // review is there now, this one lost.
+            Err(err @ AwsError::Unavailable { .. }) => {
+                match self.get::<ReviewItem>(&review.pk, &review.sk).await? {
+                    Some(_) => Ok(ReviewRecorded::AlreadyDecided),
+                    None => Err(err),
+                }
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// One page of the review queue (GSI `review-index`), oldest first, at most `limit` cases,
+    /// only those with `reason` among their reasons when one is given.
+    pub async fn review_cases(
+        &self,
+        reason: Option<&str>,
+        limit: u32,
+        start: Option<&PageToken>,
+    ) -> Result<ReviewPage, AwsError> {
+        /// Queries per page when a reason filter skips most of the queue: bounds the latency of
+        /// one page; the token carries the position on.
+        const MAX_QUERIES: usize = 10;
+        let mut cases = Vec::new();
+        let mut start_key = start.map(|t| t.0.clone());
+        for _ in 0..MAX_QUERIES {
+            let remaining = limit.saturating_sub(cases.len() as u32);
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name(REVIEW_INDEX)
+                .key_condition_expression("review_queue = :queue")
+                .expression_attribute_values(":queue", s(REVIEW_QUEUE))
+                .scan_index_forward(true)
+                .limit(remaining.max(1) as i32)
+                .set_exclusive_start_key(start_key.take());
+            if let Some(reason) = reason {
+                query = query
+                    .filter_expression("contains(reasons, :reason)")
+                    .expression_attribute_values(":reason", s(reason));
+            }
+            let out = query
+                .send()
+                .await
+                .map_err(|e| AwsError::classify(Op::Query, e))?;
+            for item in out.items.unwrap_or_default() {
+                cases.push(from_item(Op::Query, item)?);
+            }
+            start_key = out.last_evaluated_key.filter(|k| !k.is_empty());
+            if start_key.is_none() || cases.len() as u32 >= limit {
+                break;
+            }
+        }
+        Ok(ReviewPage {
+            cases,
+            next_token: start_key.as_ref().and_then(PageToken::encode),
+        })
+    }
+
+    /// The applicant's liveness failures (epoch seconds), every one still stored.
+    pub async fn liveness_failures(&self, owner_sub: &str) -> Result<Vec<i64>, AwsError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :failure)")
+            .expression_attribute_values(":pk", s(&applicant_pk(owner_sub)))
+            .expression_attribute_values(":failure", s(LIVENESS_FAILURE_PREFIX))
+            .consistent_read(true);
+        Self::all_pages(query)
+            .await?
+            .into_iter()
+            .map(|item| from_item::<LivenessFailureItem>(Op::Query, item).map(|f| f.failed_at))
+            .collect()
+    }
+
+    /// Records a failed liveness session of the applicant; `false` if it was recorded before (a
+    /// concurrent or repeated poll of the same session).
+    pub async fn record_liveness_failure(
+        &self,
+        failure: &LivenessFailureItem,
+    ) -> Result<bool, AwsError> {
+        match self.put_new(failure).await {
+            Ok(()) => Ok(true),
+            Err(AwsError::ConditionFailed) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Records a lockout; `false` if this lockout was recorded already (by an earlier refused
+    /// request of the same lockout).
+    pub async fn record_lockout(&self, lockout: &LivenessLockoutItem) -> Result<bool, AwsError> {
+        match self.put_new(lockout).await {
+            Ok(()) => Ok(true),
+            Err(AwsError::ConditionFailed) => Ok(false),
+            Err(err) => Err(err),
+        }
     }
 }

@@ -60,6 +60,7 @@ fn textract(bodies: HashMap<&'static str, String>) -> aws_sdk_textract::Client {
 fn settings() -> AwsSettings {
     AwsSettings {
         table: "applications".into(),
+        audit_table: "audit".into(),
         uploads_bucket: "uploads".into(),
         biometrics_bucket: "biometrics".into(),
         textract_output_bucket: "output".into(),
@@ -116,6 +117,7 @@ async fn recorded_lending_package_yields_the_underwriters_facts() {
         .results("job-1")
         .await
         .expect("the recorded response parses");
+    assert_eq!(results.model_version.as_deref(), Some("1.0"));
 
     let types: Vec<(u32, &str)> = results
         .pages
@@ -219,10 +221,12 @@ async fn recorded_driver_licence_parses_into_the_identity_document() {
         bucket: "uploads".into(),
         key: "back".into(),
     };
-    let document = IdDocuments::new(client)
+    let analyzed = IdDocuments::new(client)
         .analyze(&front, Some(&back))
         .await
         .expect("the recorded response parses");
+    assert_eq!(analyzed.model_version.as_deref(), Some("1.0"));
+    let document = analyzed.document;
 
     assert_eq!(document.kind, DocumentKind::DriverLicense);
     assert_eq!(document.given_name.as_ref().unwrap().value, "JORGE");

@@ -5,10 +5,12 @@ use lambda_http::{Body, Request, Response};
 use lendverify_aws::records::{ApplicationItem, ApplicationItems, ErasureItem, IdempotencyItem};
 use lendverify_aws::{AwsError, AwsSettings};
 use lendverify_core::application::{self, derive_status};
+use lendverify_core::audit::{verify_chain, EventKind};
 use lendverify_core::ApiError;
 use serde_json::json;
 
 use crate::access::owned_application;
+use crate::audit;
 use crate::state::AppState;
 use crate::web::{self, Caller};
 
@@ -72,6 +74,17 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
         Err(err) => return Err(err.into()),
     }
     tracing::info!(application_id = %id, "application created");
+    let mut draft = audit::draft(
+        state,
+        EventKind::ApplicationCreated,
+        audit::applicant(&caller.sub),
+    );
+    draft.inputs =
+        json!({ "declaredApplicant": app.applicant.is_some(), "idempotencyKey": key.is_some() });
+    draft.state_after = Some(audit::state_name(
+        lendverify_core::review::IdentityState::None,
+    ));
+    audit::append(state, &id, draft).await?;
     web::json(201, &created_body(&app, derive_status(None, None)))
 }
 
@@ -140,7 +153,9 @@ pub fn view(items: &ApplicationItems) -> serde_json::Value {
     };
     let liveness = items.latest_liveness();
     let identity = items.latest_verification();
-    let status = derive_status(liveness.map(|l| l.status), identity.map(|v| v.decision));
+    // A reviewer's decision replaces NEEDS_REVIEW.
+    let decision = audit::identity_state(items).decision();
+    let status = derive_status(liveness.map(|l| l.status), decision);
     let mut documents: Vec<_> = items.documents.iter().collect();
     documents.sort_by(|a, b| a.created_at.cmp(&b.created_at));
     json!({
@@ -150,7 +165,7 @@ pub fn view(items: &ApplicationItems) -> serde_json::Value {
         "applicant": app.applicant,
         "consent": app.consent,
         "liveness": liveness.map(|l| json!({ "sessionId": l.session_id, "status": l.status })),
-        "identity": identity.map(crate::identity::view),
+        "identity": identity.map(|v| crate::identity::view_reviewed(v, items.review_of(&v.verification_id))),
         "documents": documents.iter().map(|d| json!({
             "documentId": d.document_id,
             "status": d.status,
@@ -197,6 +212,13 @@ pub async fn consent(state: &AppState, req: &Request) -> Result<Response<Body>, 
                 Err(err) => return Err(err.into()),
             }
             tracing::info!(application_id = %id, policy_version = %consent.policy_version, "consent recorded");
+            let mut draft = audit::draft(
+                state,
+                EventKind::ConsentGiven,
+                audit::applicant(&caller.sub),
+            );
+            draft.inputs = json!({ "policyVersion": consent.policy_version });
+            audit::append(state, &id, draft).await?;
             consent
         }
     };
@@ -225,5 +247,37 @@ pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
         ))
         .await?;
     tracing::info!(application_id = %id, objects_deleted, items_deleted, "application erased");
+    // The audit trail outlives the erasure (its own retention): it records who erased what.
+    let mut draft = audit::draft(
+        state,
+        EventKind::ErasureRequested,
+        audit::applicant(&caller.sub),
+    );
+    draft.inputs = json!({ "objectsDeleted": objects_deleted, "itemsDeleted": items_deleted });
+    draft.state_before = Some(audit::state_name(audit::identity_state(&items)));
+    draft.state_after = Some("ERASED".into());
+    audit::append(state, &id, draft).await?;
     web::no_content()
+}
+
+/// `GET /applications/{applicationId}/events`: the application's audit trail as its owner sees
+/// it (no inputs, thresholds or scores, no reviewer identity), and whether the chain verifies
+/// up to its stored head.
+pub async fn events(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
+    let caller = web::caller(req)?;
+    let (id, _) = owned_application(state, &caller, req).await?;
+    let (events, head) = tokio::try_join!(state.aws.audit.events(&id), state.aws.audit.head(&id))?;
+    let verified = verify_chain(&id, &events, head.as_ref());
+    if let Err(err) = &verified {
+        tracing::error!(application_id = %id, error = %err, "audit chain does not verify");
+    }
+    let views: Vec<_> = events
+        .iter()
+        .filter_map(|e| e.record().ok())
+        .map(|r| r.applicant_view())
+        .collect();
+    web::json(
+        200,
+        &json!({ "applicationId": id, "events": views, "chainVerified": verified.is_ok() }),
+    )
 }

@@ -8,9 +8,13 @@
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lendverify_aws::records::{DocumentItem, PageClass};
 use lendverify_aws::AwsError;
+use lendverify_core::audit::{Actor, EventKind};
 use lendverify_core::lending::{extract, parse_job_status, DocumentStatus, JobStatus};
+use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
 use serde::Deserialize;
+use serde_json::json;
 
+use crate::audit;
 use crate::state::AppState;
 
 /// Textract's completion message (the SNS `Message`).
@@ -113,6 +117,7 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         return Ok(Outcome::Duplicate);
     }
     let status = parse_job_status(&completion.status);
+    let mut model_version = None;
     let mut updated = DocumentItem {
         completed_at: Some(state.timestamp()),
         ..document.clone()
@@ -121,6 +126,7 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         Some(status @ (JobStatus::Succeeded | JobStatus::PartialSuccess)) => {
             match state.aws.lending.results(&completion.job_id).await {
                 Ok(results) => {
+                    model_version = results.model_version.clone();
                     updated.status = if status == JobStatus::Succeeded {
                         DocumentStatus::Succeeded
                     } else {
@@ -167,8 +173,55 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         _ => return Err(RecordError::NotFinal(completion.job_id, completion.status)),
     }
     match state.aws.store.replace_in_progress(&updated).await {
-        Ok(()) => Ok(Outcome::Recorded(updated.status)),
+        Ok(()) => {
+            record_analysis(state, &updated, model_version).await?;
+            Ok(Outcome::Recorded(updated.status))
+        }
         Err(AwsError::ConditionFailed) => Ok(Outcome::Duplicate),
         Err(err) => Err(err.into()),
     }
+}
+
+/// The audit event of a completed analysis (by the system) and the lenders' event.
+async fn record_analysis(
+    state: &AppState,
+    document: &DocumentItem,
+    model_version: Option<String>,
+) -> Result<(), AwsError> {
+    let status = serde_json::to_value(document.status).unwrap_or_default();
+    let mut draft = audit::draft(state, EventKind::DocumentAnalysed, Actor::System);
+    draft.inputs = json!({
+        "documentId": document.document_id,
+        "uploadId": document.upload_id,
+        "textractJobId": document.textract_job_id,
+        "documentGroups": document.document_groups.iter().map(|g| &g.doc_type).collect::<Vec<_>>(),
+        "statusMessage": document.status_message,
+    });
+    draft.thresholds = json!({
+        "minExtractionConfidence": state.settings.thresholds.min_extraction_confidence,
+    });
+    if let Some(version) = model_version {
+        draft.model_versions.insert(
+            lendverify_aws::lending::MODEL_VERSION_FIELD.to_string(),
+            version,
+        );
+    }
+    draft.state_before = Some("IN_PROGRESS".into());
+    draft.state_after = status.as_str().map(str::to_string);
+    audit::append(state, &document.application_id, draft).await?;
+    audit::publish(
+        state,
+        &DecisionEvent::new(
+            DecisionEventType::DocumentAnalysed,
+            &document.document_id,
+            &document.application_id,
+            state.now(),
+            json!({
+                "documentId": document.document_id,
+                "status": status,
+                "documentGroups": document.document_groups.iter().map(|g| &g.doc_type).collect::<Vec<_>>(),
+            }),
+        ),
+    )
+    .await
 }

@@ -3,18 +3,25 @@
 
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::objects::S3Location;
-use lendverify_aws::records::{UploadItem, VerificationAttempt, VerificationItem};
+use lendverify_aws::records::{
+    AttemptItem, DecisionEvidence, ReviewItem, UploadItem, VerificationAttempt, VerificationItem,
+};
 use lendverify_aws::store::Recorded;
 use lendverify_aws::AwsError;
-use lendverify_core::identity::{decide_identity, IdentityInput};
+use lendverify_core::attempts::identity_attempts;
+use lendverify_core::audit::EventKind;
+use lendverify_core::identity::{decide_identity, Decision, IdentityInput};
 use lendverify_core::ids::parse_body_id;
 use lendverify_core::liveness::LivenessStatus;
+use lendverify_core::review::{accept_submission, IdentityState};
 use lendverify_core::uploads::UploadPurpose;
+use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
 use lendverify_core::{ApiError, UploadProblem};
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::access::{owned_application, passed_liveness, received_upload, unusable_uploads};
+use crate::audit;
 use crate::state::AppState;
 use crate::web;
 
@@ -83,8 +90,25 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         id_back_upload_id: back_id.as_deref(),
     };
     // A repeated submission of an attempt already decided gets that decision, unpaid for.
-    if let Some(decided) = items.verification(&attempt.verification_id()) {
+    let verification_id = attempt.verification_id();
+    if let Some(decided) = items.verification(&verification_id) {
         return web::json(200, &view(decided));
+    }
+    // A decision stands until a reviewer's: a new submission never replaces one (409).
+    let before = audit::identity_state(&items);
+    accept_submission(before)?;
+    // The cap counts attempts that reached the analysis; this attempt's own earlier try (its
+    // analysis failed, say throttled) is not a new one.
+    let thresholds = &state.settings.thresholds;
+    if !items
+        .attempts
+        .iter()
+        .any(|a| a.verification_id == verification_id)
+    {
+        identity_attempts(
+            u32::try_from(items.attempts.len()).unwrap_or(u32::MAX),
+            thresholds.identity_max_attempts,
+        )?;
     }
 
     let front = received_upload(
@@ -114,6 +138,11 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         key: reference_key,
     };
 
+    state
+        .aws
+        .store
+        .record_attempt(&AttemptItem::new(&attempt, state.timestamp()))
+        .await?;
     let (document, face) = tokio::join!(
         state
             .aws
@@ -127,7 +156,17 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
             return Err(analysis_failed(state, front, back, document.err(), face.err()).await)
         }
     };
-    let thresholds = &state.settings.thresholds;
+    let model_versions: std::collections::BTreeMap<String, String> = document
+        .model_version
+        .iter()
+        .map(|v| {
+            (
+                lendverify_aws::id_documents::MODEL_VERSION_FIELD.to_string(),
+                v.clone(),
+            )
+        })
+        .collect();
+    let document = document.document;
     let outcome = decide_identity(
         &IdentityInput {
             liveness: LivenessStatus::Passed,
@@ -146,13 +185,17 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         &attempt,
         outcome,
         &document,
-        face.best_similarity,
-        thresholds.face_similarity,
+        DecisionEvidence {
+            similarity: face.best_similarity,
+            thresholds,
+            model_versions,
+        },
         state.timestamp(),
     );
     let decided = match state.aws.store.record_verification(&item).await? {
         Recorded::Written => {
             tracing::info!(application_id = %id, verification_id = %item.verification_id, decision = ?item.decision, reasons = ?item.reasons, "identity decided");
+            record_decision(state, &caller.sub, before, &item).await?;
             item
         }
         Recorded::AlreadyStored(first) => {
@@ -161,6 +204,74 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         }
     };
     web::json(200, &view(&decided))
+}
+
+/// The audit event of a new identity decision and, for a final one, the lenders' event.
+async fn record_decision(
+    state: &AppState,
+    applicant_sub: &str,
+    before: IdentityState,
+    item: &VerificationItem,
+) -> Result<(), ApiError> {
+    let after = IdentityState::from_decisions(Some(item.decision), None);
+    let mut draft = audit::draft(
+        state,
+        EventKind::IdentityDecided,
+        audit::applicant(applicant_sub),
+    );
+    draft.inputs = json!({
+        "verificationId": item.verification_id,
+        "livenessSessionId": item.liveness_session_id,
+        "idFrontUploadId": item.id_front_upload_id,
+        "idBackUploadId": item.id_back_upload_id,
+        "faceSimilarity": item.similarity,
+        "livenessConfidence": item.liveness_confidence,
+        "livenessPassThreshold": item.liveness_pass_threshold,
+        "livenessReviewBand": item.liveness_review_band,
+        "fieldConfidences": item.field_confidences,
+        "documentType": item.document.document_type,
+    });
+    draft.thresholds = serde_json::to_value(item.thresholds).unwrap_or_default();
+    draft.model_versions = item.model_versions.clone();
+    draft.reason_codes = item
+        .reasons
+        .iter()
+        .filter_map(|r| serde_json::to_value(r).ok())
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    draft.state_before = Some(audit::state_name(before));
+    draft.state_after = Some(audit::state_name(after));
+    audit::append(state, &item.application_id, draft).await?;
+    if item.decision != Decision::NeedsReview {
+        audit::publish(
+            state,
+            &DecisionEvent::new(
+                DecisionEventType::IdentityDecided,
+                &item.verification_id,
+                &item.application_id,
+                state.now(),
+                json!({
+                    "verificationId": item.verification_id,
+                    "decision": item.decision,
+                    "reasons": item.reasons,
+                }),
+            ),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A verification as the applicant sees it once a reviewer decided it: the reviewer's decision.
+pub fn view_reviewed(
+    verification: &VerificationItem,
+    review: Option<&ReviewItem>,
+) -> serde_json::Value {
+    let mut answer = view(verification);
+    if let Some(review) = review {
+        answer["decision"] = json!(review.decision);
+    }
+    answer
 }
 
 /// A verification as the API shows it: the answer to its submission, and the `identity` of

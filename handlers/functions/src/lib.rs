@@ -6,11 +6,13 @@
 
 pub mod access;
 pub mod applications;
+pub mod audit;
 pub mod consumer;
 pub mod dispatcher;
 pub mod documents;
 pub mod identity;
 pub mod liveness;
+pub mod review;
 pub mod routes;
 pub mod state;
 pub mod uploads;
@@ -94,6 +96,11 @@ async fn run(
         Operation::VerifyIdentity => identity::verify(state, req).await,
         Operation::StartLendingAnalysis => documents::start(state, req).await,
         Operation::GetLendingAnalysisResults => documents::get(state, req).await,
+        Operation::ListApplicationEvents => applications::events(state, req).await,
+        Operation::ListReviewCases => review::list(state, req).await,
+        Operation::GetReviewCase => review::get(state, req).await,
+        Operation::DecideReviewCase => review::decide(state, req).await,
+        Operation::ListReviewCaseEvents => review::events(state, req).await,
     }
 }
 

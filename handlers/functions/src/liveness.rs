@@ -1,14 +1,17 @@
 //! `POST /applications/{id}/liveness-sessions` and `GET .../liveness-sessions/{sessionId}`.
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::records::LivenessItem;
+use lendverify_aws::records::{LivenessFailureItem, LivenessItem, LivenessLockoutItem};
 use lendverify_aws::AwsError;
+use lendverify_core::attempts::{liveness_lockout, LockoutPolicy};
+use lendverify_core::audit::EventKind;
 use lendverify_core::ids::parse_path_id;
 use lendverify_core::liveness::{decide_liveness, session_state_at, LivenessStatus};
 use lendverify_core::ApiError;
 use serde_json::json;
 
 use crate::access::{consent_given, owned_application};
+use crate::audit;
 use crate::state::{parse_timestamp, AppState};
 use crate::web;
 
@@ -17,6 +20,7 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
     web::json_body(req)?;
     let (id, items) = owned_application(state, &caller, req).await?;
     consent_given(&items)?;
+    not_locked_out(state, &caller.sub, &id).await?;
     // A fresh token per request: the SDK resends it on retries, so a retried call cannot open a
     // second session.
     let token = uuid::Uuid::new_v4().to_string();
@@ -77,6 +81,7 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
     match state.aws.store.replace_in_progress(&decided).await {
         Ok(()) => {
             tracing::info!(application_id = %id, session_id = %session_id, ?status, "liveness decided");
+            record_decision(state, &caller.sub, stored, &decided).await?;
             answer(&decided)
         }
         // A concurrent poll decided first; its record is the one that counts.
@@ -90,6 +95,99 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         }
         Err(err) => Err(err.into()),
     }
+}
+
+/// After a session was decided (by this request): a FAILED one counts towards the applicant's
+/// lockout, and the decision is an audit event.
+async fn record_decision(
+    state: &AppState,
+    sub: &str,
+    before: &LivenessItem,
+    decided: &LivenessItem,
+) -> Result<(), ApiError> {
+    if decided.status == LivenessStatus::Failed {
+        let now = state.now().unix_timestamp();
+        let failure = LivenessFailureItem::new(
+            sub,
+            decided.application_id.clone(),
+            decided.session_id.clone(),
+            now,
+            now + FAILURE_RETENTION_SECS,
+        );
+        state.aws.store.record_liveness_failure(&failure).await?;
+    }
+    let mut draft = audit::draft(state, EventKind::LivenessDecided, audit::applicant(sub));
+    draft.inputs = json!({
+        "sessionId": decided.session_id,
+        "confidence": decided.confidence,
+        "referenceImage": decided.reference_image_key.is_some(),
+        "auditImages": decided.audit_image_keys.len(),
+    });
+    draft.thresholds = json!({
+        "livenessPassThreshold": decided.pass_threshold,
+        "livenessReviewBand": decided.review_band,
+    });
+    draft.state_after = serde_json::to_value(decided.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string));
+    draft.state_before = serde_json::to_value(before.status)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string));
+    audit::append(state, &decided.application_id, draft).await?;
+    Ok(())
+}
+
+/// How long a failure is kept: well past any lockout window it can count in.
+const FAILURE_RETENTION_SECS: i64 = 24 * 60 * 60;
+
+/// 429 with `Retry-After` while the applicant has failed too many liveness checks within the
+/// window (AWS's guidance: 5 in 3 minutes). The first refused request of a lockout records it
+/// (an item under the applicant, and an audit event on this application).
+async fn not_locked_out(state: &AppState, sub: &str, application_id: &str) -> Result<(), ApiError> {
+    let policy = LockoutPolicy::from_thresholds(&state.settings.thresholds);
+    let now = state.now().unix_timestamp();
+    let failures = state.aws.store.liveness_failures(sub).await?;
+    let Err(locked) = liveness_lockout(&failures, now, policy) else {
+        return Ok(());
+    };
+    let window_start = policy.window_start(now);
+    let counted: Vec<i64> = failures
+        .iter()
+        .copied()
+        .filter(|&f| f.min(now) > window_start)
+        .collect();
+    let locked_at = counted.iter().copied().max().unwrap_or(now);
+    let locked_until = now + i64::from(locked.retry_after_secs);
+    let lockout = LivenessLockoutItem::new(
+        sub,
+        application_id.to_string(),
+        locked_at,
+        locked_until,
+        u32::try_from(counted.len()).unwrap_or(u32::MAX),
+        now + FAILURE_RETENTION_SECS,
+    );
+    if state.aws.store.record_lockout(&lockout).await? {
+        tracing::warn!(
+            application_id,
+            failures = counted.len(),
+            retry_after_secs = locked.retry_after_secs,
+            "applicant locked out of liveness"
+        );
+        let mut draft = audit::draft(state, EventKind::LivenessLockedOut, audit::applicant(sub));
+        draft.inputs = json!({
+            "failuresInWindow": counted.len(),
+            "lockedUntil": crate::state::format_timestamp(
+                time::OffsetDateTime::from_unix_timestamp(locked_until).unwrap_or_else(|_| state.now())
+            ),
+            "retryAfterSeconds": locked.retry_after_secs,
+        });
+        draft.thresholds = json!({
+            "livenessLockoutFailures": policy.max_failures,
+            "livenessLockoutWindowSeconds": policy.window_seconds,
+        });
+        audit::append(state, application_id, draft).await?;
+    }
+    Err(locked.into())
 }
 
 fn answer(item: &LivenessItem) -> Result<Response<Body>, ApiError> {

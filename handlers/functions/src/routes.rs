@@ -14,12 +14,14 @@ pub enum Function {
     StartLendingAnalysis,
     GetLendingAnalysisResults,
     LendingAnalysisCompleted,
+    /// Every `/review` route: the reviewers' queue, cases, decisions and audit trails.
+    Review,
     /// The SQS consumer of decision events: signed webhooks to the lenders' endpoints.
     DeliverDecisionEvents,
 }
 
 impl Function {
-    pub const ALL: [Function; 9] = [
+    pub const ALL: [Function; 10] = [
         Function::Applications,
         Function::CreateLivenessSession,
         Function::GetLivenessResults,
@@ -28,6 +30,7 @@ impl Function {
         Function::StartLendingAnalysis,
         Function::GetLendingAnalysisResults,
         Function::LendingAnalysisCompleted,
+        Function::Review,
         Function::DeliverDecisionEvents,
     ];
 
@@ -41,6 +44,7 @@ impl Function {
             Function::StartLendingAnalysis => "start-lending-analysis",
             Function::GetLendingAnalysisResults => "get-lending-analysis-results",
             Function::LendingAnalysisCompleted => "lending-analysis-completed",
+            Function::Review => "review",
             Function::DeliverDecisionEvents => "deliver-decision-events",
         }
     }
@@ -65,6 +69,11 @@ pub enum Operation {
     VerifyIdentity,
     StartLendingAnalysis,
     GetLendingAnalysisResults,
+    ListApplicationEvents,
+    ListReviewCases,
+    GetReviewCase,
+    DecideReviewCase,
+    ListReviewCaseEvents,
 }
 
 #[derive(Debug)]
@@ -87,7 +96,7 @@ macro_rules! route {
     };
 }
 
-pub static ROUTES: [Route; 11] = [
+pub static ROUTES: [Route; 16] = [
     route!(POST, "/applications", CreateApplication, Applications),
     route!(GET, "/applications", ListApplications, Applications),
     route!(
@@ -143,6 +152,26 @@ pub static ROUTES: [Route; 11] = [
         "/applications/{applicationId}/documents/{documentId}",
         GetLendingAnalysisResults,
         GetLendingAnalysisResults
+    ),
+    route!(
+        GET,
+        "/applications/{applicationId}/events",
+        ListApplicationEvents,
+        Applications
+    ),
+    route!(GET, "/review/cases", ListReviewCases, Review),
+    route!(GET, "/review/cases/{applicationId}", GetReviewCase, Review),
+    route!(
+        POST,
+        "/review/cases/{applicationId}/decisions",
+        DecideReviewCase,
+        Review
+    ),
+    route!(
+        GET,
+        "/review/cases/{applicationId}/events",
+        ListReviewCaseEvents,
+        Review
     ),
 ];
 

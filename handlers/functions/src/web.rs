@@ -35,6 +35,62 @@ pub fn caller(req: &Request) -> Result<Caller, ApiError> {
     }
 }
 
+/// The caller, if they are in the reviewers group (`REVIEWERS_GROUP`), else 403. API Gateway's
+/// REST Cognito authorizer passes every claim as a string, a list as `[a b]` (or, depending on
+/// the path, `a,b` or JSON `["a","b"]`), so all of these are read, and a real JSON array too.
+pub fn reviewer(req: &Request, reviewers_group: &str) -> Result<Caller, ApiError> {
+    let caller = caller(req)?;
+    let groups = match req.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(ctx)) => ctx
+            .authorizer
+            .fields
+            .get("claims")
+            .and_then(|claims| claims.get("cognito:groups"))
+            .map(groups_claim)
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    if groups.iter().any(|g| g == reviewers_group) {
+        Ok(caller)
+    } else {
+        Err(ApiError::Forbidden(
+            "This route is for reviewers only.".to_owned(),
+        ))
+    }
+}
+
+/// The group names of a `cognito:groups` claim, in any of the forms it reaches a Lambda in.
+pub fn groups_claim(value: &serde_json::Value) -> Vec<String> {
+    match value {
+        serde_json::Value::Array(items) => items
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(|g| g.trim().to_string())
+            .filter(|g| !g.is_empty())
+            .collect(),
+        serde_json::Value::String(text) => {
+            let text = text.trim();
+            let inner = text
+                .strip_prefix('[')
+                .and_then(|t| t.strip_suffix(']'))
+                .unwrap_or(text);
+            inner
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .map(|g| g.trim().trim_matches('"').to_string())
+                .filter(|g| !g.is_empty())
+                .collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A query string parameter, if given.
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    req.query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+        .map(str::to_string)
+}
+
 /// A path parameter API Gateway filled in; a missing one means the route table and the API
 /// definition disagree, which is a 404 for the caller.
 pub fn path_param(req: &Request, name: &str) -> Result<String, ApiError> {
@@ -86,7 +142,7 @@ pub fn no_content() -> Result<Response<Body>, ApiError> {
         .map_err(|_| ApiError::Internal)
 }
 
-/// An RFC 9457 problem answer, with `Retry-After` for 503.
+/// An RFC 9457 problem answer, with `Retry-After` when the error has one (503, a lifting 429).
 pub fn problem(err: &ApiError, instance: &str) -> Response<Body> {
     let body = serde_json::to_vec(&err.problem(instance)).unwrap_or_default();
     let mut builder = Response::builder()

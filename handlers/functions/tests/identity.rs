@@ -134,6 +134,31 @@ fn ready_application() -> Rule {
     ])
 }
 
+/// The one verification written (the attempt's ATTEMPT item is written beside it).
+#[track_caller]
+fn verification_put<T: serde::de::DeserializeOwned>(
+    puts: &Puts,
+) -> (T, aws_sdk_dynamodb::operation::put_item::PutItemInput) {
+    let puts = puts.lock().unwrap();
+    let decisions: Vec<_> = puts
+        .iter()
+        .filter(|p| {
+            p.item()
+                .and_then(|i| i.get("sk"))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|sk| sk.starts_with(VERIFICATION_PREFIX))
+        })
+        .collect();
+    assert_eq!(
+        decisions.len(),
+        1,
+        "expected exactly one verification PutItem"
+    );
+    let input = decisions[0].clone();
+    assert_eq!(input.table_name(), Some(TABLE));
+    (from_item(input.item().expect("item")), input)
+}
+
 struct Setup {
     query: Rule,
     heads: Vec<Rule>,
@@ -194,6 +219,19 @@ impl Setup {
         self.heads.iter().map(Rule::num_calls).sum()
     }
 
+    /// The analysis was paid for and failed: only the attempt was counted, nothing decided.
+    #[track_caller]
+    fn assert_only_the_attempt(&self) {
+        let puts = self.writes.puts.lock().unwrap();
+        let keys: Vec<String> = puts
+            .iter()
+            .filter_map(|p| p.item()?.get("sk")?.as_s().ok().cloned())
+            .collect();
+        assert_eq!(keys.len(), 1, "{keys:?}");
+        assert!(keys[0].starts_with(ATTEMPT_PREFIX), "{keys:?}");
+        assert_eq!(self.writes.transact.num_calls(), 0);
+    }
+
     /// Nothing past the request checks happened: no AWS analysis, no write.
     #[track_caller]
     fn assert_untouched(&self) {
@@ -237,7 +275,7 @@ async fn approves_a_matching_applicant_and_records_the_masked_evidence() {
         "the front was checked for arrival"
     );
 
-    let (stored, input): (VerificationItem, _) = only_put(&setup.writes.puts);
+    let (stored, input): (VerificationItem, _) = verification_put(&setup.writes.puts);
     assert_eq!(stored.pk, application_pk(APP_ID));
     assert_eq!(stored.sk, format!("IDV#{verification_id}"));
     assert_eq!(stored.decision, Decision::Approved);
@@ -306,7 +344,7 @@ async fn rejects_a_different_face_and_still_records_the_decision() {
     let body = answer.ok(200);
     assert_eq!(body["decision"], "REJECTED");
     assert_eq!(body["reasons"], json!(["FACE_MISMATCH"]));
-    let (stored, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+    let (stored, _): (VerificationItem, _) = verification_put(&setup.writes.puts);
     assert_eq!(stored.decision, Decision::Rejected);
     assert_eq!(stored.reasons, vec![ReasonCode::FaceMismatch]);
     assert_eq!(stored.similarity, Some(42.0));
@@ -389,7 +427,7 @@ async fn no_face_found_by_rekognition_rejects_instead_of_failing() {
         1,
         "a rejected input is not retried"
     );
-    let (stored, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+    let (stored, _): (VerificationItem, _) = verification_put(&setup.writes.puts);
     assert_eq!(stored.similarity, None);
 }
 
@@ -592,7 +630,7 @@ async fn answers_503_when_textract_throttles_past_the_retries() {
 
     answer.unavailable();
     assert_eq!(setup.analyze.num_calls(), 3);
-    setup.writes.assert_none();
+    setup.assert_only_the_attempt();
 }
 
 #[tokio::test]
@@ -611,7 +649,7 @@ async fn answers_503_when_rekognition_throttles_past_the_retries() {
 
     answer.unavailable();
     assert_eq!(setup.compare.num_calls(), 3);
-    setup.writes.assert_none();
+    setup.assert_only_the_attempt();
 }
 
 #[tokio::test]
@@ -648,6 +686,15 @@ fn application_with_png_front() -> Rule {
 #[track_caller]
 fn assert_marked_rejected(setup: &Setup, uploads: &[&str], problem: &str) {
     let puts = setup.writes.puts.lock().unwrap();
+    let puts: Vec<_> = puts
+        .iter()
+        .filter(|p| {
+            !p.item()
+                .and_then(|i| i.get("sk"))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|sk| sk.starts_with(ATTEMPT_PREFIX))
+        })
+        .collect();
     let marked: Vec<UploadItem> = puts.iter().map(|p| from_item(p.item().unwrap())).collect();
     assert_eq!(
         marked
@@ -789,12 +836,12 @@ async fn every_error_of_analyze_id_and_compare_faces_has_its_documented_answer()
                 match row.answer {
                     Documented::Transient => {
                         answer.unavailable();
-                        setup.writes.assert_none();
+                        setup.assert_only_the_attempt();
                     }
                     Documented::Ours => {
                         let problem = answer.problem(500);
                         assert_eq!(problem["detail"], "An unexpected error occurred.", "{case}");
-                        setup.writes.assert_none();
+                        setup.assert_only_the_attempt();
                     }
                     Documented::Upload(problem) => {
                         let body = answer.field_error("idFrontUploadId");
@@ -821,7 +868,8 @@ async fn every_error_of_analyze_id_and_compare_faces_has_its_documented_answer()
                     Documented::Outcome => {
                         let body = answer.ok(200);
                         assert_eq!(body["decision"], "REJECTED", "{case}");
-                        let (stored, _): (VerificationItem, _) = only_put(&setup.writes.puts);
+                        let (stored, _): (VerificationItem, _) =
+                            verification_put(&setup.writes.puts);
                         assert_eq!(stored.similarity, None, "{case}");
                     }
                     other => panic!("{case}: no documented answer {other:?} on this route"),
@@ -864,7 +912,7 @@ async fn our_error_is_answered_over_a_throttle_beside_it() {
         .await;
 
     answer.problem(500);
-    setup.writes.assert_none();
+    setup.assert_only_the_attempt();
 }
 
 /// The verification id of submitting `front` (and `back`) against the passed liveness session.
@@ -919,9 +967,11 @@ async fn a_racing_submission_answers_the_decision_stored_first() {
         compare_faces(99.5),
     );
     let head = upload_arrived(&upload_key(FRONT_UPLOAD_ID));
+    let (attempt_put, _) = put_item_ok();
     let state = Mocks::new()
         .dynamodb(&query)
         .dynamodb(&lost_race)
+        .dynamodb(&attempt_put)
         .textract(&analyze)
         .rekognition(&compare)
         .s3(&head)
@@ -955,7 +1005,7 @@ async fn the_decision_is_written_only_if_its_attempt_has_none_under_its_derived_
 
     let expected_id = attempt_id(FRONT_UPLOAD_ID, None);
     assert_eq!(body["verificationId"], expected_id.as_str());
-    let (stored, input): (VerificationItem, _) = only_put(&setup.writes.puts);
+    let (stored, input): (VerificationItem, _) = verification_put(&setup.writes.puts);
     assert_eq!(stored.sk, verification_sk(&expected_id));
     assert_eq!(
         input.condition_expression(),
@@ -995,10 +1045,10 @@ async fn a_repeated_submission_answers_the_stored_decision_without_analysing() {
     assert_eq!(setup.head_calls(), 0);
 }
 
-/// Other uploads (here the back as well) are another attempt: a new decision under a new id,
-/// and the latest one is the application's.
+/// Other uploads after a REJECTED decision are another attempt, but the decision is final: 409
+/// `decision-final` naming the state, and nothing is analysed or written.
 #[tokio::test]
-async fn other_uploads_after_a_decision_are_decided_again() {
+async fn other_uploads_after_a_rejection_are_409_decision_final() {
     let stored = stored_rejection();
     let setup = Setup::new(
         owned_application_with(vec![
@@ -1011,15 +1061,15 @@ async fn other_uploads_after_a_decision_are_decided_again() {
         compare_faces(99.5),
     );
 
-    let body = setup
+    let answer = setup
         .verify(json!({ "idFrontUploadId": FRONT_UPLOAD_ID, "idBackUploadId": BACK_UPLOAD_ID }))
-        .await
-        .ok(200);
+        .await;
 
-    assert_eq!(body["decision"], "APPROVED");
-    let new_id = attempt_id(FRONT_UPLOAD_ID, Some(BACK_UPLOAD_ID));
-    assert_ne!(new_id, stored.verification_id);
-    assert_eq!(body["verificationId"], new_id.as_str());
-    let (written, _): (VerificationItem, _) = only_put(&setup.writes.puts);
-    assert_eq!(written.verification_id, new_id);
+    let problem = answer.problem(409);
+    assert_eq!(
+        problem["type"],
+        "https://lendverify.dev/problems/decision-final"
+    );
+    assert!(problem["detail"].as_str().unwrap().contains("REJECTED"));
+    setup.assert_untouched();
 }

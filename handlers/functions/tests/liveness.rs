@@ -307,7 +307,7 @@ async fn get_applies_the_thresholds() {
             expected,
             "{status:?} {confidence:?}"
         );
-        let (stored, _): (LivenessItem, _) = only_put(&writes.puts);
+        let (stored, _): (LivenessItem, _) = only_put_under(&writes.puts, LIVENESS_PREFIX);
         assert_eq!(stored.status.as_str(), expected);
     }
 }

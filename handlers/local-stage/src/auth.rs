@@ -36,7 +36,8 @@ impl Authorizer {
         Ok(Self { jwks, validation })
     }
 
-    /// The verified claims of a bearer token, or `None` (401).
+    /// The verified claims of a bearer token as API Gateway passes them to the Lambda, or `None`
+    /// (401).
     pub fn claims(&self, authorization: Option<&str>) -> Option<Map<String, Value>> {
         let token = authorization?
             .strip_prefix("Bearer ")
@@ -49,6 +50,59 @@ impl Authorizer {
         };
         let key = DecodingKey::from_jwk(jwk).ok()?;
         let data = decode::<Map<String, Value>>(token, &key, &self.validation).ok()?;
-        (data.claims.get("token_use").and_then(Value::as_str) == Some("id")).then_some(data.claims)
+        (data.claims.get("token_use").and_then(Value::as_str) == Some("id"))
+            .then(|| as_gateway_claims(data.claims))
+    }
+}
+
+/// API Gateway REST's Cognito authorizer hands every claim to the Lambda as a string: numbers and
+/// booleans as their text, and a list (`cognito:groups`) as its items joined by commas. The
+/// handlers read them that way on AWS, so the local stage passes them the same way.
+pub fn as_gateway_claims(claims: Map<String, Value>) -> Map<String, Value> {
+    claims
+        .into_iter()
+        .map(|(name, value)| {
+            let text = match value {
+                Value::String(text) => text,
+                Value::Array(items) => items
+                    .iter()
+                    .map(|item| match item {
+                        Value::String(text) => text.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                other => other.to_string(),
+            };
+            (name, Value::String(text))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_claim_reaches_the_lambda_as_a_string() {
+        let claims = json!({
+            "sub": "abc",
+            "exp": 1_700_000_000,
+            "email_verified": true,
+            "cognito:groups": ["reviewers", "admins"],
+        });
+        let Value::Object(claims) = claims else {
+            unreachable!()
+        };
+        assert_eq!(
+            Value::Object(as_gateway_claims(claims)),
+            json!({
+                "sub": "abc",
+                "exp": "1700000000",
+                "email_verified": "true",
+                "cognito:groups": "reviewers,admins",
+            })
+        );
     }
 }

@@ -30,10 +30,17 @@ pub struct World {
 
 impl World {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_with(|_| {}).await
+    }
+
+    /// [`World::start`] with the stage's options adjusted first (a suite's own webhook receiver,
+    /// faster retries).
+    pub async fn start_with(configure: impl FnOnce(&mut Options)) -> anyhow::Result<Self> {
         let root = repo_root().canonicalize()?;
         let mut options = Options::for_repo(root.clone());
         let work = std::env::temp_dir().join(format!("lendverify-e2e-{}", std::process::id()));
         options.work_dir = work;
+        configure(&mut options);
         let stage = LocalStage::start(options).await?;
         let sdk = lendverify_local_stage::sdk_config(&stage.moto_url).await;
         let s3 = aws_sdk_s3::Client::from_conf(
@@ -62,14 +69,23 @@ impl World {
     /// An ID token for a (new or existing) user, from moto's Cognito, via the same script
     /// `make token` runs.
     pub async fn token(&self, user: &str) -> anyhow::Result<String> {
+        self.token_in_group(user, None).await
+    }
+
+    /// An ID token of `user`, first added to `group` when one is given (moto's Cognito then puts
+    /// `cognito:groups` in the token, as Cognito does).
+    pub async fn token_in_group(&self, user: &str, group: Option<&str>) -> anyhow::Result<String> {
         let python = repo_root().join(".tools/venv/bin/python");
-        let out = tokio::process::Command::new(python)
+        let mut command = tokio::process::Command::new(python);
+        command
             .arg(repo_root().join("scripts/local_token.py"))
             .args(["--user", user, "--moto", &self.stage.moto_url])
             .args(["--pool", &self.stage.outputs.user_pool_id])
-            .args(["--client", &self.stage.outputs.user_pool_client_id])
-            .output()
-            .await?;
+            .args(["--client", &self.stage.outputs.user_pool_client_id]);
+        if let Some(group) = group {
+            command.args(["--group", group]);
+        }
+        let out = command.output().await?;
         ensure!(
             out.status.success(),
             "local_token.py failed: {}",
@@ -82,6 +98,25 @@ impl World {
         Ok(Api {
             world: self,
             token: Some(self.token(&format!("{name}@example.com")).await?),
+            base: None,
+        })
+    }
+
+    /// A member of the reviewers group (`REVIEWERS_GROUP` of the handler environment).
+    pub async fn reviewer(&self, name: &str) -> anyhow::Result<Api<'_>> {
+        let group = self
+            .stage
+            .outputs
+            .handler_environment
+            .get("REVIEWERS_GROUP")
+            .cloned()
+            .unwrap_or_else(|| "reviewers".to_string());
+        Ok(Api {
+            world: self,
+            token: Some(
+                self.token_in_group(&format!("{name}@example.com"), Some(&group))
+                    .await?,
+            ),
             base: None,
         })
     }

@@ -49,6 +49,7 @@ pub const VERIFICATION_ID: &str = "e5e5e5e5-f6f6-4a7a-9b8b-c9c9c9c9c9c9";
 pub const JOB_ID: &str = "job-0123456789abcdef";
 
 pub const TABLE: &str = "lendverify-applications";
+pub const AUDIT_TABLE: &str = "lendverify-audit";
 pub const UPLOADS_BUCKET: &str = "lendverify-uploads";
 pub const BIOMETRICS_BUCKET: &str = "lendverify-biometrics";
 pub const OUTPUT_BUCKET: &str = "lendverify-textract-output";
@@ -96,6 +97,7 @@ pub fn settings() -> Settings {
 pub fn aws_settings() -> AwsSettings {
     AwsSettings {
         table: TABLE.into(),
+        audit_table: AUDIT_TABLE.into(),
         uploads_bucket: UPLOADS_BUCKET.into(),
         biometrics_bucket: BIOMETRICS_BUCKET.into(),
         textract_output_bucket: OUTPUT_BUCKET.into(),
@@ -121,6 +123,13 @@ pub fn fast_retries() -> aws_sdk_dynamodb::config::retry::RetryConfig {
 /// shares its call counter), so `num_calls()` can be asserted after the handler ran.
 #[derive(Default)]
 pub struct Mocks {
+    /// The audit table, in memory: every test gets a working one (rules before the test's own,
+    /// matching only `AUDIT_TABLE`), and can read it after the handler ran.
+    pub audit: AuditTable,
+    /// Rules on the audit table a test puts before the in-memory one (a throttle, a lost race).
+    audit_rules: Vec<Rule>,
+    /// Every decision event published, as JSON.
+    pub published: Published,
     dynamodb: Vec<Rule>,
     s3: Vec<Rule>,
     rekognition: Vec<Rule>,
@@ -132,6 +141,12 @@ pub struct Mocks {
 impl Mocks {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A rule on the audit table, consulted before the in-memory table.
+    pub fn audit_rule(mut self, rule: &Rule) -> Self {
+        self.audit_rules.push(rule.clone());
+        self
     }
 
     pub fn dynamodb(mut self, rule: &Rule) -> Self {
@@ -166,10 +181,14 @@ impl Mocks {
 
     /// The state a Lambda container would build at init, over mock clients and a fixed clock.
     pub fn state(&self) -> AppState {
+        let mut dynamodb_rules: Vec<Rule> = self.audit_rules.clone();
+        dynamodb_rules.extend(self.audit.rules());
+        dynamodb_rules.extend(self.dynamodb.iter().cloned());
+        dynamodb_rules.push(no_applicant_records());
         let dynamodb = mock_client!(
             aws_sdk_dynamodb,
             RuleMode::MatchAny,
-            self.dynamodb.iter(),
+            dynamodb_rules.iter(),
             |c| c.retry_config(fast_retries())
         );
         let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, self.s3.iter(), |c| c
@@ -186,7 +205,9 @@ impl Mocks {
             self.textract.iter(),
             |c| c.retry_config(fast_retries())
         );
-        let sns = mock_client!(aws_sdk_sns, RuleMode::MatchAny, self.sns.iter(), |c| c
+        let mut sns_rules: Vec<Rule> = self.sns.clone();
+        sns_rules.push(self.published.rule());
+        let sns = mock_client!(aws_sdk_sns, RuleMode::MatchAny, sns_rules.iter(), |c| c
             .retry_config(fast_retries()));
         let secretsmanager = mock_client!(
             aws_sdk_secretsmanager,
@@ -203,6 +224,154 @@ impl Mocks {
     }
 }
 
+/// The audit table of one test, in memory: events by sequence number.
+#[derive(Clone, Default)]
+pub struct AuditTable {
+    events: Arc<Mutex<Vec<lendverify_core::audit::AuditEvent>>>,
+}
+
+fn audit_table_named(table: Option<&str>) -> bool {
+    table == Some(AUDIT_TABLE)
+}
+
+impl AuditTable {
+    /// The events appended, oldest first.
+    pub fn events(&self) -> Vec<lendverify_core::audit::AuditEvent> {
+        self.events.lock().unwrap().clone()
+    }
+
+    /// The kinds of the events appended, in order.
+    pub fn kinds(&self) -> Vec<String> {
+        self.events()
+            .iter()
+            .map(|e| {
+                e.record()
+                    .expect("an event body")
+                    .body
+                    .kind
+                    .as_str()
+                    .to_string()
+            })
+            .collect()
+    }
+
+    /// Stores an event as if it had been appended.
+    pub fn push(&self, event: lendverify_core::audit::AuditEvent) {
+        self.events.lock().unwrap().push(event);
+    }
+
+    fn rules(&self) -> Vec<Rule> {
+        use aws_sdk_dynamodb::operation::get_item::GetItemOutput;
+        use aws_sdk_dynamodb::operation::query::QueryOutput;
+        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsOutput;
+        let events = self.events.clone();
+        let head = mock!(DynamoDb::get_item)
+            .match_requests(|r| audit_table_named(r.table_name()))
+            .then_compute_output(move |_| {
+                let last = events.lock().unwrap().last().cloned();
+                GetItemOutput::builder()
+                    .set_item(last.map(|e| {
+                        HashMap::from([
+                            ("pk".to_string(), AttributeValue::S(application_pk(APP_ID))),
+                            ("sk".to_string(), AttributeValue::S("HEAD".into())),
+                            ("seq".to_string(), AttributeValue::N(e.seq.to_string())),
+                            ("hash".to_string(), AttributeValue::S(e.hash)),
+                            ("expires_at".to_string(), AttributeValue::N("1".into())),
+                        ])
+                    }))
+                    .build()
+            });
+        let events = self.events.clone();
+        let append = mock!(DynamoDb::transact_write_items)
+            .match_requests(|r| {
+                r.transact_items()
+                    .first()
+                    .and_then(|i| i.put())
+                    .is_some_and(|p| p.table_name() == AUDIT_TABLE)
+            })
+            .then_compute_output(move |r| {
+                let put = r.transact_items()[0].put().unwrap().item();
+                let text = |name: &str| put.get(name).unwrap().as_s().unwrap().clone();
+                events
+                    .lock()
+                    .unwrap()
+                    .push(lendverify_core::audit::AuditEvent {
+                        seq: put.get("seq").unwrap().as_n().unwrap().parse().unwrap(),
+                        body: text("body"),
+                        hash: text("hash"),
+                    });
+                TransactWriteItemsOutput::builder().build()
+            });
+        let events = self.events.clone();
+        let list = mock!(DynamoDb::query)
+            .match_requests(|r| audit_table_named(r.table_name()))
+            .then_compute_output(move |_| {
+                let items: Vec<Item> = events
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .map(|e| {
+                        HashMap::from([
+                            ("pk".to_string(), AttributeValue::S(application_pk(APP_ID))),
+                            (
+                                "sk".to_string(),
+                                AttributeValue::S(format!("EVENT#{:010}", e.seq)),
+                            ),
+                            ("seq".to_string(), AttributeValue::N(e.seq.to_string())),
+                            ("body".to_string(), AttributeValue::S(e.body.clone())),
+                            ("hash".to_string(), AttributeValue::S(e.hash.clone())),
+                            ("kind".to_string(), AttributeValue::S("k".into())),
+                            ("at".to_string(), AttributeValue::S(NOW.into())),
+                            ("expires_at".to_string(), AttributeValue::N("1".into())),
+                        ])
+                    })
+                    .collect();
+                QueryOutput::builder()
+                    .count(items.len() as i32)
+                    .set_items(Some(items))
+                    .build()
+            });
+        vec![head, append, list]
+    }
+}
+
+/// No liveness failures of the applicant (`APPLICANT#` partition), unless a test says otherwise.
+fn no_applicant_records() -> Rule {
+    mock!(DynamoDb::query)
+        .match_requests(|r| {
+            r.expression_attribute_values()
+                .and_then(|v| v.get(":pk"))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|pk| pk.starts_with("APPLICANT#"))
+        })
+        .then_output(|| aws_sdk_dynamodb::operation::query::QueryOutput::builder().build())
+}
+
+/// Every decision event published to SNS, as its JSON body.
+#[derive(Clone, Default)]
+pub struct Published {
+    messages: Arc<Mutex<Vec<Value>>>,
+}
+
+impl Published {
+    pub fn messages(&self) -> Vec<Value> {
+        self.messages.lock().unwrap().clone()
+    }
+
+    fn rule(&self) -> Rule {
+        let messages = self.messages.clone();
+        mock!(aws_sdk_sns::Client::publish).then_compute_output(move |r| {
+            messages
+                .lock()
+                .unwrap()
+                .push(serde_json::from_str(r.message().unwrap_or("null")).unwrap_or(Value::Null));
+            aws_sdk_sns::operation::publish::PublishOutput::builder()
+                .message_id("msg-1")
+                .build()
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Requests
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +384,9 @@ pub struct ApiRequest {
     resource: String,
     params: Vec<(String, String)>,
     sub: Option<String>,
+    /// The `cognito:groups` claim, as API Gateway passes it (a string).
+    groups: Option<String>,
+    query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     body: Option<String>,
 }
@@ -226,6 +398,8 @@ impl ApiRequest {
             resource: resource.into(),
             params: Vec::new(),
             sub: Some(OWNER.into()),
+            groups: None,
+            query: Vec::new(),
             headers: Vec::new(),
             body: None,
         }
@@ -256,6 +430,23 @@ impl ApiRequest {
     /// The caller (the `sub` claim).
     pub fn caller(mut self, sub: &str) -> Self {
         self.sub = Some(sub.into());
+        self
+    }
+
+    /// The `cognito:groups` claim, exactly as the authorizer passes it.
+    pub fn groups(mut self, groups: &str) -> Self {
+        self.groups = Some(groups.into());
+        self
+    }
+
+    /// A member of the reviewers group.
+    pub fn reviewer(self, sub: &str) -> Self {
+        self.caller(sub).groups("reviewers")
+    }
+
+    /// A query string parameter.
+    pub fn query(mut self, name: &str, value: &str) -> Self {
+        self.query.push((name.into(), value.into()));
         self
     }
 
@@ -317,15 +508,28 @@ impl ApiRequest {
         });
         if let Some(sub) = &self.sub {
             context["authorizer"] = json!({ "claims": { "sub": sub, "token_use": "id" } });
+            if let Some(groups) = &self.groups {
+                context["authorizer"]["claims"]["cognito:groups"] = json!(groups);
+            }
         }
+        let query: Map<String, Value> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        let multi_query: Map<String, Value> = self
+            .query
+            .iter()
+            .map(|(k, v)| (k.clone(), json!([v])))
+            .collect();
         json!({
             "resource": self.resource,
             "path": path,
             "httpMethod": self.method,
             "headers": headers,
             "multiValueHeaders": multi,
-            "queryStringParameters": null,
-            "multiValueQueryStringParameters": null,
+            "queryStringParameters": if query.is_empty() { Value::Null } else { Value::Object(query) },
+            "multiValueQueryStringParameters": if multi_query.is_empty() { Value::Null } else { Value::Object(multi_query) },
             "pathParameters": if params.is_empty() { Value::Null } else { Value::Object(params) },
             "stageVariables": null,
             "requestContext": context,
@@ -563,7 +767,17 @@ pub fn verification(decision: Decision, reasons: Vec<ReasonCode>) -> Verificatio
         similarity: Some(99.6),
         similarity_threshold: 99.0,
         liveness_session_id: SESSION_ID.into(),
+        id_front_upload_id: Some(FRONT_UPLOAD_ID.into()),
+        id_back_upload_id: None,
         created_at: "2026-11-27T11:40:00Z".into(),
+        review_queue: (decision == Decision::NeedsReview).then(|| REVIEW_QUEUE.to_string()),
+        queued_at: (decision == Decision::NeedsReview).then(|| "2026-11-27T11:40:00Z".into()),
+        thresholds: Some(settings().thresholds),
+        liveness_confidence: Some(97.5),
+        liveness_pass_threshold: Some(90.0),
+        liveness_review_band: Some(10.0),
+        field_confidences: Default::default(),
+        model_versions: Default::default(),
     }
 }
 
@@ -660,6 +874,33 @@ pub fn only_put<T: DeserializeOwned>(
     let puts = puts.lock().unwrap();
     assert_eq!(puts.len(), 1, "expected exactly one PutItem");
     let input = puts[0].clone();
+    assert_eq!(input.table_name(), Some(TABLE));
+    (from_item(input.item().expect("item")), input)
+}
+
+/// The single recorded put whose sort key starts with `prefix` (others may sit beside it: an
+/// ATTEMPT item, a liveness failure), decoded as a record.
+#[track_caller]
+pub fn only_put_under<T: DeserializeOwned>(
+    puts: &Puts,
+    prefix: &str,
+) -> (T, aws_sdk_dynamodb::operation::put_item::PutItemInput) {
+    let puts = puts.lock().unwrap();
+    let matching: Vec<_> = puts
+        .iter()
+        .filter(|p| {
+            p.item()
+                .and_then(|i| i.get("sk"))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|sk| sk.starts_with(prefix))
+        })
+        .collect();
+    assert_eq!(
+        matching.len(),
+        1,
+        "expected exactly one PutItem under {prefix}"
+    );
+    let input = matching[0].clone();
     assert_eq!(input.table_name(), Some(TABLE));
     (from_item(input.item().expect("item")), input)
 }
