@@ -18,7 +18,7 @@ include mk/terraform.mk
 include mk/web.mk
 include mk/contract.mk
 
-.PHONY: help setup local token test rust-fmt rust-lint rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench cost load redrive clean
+.PHONY: help setup local token test rust-fmt rust-lint workflow-audit rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench cost load redrive clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -30,11 +30,11 @@ local: setup web-build ## Run the local stage (web app on http://127.0.0.1:8081,
 	cargo build --quiet -p lendverify-local-stage
 	LENDVERIFY_ROOT=$(CURDIR) ./target/debug/lendverify-local-stage
 
-token: ## Print an ID token for USER (default alice@example.com) of the running local stage
-	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)"
+token: ## Print an ID token for USER_EMAIL (default alice@example.com) of the running local stage; GROUP=reviewers for a reviewer
+	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)" $(if $(GROUP),--group "$(GROUP)")
 
-test: setup rust-fmt rust-lint tf-check tf-local-apply emulator-test rust-test smoke-local contract-test web-test ## Run every check and test
-	@echo "make test: every check passed (fmt, clippy, Terraform checks, local apply/destroy, emulator, cargo, smoke, contract, web)"
+test: setup rust-fmt rust-lint workflow-audit tf-check tf-local-apply emulator-test rust-test smoke-local contract-test web-test ## Run every check and test
+	@echo "make test: every check passed (fmt, clippy, workflow audit, Terraform checks, local apply/destroy, emulator, cargo, smoke, contract, web)"
 	@# The closing line sums every cargo test binary (unit, handler and end-to-end tests).
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' $(BUILD)/cargo-test.log
 
@@ -43,6 +43,9 @@ rust-fmt: ## cargo fmt --check
 
 rust-lint: ## clippy with -D warnings
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+workflow-audit: setup ## zizmor (offline) over the GitHub workflows: no findings
+	zizmor --offline --min-severity low .github/workflows
 
 rust-test: setup ## Unit tests and the end-to-end tests (moto + emulator + local stage)
 	mkdir -p $(BUILD)

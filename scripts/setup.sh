@@ -33,14 +33,14 @@ requirements=(emulator/requirements.txt emulator/requirements-dev.txt scripts/re
 stamp="$venv/.requirements.sha256"
 want="$(cat "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "setup: installing Python tools into $venv (moto, checkov, cargo-lambda, pytest) ..."
+  echo "setup: installing Python tools into $venv (moto, checkov, cargo-lambda, pytest, zizmor) ..."
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip
   (cd emulator && "$root/$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt -r requirements-dev.txt)
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/requirements-tools.txt
   echo "$want" >"$stamp"
 fi
-for tool in moto_server checkov cargo-lambda pytest; do
+for tool in moto_server checkov cargo-lambda pytest zizmor; do
   [ -x "$venv/bin/$tool" ] || { echo "setup: $venv/bin/$tool is missing after install" >&2; exit 1; }
 done
 

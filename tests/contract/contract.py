@@ -42,8 +42,8 @@ MIN_REQUESTS = 1000
 _MOTO_CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
 
-def id_token(stage: dict, username: str) -> str:
-    """A new confirmed user of the stage's pool, signed in."""
+def id_token(stage: dict, username: str, group: str | None = None) -> str:
+    """A new confirmed user of the stage's pool, in `group` if given, signed in."""
     cognito = boto3.client("cognito-idp", endpoint_url=stage["motoUrl"], region_name=stage["region"], **_MOTO_CREDENTIALS)
     password = f"Contract-{secrets.token_urlsafe(12)}-Aa1!"
     cognito.admin_create_user(
@@ -53,6 +53,8 @@ def id_token(stage: dict, username: str) -> str:
         MessageAction="SUPPRESS",
     )
     cognito.admin_set_user_password(UserPoolId=stage["userPoolId"], Username=username, Password=password, Permanent=True)
+    if group:
+        cognito.admin_add_user_to_group(UserPoolId=stage["userPoolId"], Username=username, GroupName=group)
     result = cognito.admin_initiate_auth(
         UserPoolId=stage["userPoolId"],
         ClientId=stage["userPoolClientId"],
@@ -64,8 +66,10 @@ def id_token(stage: dict, username: str) -> str:
 
 def wfc_auth(stage: dict) -> dict:
     users = []
-    for name in ("alice", "bob"):
-        token = id_token(stage, f"contract-{name}-{secrets.token_hex(3)}@example.com")
+    # alice is also a reviewer, so the /review routes are exercised past their 403 (an applicant in
+    # the group still sees only her own applications on the applicant routes); bob is not.
+    for name, group in (("alice", stage["reviewersGroup"]), ("bob", None)):
+        token = id_token(stage, f"contract-{name}-{secrets.token_hex(3)}@example.com", group)
         users.append({"name": name, "fixedHeaders": [{"name": "Authorization", "value": f"Bearer {token}"}]})
     return {"schemaVersion": "0.2.0", "auth": users}
 

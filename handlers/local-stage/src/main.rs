@@ -46,6 +46,7 @@ async fn main() -> anyhow::Result<()> {
         "livenessCertSpki": stage.liveness_spki_sha256,
         "userPoolId": stage.outputs.user_pool_id,
         "userPoolClientId": stage.outputs.user_pool_client_id,
+        "reviewersGroup": stage.outputs.handler_environment.get("REVIEWERS_GROUP"),
     });
     std::fs::write(work_dir.join("stage.json"), description.to_string())?;
     let api = &stage.api_url;
