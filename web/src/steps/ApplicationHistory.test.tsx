@@ -7,7 +7,7 @@ import { ApplicationHistory } from './ApplicationHistory';
 const trail: AuditEventList = {
   events: [
     { seq: 1, hash: 'a'.repeat(64), kind: 'application.created', at: '2026-11-30T08:00:00Z', actor: 'applicant', reasonCodes: [], stateAfter: 'CREATED' },
-    { seq: 2, hash: 'b'.repeat(64), kind: 'review.decided', at: '2026-11-30T12:00:00Z', actor: 'reviewer', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], stateBefore: 'NEEDS_REVIEW', stateAfter: 'APPROVED' },
+    { seq: 2, hash: 'b'.repeat(64), kind: 'review.decided', at: '2026-11-30T12:00:00Z', actor: 'reviewer', reasonCodes: ['FACE_SIMILARITY_BORDERLINE'], stateBefore: 'NEEDS_REVIEW', stateAfter: 'REVIEWED_APPROVED' },
   ],
 };
 
@@ -25,7 +25,7 @@ it('loads the applicant\'s own history when opened, without reviewer detail', as
   expect(events).toHaveTextContent('Application created');
   expect(events).toHaveTextContent('Reviewer decided');
   expect(events).toHaveTextContent('by a reviewer');
-  expect(events).toHaveTextContent('Needs review → Approved');
+  expect(events).toHaveTextContent('Needs review → Approved by a reviewer');
   expect(screen.queryByTestId('chain-result')).not.toBeInTheDocument();
   expect(screen.queryByText('Details')).not.toBeInTheDocument();
 });

@@ -33,6 +33,12 @@ describe('identity result', () => {
     expect(screen.queryByTestId('reasons')).not.toBeInTheDocument();
   });
 
+  it('a reviewed approval as the API sends it (decision replaced): verified, without the overruled reasons', () => {
+    renderResult({ ...queued, decision: 'APPROVED' });
+    expect(screen.getByTestId('identity-decision')).toHaveTextContent('Your identity is verified.');
+    expect(screen.queryByTestId('reasons')).not.toBeInTheDocument();
+  });
+
   it('a reviewer rejected: final, no way on to the documents and no new submission', () => {
     renderResult({ ...queued, review: { decision: 'REJECTED', decidedAt: '2026-11-30T12:00:00Z' } }, 'es');
     expect(screen.getByTestId('identity-decision')).toHaveTextContent('Un revisor no ha podido verificar tu identidad.');

@@ -36,7 +36,8 @@ export function IdentityResult({ identity, onContinue }: { identity: IdentityVer
           {reviewed ? t(`identity.reviewed.${decision}`) : t(`identity.${decision}`)}
         </Notice>
       </div>
-      {!reviewed && identity.reasons.length > 0 && (
+      {/* An approval needs no why; reasons beside one are those a reviewer has since overruled. */}
+      {decision !== 'APPROVED' && identity.reasons.length > 0 && (
         <>
           <h3>{t('identity.reasons')}</h3>
           <ReasonList reasons={identity.reasons} />
