@@ -84,7 +84,7 @@ async function createReviewer(email) {
     ],
   });
   await cognitoAdmin('AdminSetUserPassword', { ...pool, Password: PASSWORD, Permanent: true });
-  await cognitoAdmin('AdminAddUserToGroup', { ...pool, GroupName: 'reviewers' });
+  await cognitoAdmin('AdminAddUserToGroup', { ...pool, GroupName: stage.reviewersGroup ?? 'reviewers' });
 }
 
 /** A call to the API with the signed-in user's ID token, from inside the page; its HTTP status. */
