@@ -518,10 +518,11 @@ module "amplify_hosting" {
     biometrics = module.stateful.retention_days.biometrics
     documents  = module.stateful.retention_days.uploads
   }
-  user_pool_id        = module.stateful.user_pool_id
-  user_pool_client_id = module.stateful.user_pool_client_id
-  identity_pool_id    = module.stateful.identity_pool_id
-  uploads_bucket_name = module.stateful.uploads_bucket_name
+  user_pool_id           = module.stateful.user_pool_id
+  user_pool_client_id    = module.stateful.user_pool_client_id
+  identity_pool_id       = module.stateful.identity_pool_id
+  uploads_bucket_name    = module.stateful.uploads_bucket_name
+  biometrics_bucket_name = module.stateful.biometrics_bucket_name
 }
 
 module "observability" {

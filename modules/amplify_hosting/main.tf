@@ -48,6 +48,11 @@ locals {
     "{liveness_streaming_origin}" = ["wss://streaming-rekognition.${var.aws_region}.amazonaws.com"]
     "{uploads_origin}"            = ["https://${var.uploads_bucket_name}.s3.${var.aws_region}.amazonaws.com"]
     "{liveness_asset_origins}"    = var.liveness_asset_origins
+    # Reviewers' case screens show ID and liveness images through presigned GETs on both buckets.
+    "{review_image_origins}" = [
+      "https://${var.uploads_bucket_name}.s3.${var.aws_region}.amazonaws.com",
+      "https://${var.biometrics_bucket_name}.s3.${var.aws_region}.amazonaws.com",
+    ]
   }
   csp_directives = [for d in local.header_spec.contentSecurityPolicy.directives : d.name]
   csp_sources = {

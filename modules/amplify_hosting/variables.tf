@@ -152,6 +152,16 @@ variable "uploads_bucket_name" {
   }
 }
 
+variable "biometrics_bucket_name" {
+  description = "Name of the biometrics bucket: reviewers' case screens show the liveness reference and audit images from its presigned GET URLs (https://<bucket>.s3.<region>.amazonaws.com), so img-src must allow it."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.biometrics_bucket_name))
+    error_message = "biometrics_bucket_name must be a valid S3 bucket name."
+  }
+}
+
 variable "liveness_asset_origins" {
   description = "Origins the Amplify UI FaceLivenessDetector loads its face-detection model and WASM runtime from. Default is the AWS liveness CDN; set [] when the app self-hosts them (faceModelUrl/binaryPath)."
   type        = list(string)

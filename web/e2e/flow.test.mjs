@@ -11,9 +11,6 @@ import { startStage, REPO } from './stage.mjs';
 import { openApp, checkScreen, SHOTS } from './browser.mjs';
 
 const PASSWORD = 'Lendverify-Test-Passw0rd!';
-// The reviewer scenario needs the review routes (issue 11) on the local stage; until they are
-// served there it stays out of the run: LENDVERIFY_E2E_REVIEW=1 runs it.
-const REVIEW_SCENARIO = process.env.LENDVERIFY_E2E_REVIEW === '1';
 let stage;
 let fixtures;
 let videos;
@@ -324,7 +321,6 @@ describe('applicant web app on the local stage', { timeout: 900_000 }, () => {
 
   test(
     'reviewer: a borderline ID → NEEDS_REVIEW → the reviewer sees the case with loading images and a verified chain → approves → a second decision is 409 → the applicant sees APPROVED and the history',
-    { skip: REVIEW_SCENARIO ? false : 'the review routes are not on the local stage yet (LENDVERIFY_E2E_REVIEW=1 runs it)' },
     async () => {
       // The applicant: a passport whose face is alice at similarity 97, inside the review band.
       const applicant = await openApp(stage.webUrl);

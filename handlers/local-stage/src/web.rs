@@ -100,7 +100,10 @@ pub fn local_headers(spec: &str, origins: &LocalOrigins) -> anyhow::Result<(Head
     let substitute = |source: &str| -> Vec<String> {
         match source {
             "{api_origin}" => vec![origins.api.clone()],
-            "{cognito_idp_origin}" | "{cognito_identity_origin}" | "{uploads_origin}" => {
+            "{cognito_idp_origin}"
+            | "{cognito_identity_origin}"
+            | "{uploads_origin}"
+            | "{review_image_origins}" => {
                 vec![origins.moto.clone()]
             }
             // The emulator's stream; the model and WASM files are same-origin ('self').

@@ -15,16 +15,17 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix         = "lendverify-test"
-  tags                = { Project = "lendverify", Environment = "test" }
-  branch_name         = "main"
-  aws_region          = "eu-west-1"
-  api_url             = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
-  api_origin          = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
-  user_pool_id        = "eu-west-1_AbCdEf123"
-  user_pool_client_id = "1example23456789abcdefghij"
-  identity_pool_id    = "eu-west-1:11111111-2222-3333-4444-555555555555"
-  uploads_bucket_name = "lendverify-test-uploads-123456789012"
+  name_prefix            = "lendverify-test"
+  tags                   = { Project = "lendverify", Environment = "test" }
+  branch_name            = "main"
+  aws_region             = "eu-west-1"
+  api_url                = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com/v1"
+  api_origin             = "https://a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com"
+  user_pool_id           = "eu-west-1_AbCdEf123"
+  user_pool_client_id    = "1example23456789abcdefghij"
+  identity_pool_id       = "eu-west-1:11111111-2222-3333-4444-555555555555"
+  uploads_bucket_name    = "lendverify-test-uploads-123456789012"
+  biometrics_bucket_name = "lendverify-test-biometrics-123456789012"
 }
 
 run "manual_mode_security_headers" {
