@@ -23,7 +23,9 @@
 //! armed reset meets the very next request, not a pooled connection's.
 //!
 //! Operations are recognised the way the services route them: by `X-Amz-Target` (DynamoDB's
-//! `DynamoDB_20120810.GetItem` is `DynamoDB.GetItem`), and S3 (path-style) by method, key and
+//! `DynamoDB_20120810.GetItem` is `DynamoDB.GetItem`, Secrets Manager's
+//! `secretsmanager.GetSecretValue` is `SecretsManager.GetSecretValue`), SNS (AWS Query) by the
+//! `Action` of its form body (`SNS.Publish`), and S3 (path-style) by method, key and
 //! sub-resource (`?versions`, `?delete`).
 
 use std::collections::HashMap;
@@ -68,8 +70,9 @@ impl Fault {
         match (self, wire) {
             (Fault::Throttle, Wire::AwsJson) => Some("ThrottlingException"),
             (Fault::Throttle, Wire::RestXml) => Some("SlowDown"),
+            (Fault::Throttle, Wire::AwsQuery) => Some("Throttling"),
             (Fault::ServerError, Wire::AwsJson) => Some("InternalServerError"),
-            (Fault::ServerError, Wire::RestXml) => Some("InternalError"),
+            (Fault::ServerError, Wire::RestXml | Wire::AwsQuery) => Some("InternalError"),
             (Fault::Slow | Fault::Reset, _) => None,
         }
     }
@@ -82,12 +85,20 @@ enum Wire {
     AwsJson,
     /// REST-XML (S3): `<Error><Code>`.
     RestXml,
+    /// AWS Query (SNS): a form-encoded POST, answered `<ErrorResponse><Error><Code>`.
+    AwsQuery,
 }
 
 impl Wire {
     fn of(headers: &http::HeaderMap) -> Wire {
+        let form = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
         if headers.contains_key("x-amz-target") {
             Wire::AwsJson
+        } else if form {
+            Wire::AwsQuery
         } else {
             Wire::RestXml
         }
@@ -97,7 +108,7 @@ impl Wire {
 /// The HTTP status the service answers an error code with.
 pub fn status_of(code: &str) -> u16 {
     match code {
-        "InternalServerError" | "InternalFailure" | "InternalError" => 500,
+        "InternalServerError" | "InternalFailure" | "InternalError" | "InternalServiceError" => 500,
         "ServiceUnavailable" | "ServiceUnavailableException" | "SlowDown" => 503,
         "NoSuchKey" | "NoSuchBucket" => 404,
         "InvalidRange" => 416,
@@ -209,14 +220,30 @@ impl axum::serve::Listener for ResettingListener {
     }
 }
 
-/// `DynamoDB.GetItem`, `S3.GetObject`, `Textract.AnalyzeID`, … for a request, or `None` for one
-/// the proxy does not name.
-fn operation(method: &http::Method, uri: &http::Uri, headers: &http::HeaderMap) -> Option<String> {
+/// `DynamoDB.GetItem`, `S3.GetObject`, `SNS.Publish`, `SecretsManager.GetSecretValue`,
+/// `Textract.AnalyzeID`, … for a request, or `None` for one the proxy does not name.
+fn operation(
+    method: &http::Method,
+    uri: &http::Uri,
+    headers: &http::HeaderMap,
+    body: &[u8],
+) -> Option<String> {
     if let Some(target) = headers.get("x-amz-target").and_then(|v| v.to_str().ok()) {
-        return Some(match target.strip_prefix("DynamoDB_20120810.") {
-            Some(op) => format!("DynamoDB.{op}"),
-            None => target.to_string(),
-        });
+        if let Some(op) = target.strip_prefix("DynamoDB_20120810.") {
+            return Some(format!("DynamoDB.{op}"));
+        }
+        if let Some(op) = target.strip_prefix("secretsmanager.") {
+            return Some(format!("SecretsManager.{op}"));
+        }
+        return Some(target.to_string());
+    }
+    if Wire::of(headers) == Wire::AwsQuery {
+        // Only SNS speaks AWS Query through these proxies (SQS's SDK uses AWS JSON).
+        let action = std::str::from_utf8(body)
+            .ok()?
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("Action="))?;
+        return Some(format!("SNS.{action}"));
     }
     let query = uri.query().unwrap_or_default();
     let has = |name: &str| {
@@ -255,6 +282,13 @@ fn error_answer(wire: Wire, method: &http::Method, code: &str, extra: &Value) ->
                 .header("x-amzn-errortype", code)
                 .body(Body::from(body.to_string()))
         }
+        Wire::AwsQuery => builder
+            .header("content-type", "text/xml")
+            .body(Body::from(format!(
+                "<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code>\
+             <Message>injected by the e2e fault proxy</Message></Error>\
+             <RequestId>e2e-fault-proxy</RequestId></ErrorResponse>"
+            ))),
         // A HEAD answer has no body; S3's SDK reads the code from the status.
         Wire::RestXml if method == http::Method::HEAD => builder.body(Body::empty()),
         Wire::RestXml => builder
@@ -279,7 +313,16 @@ const HOP_BY_HOP: &[&str] = &[
 async fn serve(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let wire = Wire::of(&parts.headers);
-    let operation = operation(&parts.method, &parts.uri, &parts.headers);
+    // Read first: an AWS Query request names its operation in the body.
+    let Ok(bytes) = to_bytes(body, 64 * 1024 * 1024).await else {
+        return error_answer(
+            wire,
+            &parts.method,
+            "ProxyCouldNotReadRequest",
+            &Value::Null,
+        );
+    };
+    let operation = operation(&parts.method, &parts.uri, &parts.headers, &bytes);
     if let Some(modelled) = shared.count(operation.as_deref()) {
         return error_answer(wire, &parts.method, &modelled.code, &modelled.extra);
     }
@@ -292,14 +335,6 @@ async fn serve(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         }
         None => {}
     }
-    let Ok(bytes) = to_bytes(body, 64 * 1024 * 1024).await else {
-        return error_answer(
-            wire,
-            &parts.method,
-            "ProxyCouldNotReadRequest",
-            &Value::Null,
-        );
-    };
     let url = format!(
         "{}{}",
         shared.upstream,

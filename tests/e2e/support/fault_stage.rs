@@ -3,8 +3,8 @@
 //!
 //! Same handlers, same gateway (`lendverify_local_stage::gateway`), same resources and users;
 //! what differs, and why:
-//! - DynamoDB and S3 go through the fault proxy (Rekognition and Textract faults are the
-//!   emulator's own control API);
+//! - DynamoDB, S3, SNS and Secrets Manager go through the fault proxy (Rekognition and Textract
+//!   faults are the emulator's own control API);
 //! - the production retry policy (3 attempts) with a 1 ms backoff, as the handler tests use, so
 //!   hundreds of throttles take seconds (the real backoff is proven by
 //!   `throttled_aws_is_retried_then_503` on the stage itself);
@@ -27,6 +27,9 @@ pub struct FaultStage {
     pub api_url: String,
     pub state: AppState,
     pub proxy: FaultProxy,
+    /// Secrets Manager through the proxy, for a signing secret not read yet (it is cached once
+    /// read, and a walk's probe must reach the service).
+    pub secrets: aws_sdk_secretsmanager::Client,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -60,12 +63,15 @@ impl FaultStage {
                 .build(),
         );
         let state = AppState {
-            aws: Aws::from_clients(
-                aws_settings,
-                aws_sdk_dynamodb::Client::new(&sdk),
-                s3,
-                rekognition,
-                textract,
+            aws: with_decision_event_clients(
+                Aws::from_clients(
+                    aws_settings.clone(),
+                    aws_sdk_dynamodb::Client::new(&sdk),
+                    s3,
+                    rekognition,
+                    textract,
+                ),
+                Aws::new(&sdk, aws_settings),
             ),
             settings,
             clock: time::OffsetDateTime::now_utc,
@@ -75,9 +81,20 @@ impl FaultStage {
             api_url,
             state,
             proxy,
+            secrets: aws_sdk_secretsmanager::Client::new(&sdk),
             stop: Some(stop),
         })
     }
+}
+
+/// `aws` with the decision event adapters (SNS Publish, Secrets Manager GetSecretValue) of
+/// `events`, an `Aws::new` over the faulted endpoint's SDK configuration: the same as
+/// `Aws::with_decision_event_clients` with that configuration's clients (`Aws::new` builds them
+/// lazily), without an SNS SDK in the e2e manifest. Without them every publish fails as ours.
+pub fn with_decision_event_clients(mut aws: Aws, events: Aws) -> Aws {
+    aws.decision_events = events.decision_events;
+    aws.signing_secret = events.signing_secret;
+    aws
 }
 
 /// The stage's handler settings with Textract's completion topic replaced by `silent_topic`, a
@@ -136,6 +153,65 @@ pub async fn serve_gateway(
 }
 
 impl Drop for FaultStage {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A lender endpoint on loopback that accepts every POST and counts them by `webhook-id`.
+pub struct Receiver {
+    pub url: String,
+    received: Arc<std::sync::Mutex<std::collections::BTreeMap<String, u32>>>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Receiver {
+    pub async fn start() -> anyhow::Result<Self> {
+        let received: Arc<std::sync::Mutex<std::collections::BTreeMap<String, u32>>> =
+            Arc::default();
+        let counted = received.clone();
+        let app = axum::Router::new().fallback(move |headers: http::HeaderMap| {
+            let counted = counted.clone();
+            async move {
+                let id = headers
+                    .get("webhook-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string();
+                *counted.lock().unwrap().entry(id).or_default() += 1;
+                http::StatusCode::NO_CONTENT
+            }
+        });
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let url = format!("http://{}/webhooks", listener.local_addr()?);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Self {
+            url,
+            received,
+            stop: Some(stop),
+        })
+    }
+
+    pub fn posts(&self, event_id: &str) -> u32 {
+        self.received
+            .lock()
+            .unwrap()
+            .get(event_id)
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Receiver {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
