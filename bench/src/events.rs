@@ -13,6 +13,8 @@ pub struct ApiRequest {
     pub params: Vec<(&'static str, String)>,
     pub body: Option<String>,
     pub headers: Vec<(&'static str, String)>,
+    /// The `cognito:groups` claim, as the authorizer passes it (a string), if any.
+    pub groups: Option<&'static str>,
 }
 
 impl ApiRequest {
@@ -23,11 +25,18 @@ impl ApiRequest {
             params: Vec::new(),
             body: None,
             headers: Vec::new(),
+            groups: None,
         }
     }
 
     pub fn param(mut self, name: &'static str, value: &str) -> Self {
         self.params.push((name, value.to_string()));
+        self
+    }
+
+    /// The caller's Cognito groups (`cognito:groups`).
+    pub fn groups(mut self, groups: &'static str) -> Self {
+        self.groups = Some(groups);
         self
     }
 
@@ -50,6 +59,10 @@ impl ApiRequest {
     /// The REST API proxy event, with the claims a Cognito user pool authorizer passes on.
     pub fn event(&self, sub: &str, request_id: &str) -> Value {
         let path = self.path();
+        let mut authorizer_claims = claims(sub);
+        if let Some(groups) = self.groups {
+            authorizer_claims["cognito:groups"] = json!(groups);
+        }
         let mut headers = vec![
             ("accept", "application/json".to_string()),
             (
@@ -110,7 +123,7 @@ impl ApiRequest {
                 "requestId": request_id,
                 "protocol": "HTTP/1.1",
                 "identity": { "sourceIp": "203.0.113.7", "userAgent": "Mozilla/5.0 (bench)" },
-                "authorizer": { "claims": claims(sub) },
+                "authorizer": { "claims": authorizer_claims },
             },
             "body": self.body,
             "isBase64Encoded": false,

@@ -150,6 +150,7 @@ pub fn lambda_environment(
         ("LD_LIBRARY_PATH", "/var/lang/lib:/lib64:/usr/lib64:/var/runtime:/var/runtime/lib:/var/task:/var/task/lib:/opt/lib".into()),
         // The stack's configuration (modules/stateful handler_environment).
         ("APPLICATIONS_TABLE", "bench-applications".into()),
+        ("AUDIT_TABLE", crate::stub::AUDIT_TABLE.into()),
         ("UPLOADS_BUCKET", fixture.uploads_bucket.into()),
         ("BIOMETRICS_BUCKET", fixture.biometrics_bucket.into()),
         ("TEXTRACT_OUTPUT_BUCKET", "bench-textract-output".into()),

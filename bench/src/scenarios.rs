@@ -49,6 +49,24 @@ fn api(request: ApiRequest, expect: u16, fixture: &Fixture) -> Route {
     }
 }
 
+/// The bench application's identity decision is not awaiting review, so its case is 404 (read
+/// and answered like any case: the application's items, the owner check).
+const REVIEW_CASE_STATUS: u16 = 404;
+const REVIEW_DECISION_STATUS: u16 = 404;
+
+/// A reviewer's request (not the applicant's: reviewers never work on their own application).
+fn reviewer_api(request: ApiRequest, expect: u16) -> Route {
+    let request = request.groups("reviewers");
+    Route {
+        name: format!("{} {}", request.method, request.resource),
+        event: request.event(
+            "5e4d3c2b-bench-reviewer",
+            "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+        ),
+        expect: Expect::Status(expect),
+    }
+}
+
 /// Every function's scenario, in the order of `handlers/README.md`.
 pub fn all(fixture: &Fixture) -> Vec<Scenario> {
     let app = fixture.application_id;
@@ -74,6 +92,33 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
                     fixture,
                 ),
                 api(ApiRequest::new("DELETE", applications).param("applicationId", app), 204, fixture),
+                api(
+                    ApiRequest::new("GET", "/applications/{applicationId}/events")
+                        .param("applicationId", app),
+                    200,
+                    fixture,
+                ),
+            ],
+        },
+        Scenario {
+            handler: "review",
+            routes: vec![
+                reviewer_api(ApiRequest::new("GET", "/review/cases"), 200),
+                reviewer_api(
+                    ApiRequest::new("GET", "/review/cases/{applicationId}").param("applicationId", app),
+                    REVIEW_CASE_STATUS,
+                ),
+                reviewer_api(
+                    ApiRequest::new("POST", "/review/cases/{applicationId}/decisions")
+                        .param("applicationId", app)
+                        .json(json!({ "decision": "APPROVED", "reasonCodes": ["DOCUMENT_CHECKED"] })),
+                    REVIEW_DECISION_STATUS,
+                ),
+                reviewer_api(
+                    ApiRequest::new("GET", "/review/cases/{applicationId}/events")
+                        .param("applicationId", app),
+                    200,
+                ),
             ],
         },
         Scenario {

@@ -55,6 +55,9 @@ impl Canned {
 }
 
 /// One answer: the operation it was for, its status, headers and body.
+/// The audit table's name in the bench environment: it holds no chain yet.
+pub const AUDIT_TABLE: &str = "bench-audit";
+
 #[derive(Debug)]
 pub struct Answer {
     pub operation: String,
@@ -135,6 +138,16 @@ pub fn answer_with_range(
                 _ => Answer::error(operation, 400, format!("no stub for {target}")),
             }
         }
+        // SNS (the query protocol: a form body naming the action): decision events.
+        None if method == "POST" && body.starts_with(b"Action=Publish") => Answer {
+            operation: "Publish".into(),
+            status: 200,
+            content_type: "text/xml",
+            headers: Vec::new(),
+            body: Bytes::from_static(
+                b"<PublishResponse xmlns=\"http://sns.amazonaws.com/doc/2010-03-31/\"><PublishResult><MessageId>bench-message</MessageId></PublishResult><ResponseMetadata><RequestId>bench-request</RequestId></ResponseMetadata></PublishResponse>",
+            ),
+        },
         None if method == "POST" && path == WEBHOOK_PATH => Answer {
             operation: "Webhook".into(),
             status: 204,
@@ -147,7 +160,17 @@ pub fn answer_with_range(
 }
 
 fn dynamodb(canned: &Canned, operation: &str, request: &Value) -> Answer {
+    const NO_ITEMS: &str = r#"{"Items":[],"Count":0,"ScannedCount":0}"#;
+    let audit = request["TableName"].as_str() == Some(AUDIT_TABLE);
+    let pk = request["ExpressionAttributeValues"][":pk"]["S"]
+        .as_str()
+        .unwrap_or_default();
     let body = match operation {
+        // No audit chain yet (GetItem of HEAD finds nothing), no applicant liveness failures,
+        // and an empty review queue.
+        "GetItem" if audit => "{}".to_string(),
+        "Query" if audit || pk.starts_with("APPLICANT#") => NO_ITEMS.to_string(),
+        "Query" if request["IndexName"].as_str() == Some("review-index") => NO_ITEMS.to_string(),
         "Query" => match request["IndexName"].as_str() {
             Some("owner-index") => canned.owned.clone(),
             Some("job-index") => canned.by_job.clone(),
