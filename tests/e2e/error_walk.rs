@@ -279,6 +279,8 @@ impl<'w> Walk<'w> {
             }
         }
         self.cancelled_by_throttling().await?;
+        // The Verify probes may have used every identity attempt of the application.
+        self.next_identity_attempt(&mut ctx, false).await?;
         self.natural_missing_object(&ctx).await?;
         self.one_job_per_document(&ctx).await
     }
@@ -313,6 +315,25 @@ impl<'w> Walk<'w> {
             session,
             consumer: None,
         })
+    }
+
+    /// What the next Verify probe submits: a new ID front of the same application while it can
+    /// take a new identity attempt, or a new application once its decision is final (`decided`)
+    /// or every attempt of `IDENTITY_MAX_ATTEMPTS` has reached the analysis (issue 11).
+    async fn next_identity_attempt(&self, ctx: &mut Ctx, decided: bool) -> Result<()> {
+        let attempts = self
+            .partition(&ctx.app)
+            .await?
+            .iter()
+            .filter(|item| sk(item).starts_with(records::ATTEMPT_PREFIX))
+            .count();
+        let cap = self.stage.state.settings.thresholds.identity_max_attempts as usize;
+        if decided || attempts >= cap {
+            *ctx = self.application().await?;
+        } else {
+            ctx.front = self.fresh_front(&ctx.app).await?;
+        }
+        Ok(())
     }
 
     async fn fresh_front(&self, app: &str) -> Result<String> {
@@ -458,7 +479,17 @@ impl<'w> Walk<'w> {
         check(&answer, &expect)?;
         let after = self.partition(&ctx.app).await?;
         if writes == Writes::Nothing {
-            ensure!(before == after, "the application's items changed");
+            ensure!(
+                without_attempts(&before) == without_attempts(&after),
+                "the application's items changed"
+            );
+            // An analysis that failed still used its identity attempt (ATTEMPT#, issue 11), once:
+            // its retry is the same attempt.
+            let attempts = new_attempts(&before, &after);
+            ensure!(
+                attempts.is_empty() || (reaches_analysis(route, op) && attempts.len() == 1),
+                "attempts recorded: {attempts:?}"
+            );
             if let Some(count) = count_before {
                 ensure!(
                     self.applications().await? == count,
@@ -588,10 +619,11 @@ impl<'w> Walk<'w> {
                     &ctx.package
                 };
                 let key = format!("{}{upload}", records::UPLOAD_PREFIX);
-                ensure!(
-                    changed == [key.clone()],
-                    "only the upload is marked: {changed:?}"
-                );
+                let marked: Vec<&String> = changed
+                    .iter()
+                    .filter(|sk| !sk.starts_with(records::ATTEMPT_PREFIX))
+                    .collect();
+                ensure!(marked == [&key], "only the upload is marked: {changed:?}");
                 let item = after.iter().find(|i| sk(i) == key).context("upload")?;
                 let rejected = item
                     .get("rejected")
@@ -605,20 +637,24 @@ impl<'w> Walk<'w> {
                 check(&again, &expected(route, op, row)?.0)?;
                 // The applicant uploads a new file.
                 if route == Route::Verify {
-                    ctx.front = self.fresh_front(&ctx.app).await?;
+                    self.next_identity_attempt(ctx, false).await?;
                 } else {
                     ctx.package = self.fresh_package(&ctx.app).await?;
                 }
             }
             (Route::Verify, Documented::Outcome) => {
+                let decided: Vec<&String> = changed
+                    .iter()
+                    .filter(|sk| !sk.starts_with(records::ATTEMPT_PREFIX))
+                    .collect();
                 ensure!(
-                    changed.len() == 1 && changed[0].starts_with(records::VERIFICATION_PREFIX),
+                    decided.len() == 1 && decided[0].starts_with(records::VERIFICATION_PREFIX),
                     "one verification is recorded: {changed:?}"
                 );
                 ensure!(answer.body["decision"] == "REJECTED", "{}", answer.body);
-                // The attempt is decided: naming the same ID again answers this decision from
-                // the table (one decision per attempt), so the next probe needs a new upload.
-                ctx.front = self.fresh_front(&ctx.app).await?;
+                // The decision is final (a new submission is 409 decision-final, issue 11): the
+                // next probes need a new application.
+                self.next_identity_attempt(ctx, true).await?;
             }
             (Route::LivenessGet, Documented::Missing) => {
                 let key = format!("{}{}", records::LIVENESS_PREFIX, ctx.session);
@@ -1216,6 +1252,30 @@ fn describe(answer: &Answer) -> String {
         Some(t) => format!("{} {}", answer.status, t.rsplit('/').next().unwrap_or(t)),
         None => answer.status.to_string(),
     }
+}
+
+/// The items but the identity attempts (ATTEMPT#).
+fn without_attempts(items: &[Item]) -> Vec<&Item> {
+    items
+        .iter()
+        .filter(|item| !sk(item).starts_with(records::ATTEMPT_PREFIX))
+        .collect()
+}
+
+/// The sort keys of the ATTEMPT# items in `after` that `before` lacks.
+fn new_attempts(before: &[Item], after: &[Item]) -> Vec<String> {
+    after
+        .iter()
+        .map(sk)
+        .filter(|key| key.starts_with(records::ATTEMPT_PREFIX))
+        .filter(|key| !before.iter().any(|b| sk(b) == *key))
+        .collect()
+}
+
+/// Whether a fault of `op` on `route` comes after the identity attempt was recorded (the
+/// analysis itself, and what follows it).
+fn reaches_analysis(route: Route, op: Op) -> bool {
+    route == Route::Verify && matches!(op, Op::AnalyzeId | Op::CompareFaces)
 }
 
 fn sk(item: &Item) -> String {
