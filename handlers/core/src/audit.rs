@@ -818,16 +818,28 @@ mod tests {
             "prevHash",
             "seq",
         ][field % 8];
-        value[field] = match field {
-            "reasonCodes" => json!(["TAMPERED"]),
-            "stateAfter" => json!("TAMPERED"),
-            "actor" => json!({ "type": "system" }),
-            "at" => json!("1999-01-01T00:00:00Z"),
-            "inputs" => json!({ "similarity": 100 }),
-            "kind" => json!("erasure.requested"),
-            "prevHash" => json!(hash_body("tampered")),
-            _ => json!(value["seq"].as_u64().unwrap() + 100),
+        // Two candidates each, so the change is real whatever the field held (a system event's
+        // actor already is `{"type": "system"}`, an erasure's kind already is `erasure.requested`).
+        let [first, second] = match field {
+            "reasonCodes" => [json!(["TAMPERED"]), json!(["TAMPERED_TOO"])],
+            "stateAfter" => [json!("TAMPERED"), json!("TAMPERED_TOO")],
+            "actor" => [
+                json!({ "type": "system" }),
+                json!({ "type": "reviewer", "sub": "tampered" }),
+            ],
+            "at" => [json!("1999-01-01T00:00:00Z"), json!("1998-01-01T00:00:00Z")],
+            "inputs" => [json!({ "similarity": 100 }), json!({ "similarity": 0 })],
+            "kind" => [json!("erasure.requested"), json!("consent.given")],
+            "prevHash" => [
+                json!(hash_body("tampered")),
+                json!(hash_body("tampered too")),
+            ],
+            _ => {
+                let seq = value["seq"].as_u64().unwrap();
+                [json!(seq + 100), json!(seq + 200)]
+            }
         };
+        value[field] = if value[field] == first { second } else { first };
         let changed = serde_json::to_string(&value).unwrap();
         assert_ne!(changed, body);
         changed
