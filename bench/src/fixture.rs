@@ -171,32 +171,6 @@ impl Fixture {
         )
     }
 
-    pub fn verification(&self) -> Value {
-        item(&[
-            ("pk", s(&self.pk())),
-            ("sk", s("IDV#62738495-afb0-41c2-d3e4-5f6071829304")),
-            ("applicationId", s(self.application_id)),
-            ("verificationId", s("62738495-afb0-41c2-d3e4-5f6071829304")),
-            ("decision", s("APPROVED")),
-            ("reasons", l(vec![])),
-            (
-                "document",
-                m(&[
-                    ("type", s("DRIVER_LICENSE")),
-                    ("givenName", s("JORGE")),
-                    ("familyName", s("SOUZA")),
-                    ("dateOfBirth", s("1978-03-18")),
-                    ("documentNumberMasked", s("*********9CBAC")),
-                    ("expiresOn", s("2030-01-20")),
-                ]),
-            ),
-            ("similarity", n(99.4)),
-            ("similarityThreshold", n(99)),
-            ("livenessSessionId", s(self.passed_session_id)),
-            ("createdAt", s("2026-11-27T09:05:00Z")),
-        ])
-    }
-
     fn group(doc_type: &str, page: u32) -> Value {
         m(&[
             ("type", s(doc_type)),
@@ -256,7 +230,6 @@ impl Fixture {
         vec![
             self.application(),
             self.finished_document(),
-            self.verification(),
             self.passed_liveness(),
             self.open_liveness(),
             self.id_front_upload(),

@@ -317,7 +317,10 @@ mod tests {
                 }
             }
         }
-        assert_eq!(checked, 18, "a preflight and an ANY mock per path");
+        assert_eq!(
+            checked, 28,
+            "a preflight and an ANY mock for each of the 14 paths"
+        );
     }
 
     #[test]

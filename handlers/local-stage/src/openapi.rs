@@ -477,6 +477,7 @@ mod tests {
                 "POST /applications/{applicationId}/documents",
                 "POST /applications/{applicationId}/identity-verifications",
                 "POST /applications/{applicationId}/uploads",
+                "POST /review/cases/{applicationId}/decisions",
                 "PUT /applications/{applicationId}/consent",
             ]
         );
