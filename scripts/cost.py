@@ -38,6 +38,8 @@ DEFAULT_MEMORY_MB = {
     "start-lending-analysis": 256,
     "get-lending-analysis-results": 256,
     "lending-analysis-completed": 128,
+    "review": 256,
+    "deliver-decision-events": 128,
 }
 
 
