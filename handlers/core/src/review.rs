@@ -246,7 +246,7 @@ pub fn groups_claim_contains(claim: &str, group: &str) -> bool {
             .trim()
             .trim_start_matches('[')
             .trim_end_matches(']')
-            .split([',', ' '])
+            .split(|c: char| c == ',' || c.is_whitespace())
             .map(|name| name.trim().trim_matches('"'))
             .any(|name| name == group)
 }

@@ -3,6 +3,7 @@
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use lendverify_core::error::PROBLEM_CONTENT_TYPE;
+use lendverify_core::review::groups_claim_contains;
 use lendverify_core::ApiError;
 use serde::Serialize;
 
@@ -40,47 +41,27 @@ pub fn caller(req: &Request) -> Result<Caller, ApiError> {
 /// the path, `a,b` or JSON `["a","b"]`), so all of these are read, and a real JSON array too.
 pub fn reviewer(req: &Request, reviewers_group: &str) -> Result<Caller, ApiError> {
     let caller = caller(req)?;
-    let groups = match req.request_context_ref() {
+    let in_group = match req.request_context_ref() {
         Some(RequestContext::ApiGatewayV1(ctx)) => ctx
             .authorizer
             .fields
             .get("claims")
             .and_then(|claims| claims.get("cognito:groups"))
-            .map(groups_claim)
-            .unwrap_or_default(),
-        _ => Vec::new(),
+            .is_some_and(|claim| match claim {
+                serde_json::Value::Array(names) => names
+                    .iter()
+                    .any(|name| name.as_str().map(str::trim) == Some(reviewers_group)),
+                serde_json::Value::String(text) => groups_claim_contains(text, reviewers_group),
+                _ => false,
+            }),
+        _ => false,
     };
-    if groups.iter().any(|g| g == reviewers_group) {
+    if in_group {
         Ok(caller)
     } else {
         Err(ApiError::Forbidden(
             "This route is for reviewers only.".to_owned(),
         ))
-    }
-}
-
-/// The group names of a `cognito:groups` claim, in any of the forms it reaches a Lambda in.
-pub fn groups_claim(value: &serde_json::Value) -> Vec<String> {
-    match value {
-        serde_json::Value::Array(items) => items
-            .iter()
-            .filter_map(|v| v.as_str())
-            .map(|g| g.trim().to_string())
-            .filter(|g| !g.is_empty())
-            .collect(),
-        serde_json::Value::String(text) => {
-            let text = text.trim();
-            let inner = text
-                .strip_prefix('[')
-                .and_then(|t| t.strip_suffix(']'))
-                .unwrap_or(text);
-            inner
-                .split(|c: char| c == ',' || c.is_whitespace())
-                .map(|g| g.trim().trim_matches('"').to_string())
-                .filter(|g| !g.is_empty())
-                .collect()
-        }
-        _ => Vec::new(),
     }
 }
 
