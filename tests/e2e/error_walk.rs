@@ -785,8 +785,9 @@ impl<'w> Walk<'w> {
     // ---- decision events: published after the decision, delivered by the dispatcher --------
 
     /// A final decision on a fresh application while SNS answers `row`: the documented 503 or
-    /// 500, with the decision (and its attempt) stored before the publish. KNOWN GAP (reported):
-    /// the retry answers the stored decision without publishing it.
+    /// 500, with the decision (its attempt and its audit event) stored before the publish; the
+    /// retry answers the stored decision and publishes it again (the fault matrix counts that
+    /// publish), writing nothing more.
     async fn publish_probe(&mut self, op: Op, row: &'static Row) -> Result<()> {
         let app = self.api.create_application(fixtures::applicant()).await?;
         self.api.pass_liveness(&app, "walker", 99.0).await?;
@@ -819,6 +820,23 @@ impl<'w> Walk<'w> {
         ensure!(
             written == ["ATTEMPT", verification],
             "the decision and its attempt are stored before the publish: {written:?}"
+        );
+        let retry = self
+            .api
+            .post(
+                &format!("/applications/{app}/identity-verifications"),
+                json!({ "idFrontUploadId": front }),
+            )
+            .await?;
+        ensure!(
+            retry.status == 200,
+            "the retry answers the stored decision: {} {}",
+            retry.status,
+            retry.body
+        );
+        ensure!(
+            self.partition(&app).await? == after,
+            "the retry writes nothing more"
         );
         let observed = describe(&answer);
         self.note(Route::Verify, op, row, observed);

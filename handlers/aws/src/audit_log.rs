@@ -10,6 +10,10 @@
 //! lets the caller build the next event on it, and writes the event and the new HEAD in one
 //! transaction whose conditions hold only if nobody appended in between (the event's key is new,
 //! and HEAD is absent or still at the sequence read). A lost race reads HEAD again and retries.
+//!
+//! The state change an event describes is written in that same transaction ([`Change`], built by
+//! [`crate::store::Store`]): a change is never stored without its event, nor an event without its
+//! change, whatever fails in between. A retried request then finds both or neither.
 
 use std::collections::HashMap;
 
@@ -54,6 +58,38 @@ struct HeadItem {
     hash: String,
     /// The HEAD lives as long as the newest event.
     expires_at: i64,
+}
+
+/// The items of a state change, written in one transaction with the event that describes it.
+/// Each carries its own condition (an item is new, still in progress, still exists...); if one
+/// does not hold, nothing is written and the append answers [`Appended::ChangeRefused`].
+#[derive(Clone, Debug, Default)]
+pub struct Change {
+    pub(crate) items: Vec<TransactWriteItem>,
+}
+
+impl Change {
+    /// No state change: the event alone.
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// This change and `other`, in one transaction.
+    #[must_use]
+    pub fn and(mut self, other: Change) -> Self {
+        self.items.extend(other.items);
+        self
+    }
+}
+
+/// What an append with a change did.
+#[derive(Clone, Debug)]
+pub enum Appended {
+    /// The change and its event are stored.
+    Recorded(AuditEvent),
+    /// A condition of the change did not hold (another request made it, or the item is gone):
+    /// nothing was written.
+    ChangeRefused,
 }
 
 #[derive(Clone, Debug)]
@@ -130,12 +166,31 @@ impl AuditLog {
 
     /// Appends `draft` as the application's next event, and returns the event. `expires_at`
     /// (epoch seconds) is its TTL, the end of the retention period.
+    /// Appends `draft` to the application's chain, on its own.
     pub async fn append(
         &self,
         application_id: &str,
         draft: &EventDraft,
         expires_at: i64,
     ) -> Result<AuditEvent, AwsError> {
+        match self
+            .record(application_id, Change::none(), draft, expires_at)
+            .await?
+        {
+            Appended::Recorded(event) => Ok(event),
+            // Without a change there is no condition but the chain's own.
+            Appended::ChangeRefused => Err(AwsError::ConditionFailed),
+        }
+    }
+
+    /// Writes `change` and appends `draft` to the application's chain, in one transaction.
+    pub async fn record(
+        &self,
+        application_id: &str,
+        change: Change,
+        draft: &EventDraft,
+        expires_at: i64,
+    ) -> Result<Appended, AwsError> {
         let pk = application_pk(application_id);
         let kind = draft.kind.as_str();
         let at = draft
@@ -147,19 +202,18 @@ impl AuditLog {
             let head = self.head(application_id).await?;
             let event = AuditEvent::next(application_id, head.as_ref(), draft.clone());
             match self
-                .write(&pk, head.as_ref(), &event, kind, &at, expires_at)
+                .write(&change, &pk, head.as_ref(), &event, kind, &at, expires_at)
                 .await
             {
-                Ok(()) => return Ok(event),
-                // Another append won (its condition held first), or is committing right now (a
-                // transaction cancelled as conflicting; a throttle is not a race and is answered).
-                Err(err) if lost_race(&err) => {
+                Written::Yes => return Ok(Appended::Recorded(event)),
+                Written::ChangeRefused => return Ok(Appended::ChangeRefused),
+                Written::No(err) if lost_race(&err) => {
                     tracing::info!(application_id, attempt, error = %err, "audit append lost a race; reading HEAD again");
                     last_error = Some(err);
                     tokio::time::sleep(std::time::Duration::from_millis(10 * u64::from(attempt)))
                         .await;
                 }
-                Err(err) => return Err(err),
+                Written::No(err) => return Err(err),
             }
         }
         Err(match last_error {
@@ -172,15 +226,17 @@ impl AuditLog {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn write(
         &self,
+        change: &Change,
         pk: &str,
         head: Option<&ChainHead>,
         event: &AuditEvent,
         kind: &str,
         at: &str,
         expires_at: i64,
-    ) -> Result<(), AwsError> {
+    ) -> Written {
         const OP: Op = Op::TransactWriteItems;
         let event_item = EventItem {
             pk: pk.to_string(),
@@ -199,33 +255,70 @@ impl AuditLog {
             hash: event.hash.clone(),
             expires_at,
         };
-        let put_event = Put::builder()
+        let (event_item, head_item) = match (to_item(&event_item), to_item(&head_item)) {
+            (Ok(event), Ok(head)) => (event, head),
+            (Err(err), _) | (_, Err(err)) => return Written::No(err),
+        };
+        let Ok(put_event) = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(to_item(&event_item)?))
+            .set_item(Some(event_item))
             .condition_expression("attribute_not_exists(pk)")
             .build()
-            .map_err(|_| AwsError::malformed(OP, "Put"))?;
+        else {
+            return Written::No(AwsError::malformed(OP, "Put"));
+        };
         let mut put_head = Put::builder()
             .table_name(&self.table)
-            .set_item(Some(to_item(&head_item)?));
+            .set_item(Some(head_item));
         put_head = match head {
             None => put_head.condition_expression("attribute_not_exists(pk)"),
             Some(head) => put_head
                 .condition_expression("attribute_not_exists(pk) OR seq = :prev")
                 .expression_attribute_values(":prev", AttributeValue::N(head.seq.to_string())),
         };
-        let put_head = put_head
-            .build()
-            .map_err(|_| AwsError::malformed(OP, "Put"))?;
-        self.client
+        let Ok(put_head) = put_head.build() else {
+            return Written::No(AwsError::malformed(OP, "Put"));
+        };
+        let result = self
+            .client
             .transact_write_items()
+            .set_transact_items(Some(change.items.clone()))
             .transact_items(TransactWriteItem::builder().put(put_event).build())
             .transact_items(TransactWriteItem::builder().put(put_head).build())
             .send()
-            .await
-            .map(|_| ())
-            .map_err(|e| AwsError::classify_with(OP, e, crate::store::cancellation))
+            .await;
+        match result {
+            Ok(_) => Written::Yes,
+            Err(err) if refused_change(&err, change.items.len()) => Written::ChangeRefused,
+            Err(err) => Written::No(AwsError::classify_with(OP, err, crate::store::cancellation)),
+        }
     }
+}
+
+enum Written {
+    Yes,
+    ChangeRefused,
+    No(AwsError),
+}
+
+/// Whether a cancelled transaction failed a condition of the change (its first `change_items`
+/// items; the event and HEAD follow). DynamoDB lists one reason per item, in order.
+fn refused_change(
+    err: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        aws_smithy_runtime_api::http::Response,
+    >,
+    change_items: usize,
+) -> bool {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    let Some(E::TransactionCanceledException(cancelled)) = err.as_service_error() else {
+        return false;
+    };
+    cancelled
+        .cancellation_reasons()
+        .iter()
+        .take(change_items)
+        .any(|r| r.code() == Some("ConditionalCheckFailed"))
 }
 
 fn lost_race(err: &AwsError) -> bool {

@@ -464,7 +464,7 @@ impl AttemptItem {
 }
 
 /// A reviewer's decision on a NEEDS_REVIEW verification. Only the first one is ever written
-/// ([`crate::store::Store::decide_review`]).
+/// ([`crate::store::Store::review_decided`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewItem {
@@ -500,6 +500,24 @@ impl ReviewItem {
             note,
             decided_at,
         }
+    }
+
+    /// Whether `other` is this decision again (the same reviewer, verdict, reasons and note): a
+    /// retry of the request that wrote it, not a second decision.
+    pub fn repeats(&self, other: &ReviewItem) -> bool {
+        (
+            &self.verification_id,
+            &self.reviewer_sub,
+            self.decision,
+            &self.reason_codes,
+            &self.note,
+        ) == (
+            &other.verification_id,
+            &other.reviewer_sub,
+            other.decision,
+            &other.reason_codes,
+            &other.note,
+        )
     }
 }
 

@@ -3,11 +3,13 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder;
+use aws_sdk_dynamodb::types::builders::PutBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::audit_log::Change;
 use crate::error::{Answer, AwsError, Op};
 use crate::lazy::Lazy;
 use crate::records::*;
@@ -79,24 +81,6 @@ pub(crate) fn cancellation(
 
 fn s(value: &str) -> AttributeValue {
     AttributeValue::S(value.to_string())
-}
-
-/// The outcome of a write that only the first of several racing requests makes.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Recorded<T> {
-    /// This request's item was written.
-    Written,
-    /// Another request wrote first: its item, as stored.
-    AlreadyStored(T),
-}
-
-/// The outcome of a reviewer's decision.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ReviewRecorded {
-    /// This decision is the case's.
-    Decided,
-    /// Another decision came first (or the verification is not in the queue any more).
-    AlreadyDecided,
 }
 
 /// Where a page of the review queue starts: the `LastEvaluatedKey` of the page before, carried
@@ -178,30 +162,73 @@ impl Store {
         }
     }
 
-    /// Creates an application, and its idempotency key in the same transaction when one is given,
-    /// so a replayed request can never create a second application.
-    pub async fn create_application(
+    /// A change writing `item` as new; its condition fails if an item with the same key exists
+    /// (ids are fresh, so an existing one means a replay or a racing request).
+    pub fn new_item<T: Serialize>(&self, item: &T) -> Result<Change, AwsError> {
+        self.put_change(item, |put| put.condition_expression(NEW_ITEM))
+    }
+
+    /// A change replacing an item only while it is still `IN_PROGRESS`: the one allowed
+    /// transition out of that state happens once, however often it is attempted (duplicate SQS
+    /// deliveries, two concurrent polls of a liveness result).
+    pub fn in_progress_replaced<T: Serialize>(&self, item: &T) -> Result<Change, AwsError> {
+        self.put_change(item, |put| {
+            put.condition_expression("attribute_exists(pk) AND #status = :in_progress")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":in_progress", s("IN_PROGRESS"))
+        })
+    }
+
+    /// A change replacing an item that exists; its condition fails if the item is gone (an
+    /// erasure won the race), so an update never resurrects an erased application.
+    pub fn existing_replaced<T: Serialize>(&self, item: &T) -> Result<Change, AwsError> {
+        self.put_change(item, |put| put.condition_expression("attribute_exists(pk)"))
+    }
+
+    /// A reviewer's decision, if it is the first: the verification leaves the queue (only while
+    /// it is in it) and the review is written (only if there is none).
+    pub fn review_decided(&self, review: &ReviewItem) -> Result<Change, AwsError> {
+        use aws_sdk_dynamodb::types::Update;
+        let dequeue = Update::builder()
+            .table_name(&self.table)
+            .key("pk", s(&review.pk))
+            .key("sk", s(&verification_sk(&review.verification_id)))
+            .update_expression("REMOVE review_queue")
+            .condition_expression("attribute_exists(review_queue)")
+            .build()
+            .map_err(|_| AwsError::malformed(Op::TransactWriteItems, "Update"))?;
+        Ok(Change {
+            items: vec![TransactWriteItem::builder().update(dequeue).build()],
+        }
+        .and(self.new_item(review)?))
+    }
+
+    /// A change of one Put of `item`, with the condition `condition` adds to it.
+    fn put_change<T: Serialize>(
         &self,
-        application: &ApplicationItem,
-        idempotency: Option<&IdempotencyItem>,
-    ) -> Result<(), AwsError> {
-        let Some(idempotency) = idempotency else {
-            return self.put_new(application).await;
-        };
-        let put = |item: Item| -> Result<TransactWriteItem, AwsError> {
-            let put = Put::builder()
+        item: &T,
+        condition: impl FnOnce(PutBuilder) -> PutBuilder,
+    ) -> Result<Change, AwsError> {
+        const OP: Op = Op::TransactWriteItems;
+        let put = condition(
+            Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression(NEW_ITEM)
-                .build()
-                .map_err(|_| AwsError::malformed(Op::TransactWriteItems, "Put"))?;
-            Ok(TransactWriteItem::builder().put(put).build())
-        };
+                .set_item(Some(to_item(OP, item)?)),
+        )
+        .build()
+        .map_err(|_| AwsError::malformed(OP, "Put"))?;
+        Ok(Change {
+            items: vec![TransactWriteItem::builder().put(put).build()],
+        })
+    }
+
+    /// Writes a change that no audit event describes (an upload marked rejected, say), in one
+    /// transaction; `ConditionFailed` if one of its conditions does not hold.
+    pub async fn write(&self, change: Change) -> Result<(), AwsError> {
         const OP: Op = Op::TransactWriteItems;
         self.client
             .transact_write_items()
-            .transact_items(put(to_item(OP, idempotency)?)?)
-            .transact_items(put(to_item(OP, application)?)?)
+            .set_transact_items(Some(change.items))
             .send()
             .await
             .map(|_| ())
@@ -211,56 +238,6 @@ impl Store {
     /// Writes a new item; `ConditionFailed` if one with the same key exists.
     pub async fn put_new<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
         self.put_item(item, |put| put.condition_expression(NEW_ITEM))
-            .await
-    }
-
-    /// Records an identity decision unless its attempt already has one, which a racing (or
-    /// earlier) submission of the same attempt stored first under the same key
-    /// ([`VerificationAttempt`]); that one is returned then. The failed put itself returns it
-    /// (`ReturnValuesOnConditionCheckFailure`), so there is no second read and no moment in which
-    /// it could have changed.
-    pub async fn record_verification(
-        &self,
-        verification: &VerificationItem,
-    ) -> Result<Recorded<VerificationItem>, AwsError> {
-        use aws_sdk_dynamodb::operation::put_item::PutItemError;
-        use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
-        use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
-        let result = self
-            .put_request(verification)?
-            .condition_expression(NEW_ITEM)
-            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(Recorded::Written),
-            Err(err) => match err.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(
-                    ConditionalCheckFailedException {
-                        item: Some(stored), ..
-                    },
-                )) => from_item(Op::PutItem, stored.clone()).map(Recorded::AlreadyStored),
-                _ => Err(AwsError::classify(Op::PutItem, err)),
-            },
-        }
-    }
-
-    /// Replaces an item only while it is still `IN_PROGRESS`: the one allowed transition out of
-    /// that state happens once, however often it is attempted (duplicate SQS deliveries, two
-    /// concurrent polls of a liveness result).
-    pub async fn replace_in_progress<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
-        self.put_item(item, |put| {
-            put.condition_expression("attribute_exists(pk) AND #status = :in_progress")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":in_progress", s("IN_PROGRESS"))
-        })
-        .await
-    }
-
-    /// Replaces an item that exists; `ConditionFailed` if it is gone (an erasure won the race), so
-    /// an update never resurrects an erased application.
-    pub async fn replace_existing<T: Serialize>(&self, item: &T) -> Result<(), AwsError> {
-        self.put_item(item, |put| put.condition_expression("attribute_exists(pk)"))
             .await
     }
 
@@ -414,6 +391,18 @@ impl Store {
             .await
     }
 
+    pub async fn verification(
+        &self,
+        application_id: &str,
+        verification_id: &str,
+    ) -> Result<Option<VerificationItem>, AwsError> {
+        self.get(
+            &application_pk(application_id),
+            &verification_sk(verification_id),
+        )
+        .await
+    }
+
     pub async fn liveness_session(
         &self,
         application_id: &str,
@@ -460,49 +449,6 @@ impl Store {
     pub async fn record_attempt(&self, attempt: &AttemptItem) -> Result<(), AwsError> {
         match self.put_new(attempt).await {
             Ok(()) | Err(AwsError::ConditionFailed) => Ok(()),
-            Err(err) => Err(err),
-        }
-    }
-
-    /// Records a reviewer's decision, if it is the first: one transaction takes the verification
-    /// out of the queue (only while it is in it) and writes the review (only if there is none).
-    /// A second or concurrent decision gets [`ReviewRecorded::AlreadyDecided`].
-    pub async fn decide_review(&self, review: &ReviewItem) -> Result<ReviewRecorded, AwsError> {
-        use aws_sdk_dynamodb::types::Update;
-        const OP: Op = Op::TransactWriteItems;
-        let dequeue = Update::builder()
-            .table_name(&self.table)
-            .key("pk", s(&review.pk))
-            .key("sk", s(&verification_sk(&review.verification_id)))
-            .update_expression("REMOVE review_queue")
-            .condition_expression("attribute_exists(review_queue)")
-            .build()
-            .map_err(|_| AwsError::malformed(OP, "Update"))?;
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(to_item(OP, review)?))
-            .condition_expression(NEW_ITEM)
-            .build()
-            .map_err(|_| AwsError::malformed(OP, "Put"))?;
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(dequeue).build())
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .send()
-            .await
-            .map_err(|e| AwsError::classify_with(OP, e, cancellation));
-        match result {
-            Ok(_) => Ok(ReviewRecorded::Decided),
-            Err(AwsError::ConditionFailed) => Ok(ReviewRecorded::AlreadyDecided),
-            // A decision committing at the same moment cancels this one as conflicting: if its
-            // review is there now, this one lost.
-            Err(err @ AwsError::Unavailable { .. }) => {
-                match self.get::<ReviewItem>(&review.pk, &review.sk).await? {
-                    Some(_) => Ok(ReviewRecorded::AlreadyDecided),
-                    None => Err(err),
-                }
-            }
             Err(err) => Err(err),
         }
     }
@@ -570,28 +516,5 @@ impl Store {
             .into_iter()
             .map(|item| from_item::<LivenessFailureItem>(Op::Query, item).map(|f| f.failed_at))
             .collect()
-    }
-
-    /// Records a failed liveness session of the applicant; `false` if it was recorded before (a
-    /// concurrent or repeated poll of the same session).
-    pub async fn record_liveness_failure(
-        &self,
-        failure: &LivenessFailureItem,
-    ) -> Result<bool, AwsError> {
-        match self.put_new(failure).await {
-            Ok(()) => Ok(true),
-            Err(AwsError::ConditionFailed) => Ok(false),
-            Err(err) => Err(err),
-        }
-    }
-
-    /// Records a lockout; `false` if this lockout was recorded already (by an earlier refused
-    /// request of the same lockout).
-    pub async fn record_lockout(&self, lockout: &LivenessLockoutItem) -> Result<bool, AwsError> {
-        match self.put_new(lockout).await {
-            Ok(()) => Ok(true),
-            Err(AwsError::ConditionFailed) => Ok(false),
-            Err(err) => Err(err),
-        }
     }
 }

@@ -87,9 +87,11 @@ async fn call(op: Op, store: &Store) -> AwsError {
             .await
             .map(|_| ()),
         Op::TransactWriteItems => {
-            store
-                .create_application(&application(), Some(&idempotency()))
-                .await
+            let change = store
+                .new_item(&idempotency())
+                .and_then(|c| Ok(c.and(store.new_item(&application())?)))
+                .expect("a change");
+            store.write(change).await
         }
         other => unreachable!("{other:?}"),
     };

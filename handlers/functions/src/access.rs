@@ -123,7 +123,11 @@ async fn reject_upload(
         }),
         ..upload.clone()
     };
-    match state.aws.store.replace_existing(&rejected).await {
+    let written = match state.aws.store.existing_replaced(&rejected) {
+        Ok(change) => state.aws.store.write(change).await,
+        Err(err) => Err(err),
+    };
+    match written {
         Ok(()) => tracing::info!(
             application_id = %upload.application_id,
             upload_id = %upload.upload_id,

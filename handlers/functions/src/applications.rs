@@ -57,23 +57,6 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
             now.unix_timestamp() + IDEMPOTENCY_TTL_SECS,
         )
     });
-    match state
-        .aws
-        .store
-        .create_application(&app, idempotency.as_ref())
-        .await
-    {
-        Ok(()) => {}
-        // Concurrent requests with one key: another one won (its condition held) or is writing
-        // (DynamoDB cancelled this transaction as conflicting). Answer with its application.
-        Err(err @ (AwsError::ConditionFailed | AwsError::Unavailable { .. })) if key.is_some() => {
-            let key = key.as_deref().unwrap_or_default();
-            let existing = await_stored_answer(state, &caller, key, err).await?;
-            return web::json(201, &created_body(&existing, derive_status(None, None)));
-        }
-        Err(err) => return Err(err.into()),
-    }
-    tracing::info!(application_id = %id, "application created");
     let mut draft = audit::draft(
         state,
         EventKind::ApplicationCreated,
@@ -84,7 +67,26 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
     draft.state_after = Some(audit::state_name(
         lendverify_core::review::IdentityState::None,
     ));
-    audit::append(state, &id, draft).await?;
+    // The application, its idempotency key when one is given (so a replayed request can never
+    // create a second application) and its event, in one transaction.
+    let mut change = state.aws.store.new_item(&app)?;
+    if let Some(idempotency) = &idempotency {
+        change = state.aws.store.new_item(idempotency)?.and(change);
+    }
+    let lost_race = match audit::record(state, &id, change, draft).await {
+        Ok(Some(_)) => None,
+        // Concurrent requests with one key: another one won (its condition held) or is writing
+        // (DynamoDB cancelled this transaction as conflicting). Answer with its application.
+        Ok(None) => Some(AwsError::ConditionFailed),
+        Err(err @ AwsError::Unavailable { .. }) if key.is_some() => Some(err),
+        Err(err) => return Err(err.into()),
+    };
+    if let Some(err) = lost_race {
+        let key = key.as_deref().unwrap_or_default();
+        let existing = await_stored_answer(state, &caller, key, err).await?;
+        return web::json(201, &created_body(&existing, derive_status(None, None)));
+    }
+    tracing::info!(application_id = %id, "application created");
     web::json(201, &created_body(&app, derive_status(None, None)))
 }
 
@@ -202,23 +204,20 @@ pub async fn consent(state: &AppState, req: &Request) -> Result<Response<Body>, 
                 consent: Some(consent.clone()),
                 ..app
             };
-            match state.aws.store.replace_existing(&updated).await {
-                Ok(()) => {}
-                Err(AwsError::ConditionFailed) => {
-                    return Err(ApiError::NotFound {
-                        resource: "application",
-                    })
-                }
-                Err(err) => return Err(err.into()),
-            }
-            tracing::info!(application_id = %id, policy_version = %consent.policy_version, "consent recorded");
             let mut draft = audit::draft(
                 state,
                 EventKind::ConsentGiven,
                 audit::applicant(&caller.sub),
             );
             draft.inputs = json!({ "policyVersion": consent.policy_version });
-            audit::append(state, &id, draft).await?;
+            let change = state.aws.store.existing_replaced(&updated)?;
+            // Refused: the application was erased meanwhile.
+            if audit::record(state, &id, change, draft).await?.is_none() {
+                return Err(ApiError::NotFound {
+                    resource: "application",
+                });
+            }
+            tracing::info!(application_id = %id, policy_version = %consent.policy_version, "consent recorded");
             consent
         }
     };

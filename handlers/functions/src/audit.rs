@@ -1,9 +1,16 @@
 //! Appending to the audit trail, and the identity state every event names.
 //!
-//! Every state change appends one event (`lendverify_core::audit`) after the change itself was
-//! written: an event never describes a change that did not happen. If the append fails, the
-//! request fails with it (503 or 500), so the gap is seen, logged at error level and retried.
+//! Every state change is written in one transaction with the event that describes it
+//! (`lendverify_core::audit`, `lendverify_aws::audit_log::Change`): there is never a change
+//! without its event, nor an event without its change. If the transaction fails, the request
+//! fails with it (503 or 500) and nothing is stored, so the retry makes both.
+//!
+//! Decision events for lenders are published after that transaction, and again by every retry
+//! that finds the decision stored (a replayed request, a redelivered message): the event's id
+//! derives from what was decided, so the dispatcher delivers it once per endpoint however often
+//! it is published.
 
+use lendverify_aws::audit_log::{Appended, Change};
 use lendverify_aws::records::ApplicationItems;
 use lendverify_aws::AwsError;
 use lendverify_core::audit::{Actor, AuditEvent, EventDraft, EventKind};
@@ -12,31 +19,56 @@ use lendverify_core::webhook::DecisionEvent;
 
 use crate::state::AppState;
 
-/// Appends `draft` to the application's chain.
+/// Appends `draft` to the application's chain, on its own (the events no stored change carries:
+/// an erasure, whose items are gone).
 pub async fn append(
     state: &AppState,
     application_id: &str,
     draft: EventDraft,
 ) -> Result<AuditEvent, AwsError> {
+    match record(state, application_id, Change::none(), draft).await? {
+        Some(event) => Ok(event),
+        None => Err(AwsError::ConditionFailed),
+    }
+}
+
+/// Writes `change` and appends `draft`, its event, in one transaction; `None` if a condition of
+/// the change did not hold (nothing was written: another request made the change first, or the
+/// item is gone).
+pub async fn record(
+    state: &AppState,
+    application_id: &str,
+    change: Change,
+    draft: EventDraft,
+) -> Result<Option<AuditEvent>, AwsError> {
     let retention_secs = i64::from(state.settings.audit_retention_days) * 24 * 60 * 60;
     let expires_at = state.now().unix_timestamp() + retention_secs;
+    let kind = draft.kind.as_str();
     match state
         .aws
         .audit
-        .append(application_id, &draft, expires_at)
+        .record(application_id, change, &draft, expires_at)
         .await
     {
-        Ok(event) => {
+        Ok(Appended::Recorded(event)) => {
             tracing::info!(
                 application_id,
                 seq = event.seq,
-                kind = draft.kind.as_str(),
-                "audit event appended"
+                kind,
+                "state change and its audit event recorded"
             );
-            Ok(event)
+            Ok(Some(event))
+        }
+        Ok(Appended::ChangeRefused) => {
+            tracing::info!(
+                application_id,
+                kind,
+                "state change refused by its condition; nothing recorded"
+            );
+            Ok(None)
         }
         Err(err) => {
-            tracing::error!(application_id, kind = draft.kind.as_str(), error = %err, "audit event NOT appended after its state change");
+            tracing::warn!(application_id, kind, error = %err, "state change and its audit event NOT recorded");
             Err(err)
         }
     }
@@ -80,7 +112,8 @@ pub fn state_name(state: IdentityState) -> String {
 }
 
 /// Publishes a decision event to the lenders' topic. The event id derives from what was
-/// decided, so publishing again (a retried request) is delivered once per endpoint.
+/// decided, so publishing again (a retried request) is delivered once per endpoint; its time is
+/// the decision's, so every publication of it is the same event.
 pub async fn publish(state: &AppState, event: &DecisionEvent) -> Result<(), AwsError> {
     match state.aws.decision_events.publish(event).await {
         Ok(()) => {

@@ -8,7 +8,7 @@
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use lendverify_aws::records::{DocumentItem, PageClass};
 use lendverify_aws::AwsError;
-use lendverify_core::audit::{Actor, EventKind};
+use lendverify_core::audit::{Actor, EventDraft, EventKind};
 use lendverify_core::lending::{extract, parse_job_status, DocumentStatus, JobStatus};
 use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
 use serde::Deserialize;
@@ -114,6 +114,9 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         return Err(RecordError::UnknownJob(completion.job_id));
     };
     if document.status != DocumentStatus::InProgress {
+        // A redelivery: the analysis is stored, and its lenders' event is published again (the
+        // first publication may have failed; the dispatcher delivers it once per endpoint).
+        publish_analysis(state, &document).await?;
         return Ok(Outcome::Duplicate);
     }
     let status = parse_job_status(&completion.status);
@@ -172,22 +175,24 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         }
         _ => return Err(RecordError::NotFinal(completion.job_id, completion.status)),
     }
-    match state.aws.store.replace_in_progress(&updated).await {
-        Ok(()) => {
-            record_analysis(state, &updated, model_version).await?;
+    let draft = analysis_draft(state, &updated, model_version);
+    let change = state.aws.store.in_progress_replaced(&updated)?;
+    match audit::record(state, &updated.application_id, change, draft).await? {
+        Some(_) => {
+            publish_analysis(state, &updated).await?;
             Ok(Outcome::Recorded(updated.status))
         }
-        Err(AwsError::ConditionFailed) => Ok(Outcome::Duplicate),
-        Err(err) => Err(err.into()),
+        // A concurrent delivery recorded it (and publishes it).
+        None => Ok(Outcome::Duplicate),
     }
 }
 
-/// The audit event of a completed analysis (by the system) and the lenders' event.
-async fn record_analysis(
+/// The audit event of a completed analysis, by the system.
+fn analysis_draft(
     state: &AppState,
     document: &DocumentItem,
     model_version: Option<String>,
-) -> Result<(), AwsError> {
+) -> EventDraft {
     let status = serde_json::to_value(document.status).unwrap_or_default();
     let mut draft = audit::draft(state, EventKind::DocumentAnalysed, Actor::System);
     draft.inputs = json!({
@@ -208,17 +213,26 @@ async fn record_analysis(
     }
     draft.state_before = Some("IN_PROGRESS".into());
     draft.state_after = status.as_str().map(str::to_string);
-    audit::append(state, &document.application_id, draft).await?;
+    draft
+}
+
+/// The lenders' event of a completed analysis, at its completion time.
+async fn publish_analysis(state: &AppState, document: &DocumentItem) -> Result<(), AwsError> {
+    let completed_at = document
+        .completed_at
+        .as_deref()
+        .and_then(crate::state::parse_timestamp)
+        .unwrap_or_else(|| state.now());
     audit::publish(
         state,
         &DecisionEvent::new(
             DecisionEventType::DocumentAnalysed,
             &document.document_id,
             &document.application_id,
-            state.now(),
+            completed_at,
             json!({
                 "documentId": document.document_id,
-                "status": status,
+                "status": document.status,
                 "documentGroups": document.document_groups.iter().map(|g| &g.doc_type).collect::<Vec<_>>(),
             }),
         ),

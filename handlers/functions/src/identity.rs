@@ -6,10 +6,9 @@ use lendverify_aws::objects::S3Location;
 use lendverify_aws::records::{
     AttemptItem, DecisionEvidence, ReviewItem, UploadItem, VerificationAttempt, VerificationItem,
 };
-use lendverify_aws::store::Recorded;
 use lendverify_aws::AwsError;
 use lendverify_core::attempts::identity_attempts;
-use lendverify_core::audit::EventKind;
+use lendverify_core::audit::{EventDraft, EventKind};
 use lendverify_core::identity::{decide_identity, Decision, IdentityInput};
 use lendverify_core::ids::parse_body_id;
 use lendverify_core::liveness::LivenessStatus;
@@ -89,9 +88,11 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         id_front_upload_id: &front_id,
         id_back_upload_id: back_id.as_deref(),
     };
-    // A repeated submission of an attempt already decided gets that decision, unpaid for.
+    // A repeated submission of an attempt already decided gets that decision, unpaid for, and
+    // publishes its lenders' event again (the first publication may have failed).
     let verification_id = attempt.verification_id();
     if let Some(decided) = items.verification(&verification_id) {
+        publish_decision(state, decided).await?;
         return web::json(200, &view(decided));
     }
     // A decision stands until a reviewer's: a new submission never replaces one (409).
@@ -192,27 +193,38 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         },
         state.timestamp(),
     );
-    let decided = match state.aws.store.record_verification(&item).await? {
-        Recorded::Written => {
+    let draft = decision_draft(state, &caller.sub, before, &item);
+    let change = state.aws.store.new_item(&item)?;
+    let decided = match audit::record(state, &id, change, draft).await? {
+        Some(_) => {
             tracing::info!(application_id = %id, verification_id = %item.verification_id, decision = ?item.decision, reasons = ?item.reasons, "identity decided");
-            record_decision(state, &caller.sub, before, &item).await?;
             item
         }
-        Recorded::AlreadyStored(first) => {
+        // A racing submission of the same attempt stored its decision first: that one counts.
+        None => {
+            let first = state
+                .aws
+                .store
+                .verification(&id, &item.verification_id)
+                .await?
+                .ok_or(ApiError::NotFound {
+                    resource: "application",
+                })?;
             tracing::info!(application_id = %id, verification_id = %first.verification_id, "identity already decided by a racing submission; answering that decision");
             first
         }
     };
+    publish_decision(state, &decided).await?;
     web::json(200, &view(&decided))
 }
 
-/// The audit event of a new identity decision and, for a final one, the lenders' event.
-async fn record_decision(
+/// The audit event of a new identity decision.
+fn decision_draft(
     state: &AppState,
     applicant_sub: &str,
     before: IdentityState,
     item: &VerificationItem,
-) -> Result<(), ApiError> {
+) -> EventDraft {
     let after = IdentityState::from_decisions(Some(item.decision), None);
     let mut draft = audit::draft(
         state,
@@ -241,24 +253,31 @@ async fn record_decision(
         .collect();
     draft.state_before = Some(audit::state_name(before));
     draft.state_after = Some(audit::state_name(after));
-    audit::append(state, &item.application_id, draft).await?;
-    if item.decision != Decision::NeedsReview {
-        audit::publish(
-            state,
-            &DecisionEvent::new(
-                DecisionEventType::IdentityDecided,
-                &item.verification_id,
-                &item.application_id,
-                state.now(),
-                json!({
-                    "verificationId": item.verification_id,
-                    "decision": item.decision,
-                    "reasons": item.reasons,
-                }),
-            ),
-        )
-        .await?;
+    draft
+}
+
+/// The lenders' event of a final identity decision (a NEEDS_REVIEW one is final once reviewed,
+/// and the review publishes it). Published at the decision's time, as often as it is answered.
+async fn publish_decision(state: &AppState, item: &VerificationItem) -> Result<(), ApiError> {
+    if item.decision == Decision::NeedsReview {
+        return Ok(());
     }
+    let decided_at = crate::state::parse_timestamp(&item.created_at).unwrap_or_else(|| state.now());
+    audit::publish(
+        state,
+        &DecisionEvent::new(
+            DecisionEventType::IdentityDecided,
+            &item.verification_id,
+            &item.application_id,
+            decided_at,
+            json!({
+                "verificationId": item.verification_id,
+                "decision": item.decision,
+                "reasons": item.reasons,
+            }),
+        ),
+    )
+    .await?;
     Ok(())
 }
 

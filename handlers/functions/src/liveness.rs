@@ -78,33 +78,29 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         audit_image_keys,
         ..stored.clone()
     };
-    match state.aws.store.replace_in_progress(&decided).await {
-        Ok(()) => {
-            tracing::info!(application_id = %id, session_id = %session_id, ?status, "liveness decided");
-            record_decision(state, &caller.sub, stored, &decided).await?;
-            answer(&decided)
-        }
-        // A concurrent poll decided first; its record is the one that counts.
-        Err(AwsError::ConditionFailed) => {
-            match state.aws.store.liveness_session(&id, &session_id).await? {
-                Some(current) => answer(&current),
-                None => Err(ApiError::NotFound {
-                    resource: "liveness session",
-                }),
-            }
-        }
-        Err(err) => Err(err.into()),
+    if record_decision(state, &caller.sub, stored, &decided).await? {
+        tracing::info!(application_id = %id, session_id = %session_id, ?status, "liveness decided");
+        return answer(&decided);
+    }
+    // A concurrent poll decided first; its record is the one that counts.
+    match state.aws.store.liveness_session(&id, &session_id).await? {
+        Some(current) => answer(&current),
+        None => Err(ApiError::NotFound {
+            resource: "liveness session",
+        }),
     }
 }
 
-/// After a session was decided (by this request): a FAILED one counts towards the applicant's
-/// lockout, and the decision is an audit event.
+/// Records the session's decision with its audit event and, for a FAILED one, the failure that
+/// counts towards the applicant's lockout, in one transaction; `false` if a concurrent poll
+/// decided the session first (nothing written).
 async fn record_decision(
     state: &AppState,
     sub: &str,
     before: &LivenessItem,
     decided: &LivenessItem,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
+    let mut change = state.aws.store.in_progress_replaced(decided)?;
     if decided.status == LivenessStatus::Failed {
         let now = state.now().unix_timestamp();
         let failure = LivenessFailureItem::new(
@@ -114,7 +110,7 @@ async fn record_decision(
             now,
             now + FAILURE_RETENTION_SECS,
         );
-        state.aws.store.record_liveness_failure(&failure).await?;
+        change = change.and(state.aws.store.new_item(&failure)?);
     }
     let mut draft = audit::draft(state, EventKind::LivenessDecided, audit::applicant(sub));
     draft.inputs = json!({
@@ -133,8 +129,9 @@ async fn record_decision(
     draft.state_before = serde_json::to_value(before.status)
         .ok()
         .and_then(|v| v.as_str().map(str::to_string));
-    audit::append(state, &decided.application_id, draft).await?;
-    Ok(())
+    Ok(audit::record(state, &decided.application_id, change, draft)
+        .await?
+        .is_some())
 }
 
 /// How long a failure is kept: well past any lockout window it can count in.
@@ -166,13 +163,9 @@ async fn not_locked_out(state: &AppState, sub: &str, application_id: &str) -> Re
         u32::try_from(counted.len()).unwrap_or(u32::MAX),
         now + FAILURE_RETENTION_SECS,
     );
-    if state.aws.store.record_lockout(&lockout).await? {
-        tracing::warn!(
-            application_id,
-            failures = counted.len(),
-            retry_after_secs = locked.retry_after_secs,
-            "applicant locked out of liveness"
-        );
+    // Recorded by the first refused request of this lockout (with its audit event); the later
+    // ones find it written (the condition refuses) and write nothing.
+    {
         let mut draft = audit::draft(state, EventKind::LivenessLockedOut, audit::applicant(sub));
         draft.inputs = json!({
             "failuresInWindow": counted.len(),
@@ -185,7 +178,18 @@ async fn not_locked_out(state: &AppState, sub: &str, application_id: &str) -> Re
             "livenessLockoutFailures": policy.max_failures,
             "livenessLockoutWindowSeconds": policy.window_seconds,
         });
-        audit::append(state, application_id, draft).await?;
+        let change = state.aws.store.new_item(&lockout)?;
+        if audit::record(state, application_id, change, draft)
+            .await?
+            .is_some()
+        {
+            tracing::warn!(
+                application_id,
+                failures = counted.len(),
+                retry_after_secs = locked.retry_after_secs,
+                "applicant locked out of liveness"
+            );
+        }
     }
     Err(locked.into())
 }

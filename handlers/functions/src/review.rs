@@ -13,7 +13,7 @@ use std::time::Duration;
 use lambda_http::{Body, Request, Response};
 use lendverify_aws::objects::{Objects, S3Location};
 use lendverify_aws::records::{ApplicationItems, ReviewItem, VerificationItem};
-use lendverify_aws::store::{PageToken, ReviewRecorded};
+use lendverify_aws::store::PageToken;
 use lendverify_core::audit::{verify_chain, EventKind};
 use lendverify_core::identity::Decision;
 use lendverify_core::ids::parse_path_id;
@@ -231,11 +231,6 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
     let reviewer = reviewer(state, req)?;
     let request = ReviewRequest::parse(web::json_body(req)?)?;
     let (id, items, verification) = case(state, &reviewer, req).await?;
-    // Decided before: answered without a write (the write's condition would say the same).
-    if items.review_of(&verification.verification_id).is_some() {
-        return Err(already_decided());
-    }
-    let before = audit::identity_state(&items);
     let review = ReviewItem::new(
         &verification,
         reviewer.sub.clone(),
@@ -244,12 +239,17 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
         request.note.clone(),
         state.timestamp(),
     );
-    match state.aws.store.decide_review(&review).await? {
-        ReviewRecorded::Decided => {}
-        ReviewRecorded::AlreadyDecided => return Err(already_decided()),
+    // Decided before: this decision again is a retry (answered as the first time, and its
+    // lenders' event published again: the first publication may have failed); any other
+    // decision is a second one (409). Neither writes.
+    if let Some(stored) = items.review_of(&verification.verification_id) {
+        if !stored.repeats(&review) {
+            return Err(already_decided());
+        }
+        publish_review(state, stored).await?;
+        return web::json(201, &review_view(stored));
     }
-    tracing::info!(application_id = %id, verification_id = %verification.verification_id, decision = request.decision.as_str(), "review decided");
-
+    let before = audit::identity_state(&items);
     let mut draft = audit::draft(
         state,
         EventKind::ReviewDecided,
@@ -264,23 +264,36 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
     draft.reason_codes = request.reason_codes.clone();
     draft.state_before = Some(audit::state_name(before));
     draft.state_after = Some(audit::state_name(IdentityState::Reviewed(request.decision)));
-    audit::append(state, &id, draft).await?;
+    let change = state.aws.store.review_decided(&review)?;
+    if audit::record(state, &id, change, draft).await?.is_none() {
+        // A concurrent decision won.
+        return Err(already_decided());
+    }
+    tracing::info!(application_id = %id, verification_id = %verification.verification_id, decision = request.decision.as_str(), "review decided");
+    publish_review(state, &review).await?;
+    web::json(201, &review_view(&review))
+}
+
+/// The lenders' event of a review decision, at the decision's time.
+async fn publish_review(state: &AppState, review: &ReviewItem) -> Result<(), ApiError> {
+    let decided_at =
+        crate::state::parse_timestamp(&review.decided_at).unwrap_or_else(|| state.now());
     audit::publish(
         state,
         &DecisionEvent::new(
             DecisionEventType::ReviewDecided,
-            &verification.verification_id,
-            &id,
-            state.now(),
+            &review.verification_id,
+            &review.application_id,
+            decided_at,
             json!({
-                "verificationId": verification.verification_id,
-                "decision": request.decision,
-                "reasonCodes": request.reason_codes,
+                "verificationId": review.verification_id,
+                "decision": review.decision,
+                "reasonCodes": review.reason_codes,
             }),
         ),
     )
     .await?;
-    web::json(201, &review_view(&review))
+    Ok(())
 }
 
 pub async fn events(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {

@@ -72,18 +72,8 @@ async fn create_without_a_body_creates_an_application_without_applicant() {
 async fn create_with_an_idempotency_key_writes_key_and_application_in_one_transaction() {
     let writes = Writes::new();
     let lookup = get_item(&idempotency_pk(OWNER, "key-1"), "IDEMPOTENCY", None);
-    let transacts = Arc::new(Mutex::new(Vec::new()));
-    let seen = transacts.clone();
-    let transact = mock!(DynamoDb::transact_write_items).then_compute_output(move |req| {
-        seen.lock().unwrap().push(req.clone());
-        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsOutput::builder()
-            .build()
-    });
-    let state = Mocks::new()
-        .dynamodb(&lookup)
-        .dynamodb(&transact)
-        .dynamodb(&writes.put)
-        .state();
+    let mocks = writes.add_to(Mocks::new().dynamodb(&lookup));
+    let state = mocks.state();
 
     let answer = call(
         &state,
@@ -102,23 +92,19 @@ async fn create_with_an_idempotency_key_writes_key_and_application_in_one_transa
         0,
         "the transaction is the only write"
     );
-    let transacts = transacts.lock().unwrap();
-    assert_eq!(transacts.len(), 1);
-    let puts: Vec<_> = transacts[0]
-        .transact_items()
-        .iter()
-        .map(|t| t.put().expect("a put"))
-        .collect();
+    assert_eq!(mocks.audit.transactions(), 1);
+    assert_eq!(mocks.audit.kinds(), ["application.created"]);
+    let puts = writes.puts.lock().unwrap();
     assert_eq!(puts.len(), 2);
-    for put in &puts {
-        assert_eq!(put.table_name(), TABLE);
+    for put in puts.iter() {
+        assert_eq!(put.table_name(), Some(TABLE));
         assert_eq!(put.condition_expression(), Some("attribute_not_exists(pk)"));
     }
-    let key: IdempotencyItem = from_item(puts[0].item());
+    let key: IdempotencyItem = from_item(puts[0].item().unwrap());
     assert_eq!(key.pk, idempotency_pk(OWNER, "key-1"));
     assert_eq!(key.application_id, id);
     assert_eq!(key.expires_at, now().unix_timestamp() + 24 * 60 * 60);
-    let app: ApplicationItem = from_item(puts[1].item());
+    let app: ApplicationItem = from_item(puts[1].item().unwrap());
     assert_eq!(app.application_id, id);
     assert_eq!(app.idempotency_key.as_deref(), Some("key-1"));
 }
@@ -181,7 +167,11 @@ async fn create_with_an_expired_key_creates_a_new_application() {
 
     let body = answer.ok(201);
     assert_ne!(body["applicationId"], APP_ID);
-    assert_eq!(writes.transact.num_calls(), 1);
+    assert_eq!(
+        writes.puts.lock().unwrap().len(),
+        2,
+        "a new key and application"
+    );
 }
 
 #[tokio::test]
@@ -214,17 +204,11 @@ async fn create_losing_a_race_on_the_key_answers_the_winner() {
         APPLICATION_SK,
         Some(item(&application(OWNER))),
     );
-    let transact = mock!(DynamoDb::transact_write_items).then_error(|| {
-        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::TransactionCanceledException(
-            aws_sdk_dynamodb::types::error::TransactionCanceledException::builder()
-                .meta(error_meta("TransactionCanceledException"))
-                .build(),
-        )
-    });
+    let transact = change_cancelled("ConditionalCheckFailed");
     let state = Mocks::new()
         .dynamodb(&lookup)
         .dynamodb(&existing)
-        .dynamodb(&transact)
+        .audit_rule(&transact)
         .state();
 
     let answer = call(
@@ -404,8 +388,8 @@ async fn create_with_a_bad_idempotency_key_is_422_naming_the_header_and_writes_n
 
 #[tokio::test]
 async fn create_answers_503_when_dynamodb_throttles_past_the_retries() {
-    let put = mock!(DynamoDb::put_item).then_error(|| {
-        aws_sdk_dynamodb::operation::put_item::PutItemError::ProvisionedThroughputExceededException(
+    let put = mock!(DynamoDb::transact_write_items).then_error(|| {
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError::ProvisionedThroughputExceededException(
             aws_sdk_dynamodb::types::error::ProvisionedThroughputExceededException::builder()
                 .message(
                     "The level of configured provisioned throughput for the table was exceeded",
@@ -414,7 +398,7 @@ async fn create_answers_503_when_dynamodb_throttles_past_the_retries() {
                 .build(),
         )
     });
-    let state = Mocks::new().dynamodb(&put).state();
+    let state = Mocks::new().audit_rule(&put).state();
 
     let answer = call(
         &state,

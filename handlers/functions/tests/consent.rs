@@ -168,8 +168,8 @@ async fn invalid_consent_bodies_are_refused_before_any_read() {
 #[tokio::test]
 async fn consent_racing_an_erasure_is_404() {
     let query = query_application(vec![item(&without_consent())]);
-    let put = put_item_condition_failed();
-    let state = Mocks::new().dynamodb(&query).dynamodb(&put).state();
+    let put = change_cancelled("ConditionalCheckFailed");
+    let state = Mocks::new().dynamodb(&query).audit_rule(&put).state();
 
     let answer = call(
         &state,

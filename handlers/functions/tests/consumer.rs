@@ -230,24 +230,26 @@ struct Setup {
     first_page: Rule,
     second_page: Rule,
     writes: Writes,
+    published: Published,
     state: AppState,
 }
 
 impl Setup {
-    fn with(lookup: Rule, summary: Rule, extra_dynamodb: &[&Rule]) -> Self {
+    fn with(lookup: Rule, summary: Rule, transactions: &[&Rule]) -> Self {
         let (first_page, second_page) = analysis_pages();
         let writes = Writes::new();
         let mut mocks = Mocks::new().dynamodb(&lookup);
-        for rule in extra_dynamodb {
-            mocks = mocks.dynamodb(rule);
+        for rule in transactions {
+            mocks = mocks.audit_rule(rule);
         }
-        let state = writes
+        let mocks = writes
             .add_to(mocks)
             .textract(&summary)
             .textract(&first_page)
-            .textract(&second_page)
-            .state();
+            .textract(&second_page);
+        let state = mocks.state();
         Self {
+            published: mocks.published.clone(),
             lookup,
             summary,
             first_page,
@@ -448,25 +450,27 @@ async fn duplicate_delivery_of_a_recorded_job_changes_nothing() {
             "no Textract calls for a duplicate"
         );
         setup.writes.assert_none();
+        // Its lenders' event again (the first publication may have failed), the same event.
+        let messages = setup.published.messages();
+        assert_eq!(messages.len(), 1, "{status:?}");
+        assert_eq!(messages[0]["type"], "document.analysed");
+        assert_eq!(messages[0]["data"]["documentId"], DOCUMENT_ID);
     }
 }
 
 #[tokio::test]
 async fn the_same_message_twice_in_one_batch_is_not_a_failure() {
     // The first delivery wins the conditional write; the second loses it.
-    let put = mock!(DynamoDb::put_item)
+    let put = mock!(DynamoDb::transact_write_items)
         .sequence()
-        .output(|| aws_sdk_dynamodb::operation::put_item::PutItemOutput::builder().build())
-        .error(|| {
-            aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(
-                aws_sdk_dynamodb::types::error::ConditionalCheckFailedException::builder()
-                    .meta(error_meta("ConditionalCheckFailedException"))
-                    .build(),
-            )
+        .output(|| {
+            aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsOutput::builder()
+                .build()
         })
+        .error(|| transaction_cancelled("ConditionalCheckFailed", 3))
         .build();
     let lookup = document_by_job(Some(in_progress()));
-    let state = Mocks::new().dynamodb(&lookup).dynamodb(&put).state();
+    let state = Mocks::new().dynamodb(&lookup).audit_rule(&put).state();
     let body = sns_envelope(&completion(JOB_ID, "FAILED", Some(APP_ID)));
 
     let response = handle_batch(&state, sqs_event(&[("m-1", &body), ("m-2", &body)])).await;
@@ -477,8 +481,8 @@ async fn the_same_message_twice_in_one_batch_is_not_a_failure() {
 
 #[tokio::test]
 async fn a_lost_conditional_write_is_treated_as_a_duplicate() {
-    // Rules match in order, so this failing PutItem shadows the support's succeeding one.
-    let put = put_item_condition_failed();
+    // Rules match in order, so this cancelled transaction shadows the in-memory table.
+    let put = change_cancelled("ConditionalCheckFailed");
     let setup = Setup::with(document_by_job(Some(in_progress())), summary_ok(), &[&put]);
     let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
 
@@ -486,7 +490,7 @@ async fn a_lost_conditional_write_is_treated_as_a_duplicate() {
 
     assert!(failed.is_empty(), "{failed:?}");
     assert_eq!(put.num_calls(), 1, "a failed condition is not retried");
-    assert_eq!(setup.writes.put.num_calls(), 0);
+    assert_eq!(setup.writes.written(), 0);
     assert_eq!(setup.summary.num_calls(), 1);
 }
 
@@ -629,7 +633,7 @@ async fn only_the_failing_records_of_a_batch_are_reported() {
         .await;
 
     assert_eq!(failed, vec!["m-2".to_string(), "m-3".to_string()]);
-    assert_eq!(setup.writes.put.num_calls(), 1);
+    assert_eq!(setup.writes.written(), 1);
 }
 
 #[tokio::test]

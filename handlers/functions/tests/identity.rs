@@ -3,10 +3,6 @@
 
 mod support;
 
-use aws_sdk_dynamodb::operation::put_item::PutItemError;
-use aws_sdk_dynamodb::types::error::ConditionalCheckFailedException;
-use aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure;
-use aws_sdk_dynamodb::Client as DynamoDb;
 use aws_sdk_rekognition::operation::compare_faces::{CompareFacesError, CompareFacesOutput};
 use aws_sdk_rekognition::types::{CompareFacesMatch, ComparedFace, ComparedSourceImageFace};
 use aws_sdk_textract::operation::analyze_id::{AnalyzeIDError, AnalyzeIdOutput};
@@ -165,6 +161,8 @@ struct Setup {
     analyze: Rule,
     compare: Rule,
     writes: Writes,
+    audit: AuditTable,
+    published: Published,
     state: AppState,
 }
 
@@ -194,6 +192,8 @@ impl Setup {
             analyze,
             compare,
             writes,
+            audit: mocks.audit.clone(),
+            published: mocks.published.clone(),
             state,
         }
     }
@@ -936,32 +936,18 @@ fn stored_rejection() -> VerificationItem {
 
 /// The PutItem of a submission that lost the race: the attempt's decision exists, and DynamoDB
 /// returns it with the failure, as asked (`ReturnValuesOnConditionCheckFailure`).
-fn put_lost_to(stored: &VerificationItem) -> Rule {
-    let stored = item(stored);
-    mock!(DynamoDb::put_item)
-        .match_requests(|r| {
-            r.condition_expression() == Some("attribute_not_exists(pk)")
-                && r.return_values_on_condition_check_failure()
-                    == Some(&ReturnValuesOnConditionCheckFailure::AllOld)
-        })
-        .then_error(move || {
-            PutItemError::ConditionalCheckFailedException(
-                ConditionalCheckFailedException::builder()
-                    .message("The conditional request failed")
-                    .set_item(Some(stored.clone()))
-                    .meta(error_meta("ConditionalCheckFailedException"))
-                    .build(),
-            )
-        })
-}
-
 /// The submission that loses the race to write the attempt's decision answers what the winner
 /// stored: the same 200 and body as the first answer, not its own decision and not a 5xx.
 #[tokio::test]
 async fn a_racing_submission_answers_the_decision_stored_first() {
     let stored = stored_rejection();
     let query = ready_application();
-    let lost_race = put_lost_to(&stored);
+    let lost_race = change_cancelled("ConditionalCheckFailed");
+    let winner = get_item(
+        &application_pk(APP_ID),
+        &verification_sk(&stored.verification_id),
+        Some(item(&stored)),
+    );
     let (analyze, compare) = (
         analyze_id(jane_doe_license("01/31/2030"), 1),
         compare_faces(99.5),
@@ -970,7 +956,8 @@ async fn a_racing_submission_answers_the_decision_stored_first() {
     let (attempt_put, _) = put_item_ok();
     let state = Mocks::new()
         .dynamodb(&query)
-        .dynamodb(&lost_race)
+        .audit_rule(&lost_race)
+        .dynamodb(&winner)
         .dynamodb(&attempt_put)
         .textract(&analyze)
         .rekognition(&compare)
@@ -986,7 +973,8 @@ async fn a_racing_submission_answers_the_decision_stored_first() {
     )
     .await;
 
-    assert_eq!(lost_race.num_calls(), 1);
+    assert_eq!(lost_race.num_calls(), 1, "a refused change is not retried");
+    assert_eq!(winner.num_calls(), 1);
     assert_eq!(
         answer.ok(200),
         lendverify_functions::identity::view(&stored),
@@ -1011,11 +999,13 @@ async fn the_decision_is_written_only_if_its_attempt_has_none_under_its_derived_
         input.condition_expression(),
         Some("attribute_not_exists(pk)")
     );
-    assert_eq!(
-        input.return_values_on_condition_check_failure(),
-        Some(&ReturnValuesOnConditionCheckFailure::AllOld),
-        "a lost race reads the winner's decision off the failure"
-    );
+    // The decision and its audit event are one transaction (the ATTEMPT item is written before
+    // the analysis, on its own).
+    assert_eq!(setup.audit.transactions(), 1);
+    assert_eq!(setup.audit.kinds(), ["identity.decided"]);
+    let messages = setup.published.messages();
+    assert_eq!(messages.len(), 1, "an APPROVED decision is published");
+    assert_eq!(messages[0]["data"]["verificationId"], expected_id.as_str());
 }
 
 /// A submission repeated after its decision (a retry after a lost response) is answered from
@@ -1043,6 +1033,13 @@ async fn a_repeated_submission_answers_the_stored_decision_without_analysing() {
     );
     setup.assert_untouched();
     assert_eq!(setup.head_calls(), 0);
+    // Its lenders' event again, at the decision's time (the first publication may have failed):
+    // the same id, so the dispatcher delivers it once.
+    let messages = setup.published.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["type"], "identity.decided");
+    assert_eq!(messages[0]["occurredAt"], json!(stored.created_at));
+    assert_eq!(messages[0]["data"]["decision"], "REJECTED");
 }
 
 /// Other uploads after a REJECTED decision are another attempt, but the decision is final: 409

@@ -406,7 +406,7 @@ async fn get_of_a_decided_session_answers_from_the_table_without_rekognition() {
 async fn get_losing_the_race_to_decide_answers_the_winners_record() {
     let query = owned_application_with(vec![item(&liveness(LivenessStatus::InProgress))]);
     let rekognition = results(LivenessSessionStatus::Succeeded, Some(99.0));
-    let put = put_item_condition_failed();
+    let put = change_cancelled("ConditionalCheckFailed");
     // The concurrent poll recorded NEEDS_REVIEW (say, under an older threshold).
     let winner = get_item(
         &application_pk(APP_ID),
@@ -415,7 +415,7 @@ async fn get_losing_the_race_to_decide_answers_the_winners_record() {
     );
     let state = Mocks::new()
         .dynamodb(&query)
-        .dynamodb(&put)
+        .audit_rule(&put)
         .dynamodb(&winner)
         .rekognition(&rekognition)
         .state();

@@ -5,11 +5,7 @@
 mod support;
 
 use aws_sdk_dynamodb::operation::query::QueryOutput;
-use aws_sdk_dynamodb::operation::transact_write_items::{
-    TransactWriteItemsError, TransactWriteItemsOutput,
-};
-use aws_sdk_dynamodb::types::error::TransactionCanceledException;
-use aws_sdk_dynamodb::types::{AttributeValue, CancellationReason};
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::Client as DynamoDb;
 use aws_smithy_mocks::{mock, Rule};
 use lendverify_aws::records::*;
@@ -47,26 +43,6 @@ fn case_application() -> Rule {
 
 fn decision_body() -> serde_json::Value {
     json!({ "decision": "APPROVED", "reasonCodes": ["DOCUMENT_CHECKED"], "note": "matches" })
-}
-
-fn transact_cancelled(reason: &'static str) -> Rule {
-    mock!(DynamoDb::transact_write_items)
-        .match_requests(|r| {
-            r.transact_items()
-                .first()
-                .and_then(|i| i.update())
-                .is_some_and(|u| u.table_name() == TABLE)
-        })
-        .then_error(move || {
-            TransactWriteItemsError::TransactionCanceledException(
-                TransactionCanceledException::builder()
-                    .message("Transaction cancelled")
-                    .cancellation_reasons(CancellationReason::builder().code(reason).build())
-                    .cancellation_reasons(CancellationReason::builder().code("None").build())
-                    .meta(error_meta("TransactionCanceledException"))
-                    .build(),
-            )
-        })
 }
 
 #[tokio::test]
@@ -338,23 +314,8 @@ async fn a_case_that_is_not_awaiting_review_is_404() {
 #[tokio::test]
 async fn the_first_decision_is_recorded_audited_and_published() {
     let query = case_application();
-    let decided = mock!(DynamoDb::transact_write_items)
-        .match_requests(|r| {
-            let items = r.transact_items();
-            let update = items.first().and_then(|i| i.update());
-            let put = items.get(1).and_then(|i| i.put());
-            update.is_some_and(|u| {
-                u.table_name() == TABLE
-                    && u.update_expression() == "REMOVE review_queue"
-                    && u.condition_expression() == Some("attribute_exists(review_queue)")
-            }) && put.is_some_and(|p| {
-                p.condition_expression() == Some("attribute_not_exists(pk)")
-                    && p.item().get("sk").and_then(|v| v.as_s().ok())
-                        == Some(&review_sk(VERIFICATION_ID))
-            })
-        })
-        .then_output(|| TransactWriteItemsOutput::builder().build());
-    let mocks = Mocks::new().dynamodb(&query).dynamodb(&decided);
+    let writes = Writes::new();
+    let mocks = writes.add_to(Mocks::new().dynamodb(&query));
     let (audit, published) = (mocks.audit.clone(), mocks.published.clone());
     let state = mocks.state();
 
@@ -372,7 +333,20 @@ async fn the_first_decision_is_recorded_audited_and_published() {
     assert_eq!(body["decision"], "APPROVED");
     assert_eq!(body["reasonCodes"], json!(["DOCUMENT_CHECKED"]));
     assert_eq!(body["decidedAt"], NOW);
-    assert_eq!(decided.num_calls(), 1);
+    // One transaction: the case leaves the queue (only while in it), the review is written
+    // (only if there is none), and its audit event is appended.
+    assert_eq!(audit.transactions(), 1);
+    let updates = audit.updates.lock().unwrap().clone();
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].table_name(), TABLE);
+    assert_eq!(updates[0].update_expression(), "REMOVE review_queue");
+    assert_eq!(
+        updates[0].condition_expression(),
+        Some("attribute_exists(review_queue)")
+    );
+    let (review, put): (ReviewItem, _) = only_put(&writes.puts);
+    assert_eq!(review.sk, review_sk(VERIFICATION_ID));
+    assert_eq!(put.condition_expression(), Some("attribute_not_exists(pk)"));
     assert_eq!(audit.kinds(), ["review.decided"]);
     let record = audit.events()[0].record().unwrap();
     assert_eq!(
@@ -393,8 +367,8 @@ async fn the_first_decision_is_recorded_audited_and_published() {
 #[tokio::test]
 async fn a_concurrent_second_decision_is_409_and_changes_nothing_else() {
     let query = case_application();
-    let lost = transact_cancelled("ConditionalCheckFailed");
-    let mocks = Mocks::new().dynamodb(&query).dynamodb(&lost);
+    let lost = change_cancelled("ConditionalCheckFailed");
+    let mocks = Mocks::new().dynamodb(&query).audit_rule(&lost);
     let (audit, published) = (mocks.audit.clone(), mocks.published.clone());
     let state = mocks.state();
 
@@ -444,16 +418,52 @@ async fn a_decision_on_a_decided_case_is_409_without_a_write() {
     writes.assert_none();
 }
 
+/// The same decision again by the same reviewer is a retry (its first answer may have been lost,
+/// or its publication failed): answered as the first time and published again, nothing written.
+#[tokio::test]
+async fn a_repeated_decision_is_answered_again_and_published_again_without_a_write() {
+    let review = ReviewItem::new(
+        &needs_review(),
+        REVIEWER.into(),
+        ReviewDecision::Approved,
+        vec!["DOCUMENT_CHECKED".into()],
+        Some("matches".into()),
+        "2026-11-27T11:50:00Z".into(),
+    );
+    let query = owned_application_with(vec![item(&needs_review()), item(&review)]);
+    let writes = Writes::new();
+    let mocks = writes.add_to(Mocks::new().dynamodb(&query));
+    let (audit, published) = (mocks.audit.clone(), mocks.published.clone());
+    let state = mocks.state();
+
+    let body = call(
+        &state,
+        Function::Review,
+        ApiRequest::post(DECISIONS)
+            .app(APP_ID)
+            .reviewer(REVIEWER)
+            .json(decision_body()),
+    )
+    .await
+    .ok(201);
+
+    assert_eq!(
+        body["decidedAt"], "2026-11-27T11:50:00Z",
+        "the first answer"
+    );
+    writes.assert_none();
+    assert!(audit.events().is_empty());
+    let messages = published.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0]["type"], "review.decided");
+    assert_eq!(messages[0]["occurredAt"], "2026-11-27T11:50:00Z");
+}
+
 #[tokio::test]
 async fn a_throttled_decision_is_503() {
     let query = case_application();
-    let throttled = transact_cancelled("ThrottlingError");
-    let nothing_stored = get_item(&application_pk(APP_ID), &review_sk(VERIFICATION_ID), None);
-    let state = Mocks::new()
-        .dynamodb(&query)
-        .dynamodb(&throttled)
-        .dynamodb(&nothing_stored)
-        .state();
+    let throttled = change_cancelled("ThrottlingError");
+    let state = Mocks::new().dynamodb(&query).audit_rule(&throttled).state();
     call(
         &state,
         Function::Review,

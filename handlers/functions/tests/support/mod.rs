@@ -224,10 +224,17 @@ impl Mocks {
     }
 }
 
-/// The audit table of one test, in memory: events by sequence number.
+/// The audit table of one test, in memory: events by sequence number. Every `TransactWriteItems`
+/// comes here: a state change and its event are written together, so the change's items (put
+/// before the event and HEAD) are recorded too, each `Put` as the `PutItem` it replaces.
 #[derive(Clone, Default)]
 pub struct AuditTable {
     events: Arc<Mutex<Vec<lendverify_core::audit::AuditEvent>>>,
+    /// The puts of the changes written, shared with [`Writes::puts`] when a test adds its writes.
+    changes: Puts,
+    /// The updates of the changes written (a review takes its case out of the queue).
+    pub updates: Arc<Mutex<Vec<aws_sdk_dynamodb::types::Update>>>,
+    transactions: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 fn audit_table_named(table: Option<&str>) -> bool {
@@ -253,6 +260,11 @@ impl AuditTable {
                     .to_string()
             })
             .collect()
+    }
+
+    /// How many transactions were written.
+    pub fn transactions(&self) -> usize {
+        self.transactions.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Stores an event as if it had been appended.
@@ -281,27 +293,38 @@ impl AuditTable {
                     }))
                     .build()
             });
-        let events = self.events.clone();
-        let append = mock!(DynamoDb::transact_write_items)
-            .match_requests(|r| {
-                r.transact_items()
-                    .first()
-                    .and_then(|i| i.put())
-                    .is_some_and(|p| p.table_name() == AUDIT_TABLE)
-            })
-            .then_compute_output(move |r| {
-                let put = r.transact_items()[0].put().unwrap().item();
+        let (events, changes, updates, transactions) = (
+            self.events.clone(),
+            self.changes.clone(),
+            self.updates.clone(),
+            self.transactions.clone(),
+        );
+        let append = mock!(DynamoDb::transact_write_items).then_compute_output(move |r| {
+            transactions.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            for item in r.transact_items() {
+                if let Some(update) = item.update() {
+                    updates.lock().unwrap().push(update.clone());
+                }
+                let Some(put) = item.put() else { continue };
+                if put.table_name() != AUDIT_TABLE {
+                    changes.lock().unwrap().push(as_put_item(put));
+                    continue;
+                }
+                let put = put.item();
                 let text = |name: &str| put.get(name).unwrap().as_s().unwrap().clone();
-                events
-                    .lock()
-                    .unwrap()
-                    .push(lendverify_core::audit::AuditEvent {
-                        seq: put.get("seq").unwrap().as_n().unwrap().parse().unwrap(),
-                        body: text("body"),
-                        hash: text("hash"),
-                    });
-                TransactWriteItemsOutput::builder().build()
-            });
+                if text("sk").starts_with("EVENT#") {
+                    events
+                        .lock()
+                        .unwrap()
+                        .push(lendverify_core::audit::AuditEvent {
+                            seq: put.get("seq").unwrap().as_n().unwrap().parse().unwrap(),
+                            body: text("body"),
+                            hash: text("hash"),
+                        });
+                }
+            }
+            TransactWriteItemsOutput::builder().build()
+        });
         let events = self.events.clone();
         let list = mock!(DynamoDb::query)
             .match_requests(|r| audit_table_named(r.table_name()))
@@ -333,6 +356,54 @@ impl AuditTable {
             });
         vec![head, append, list]
     }
+}
+
+/// A transaction's `Put` as the `PutItem` that would write the same item under the same condition.
+fn as_put_item(
+    put: &aws_sdk_dynamodb::types::Put,
+) -> aws_sdk_dynamodb::operation::put_item::PutItemInput {
+    aws_sdk_dynamodb::operation::put_item::PutItemInput::builder()
+        .table_name(put.table_name())
+        .set_item(Some(put.item().clone()))
+        .set_condition_expression(put.condition_expression().map(str::to_string))
+        .set_expression_attribute_names(put.expression_attribute_names().cloned())
+        .set_expression_attribute_values(put.expression_attribute_values().cloned())
+        .build()
+        .expect("a PutItemInput")
+}
+
+/// A transaction DynamoDB cancels with `reason` for its first item (the state change) and `None`
+/// for the others: `ConditionalCheckFailed` when another request made the change first,
+/// `ThrottlingError` or `TransactionConflict` when it is transient. Add it with
+/// [`Mocks::audit_rule`], before the in-memory table.
+pub fn change_cancelled(reason: &'static str) -> Rule {
+    mock!(DynamoDb::transact_write_items).then_compute_response(move |r| {
+        aws_smithy_mocks::MockResponse::Error(transaction_cancelled(
+            reason,
+            r.transact_items().len(),
+        ))
+    })
+}
+
+/// The error of a transaction of `items` items cancelled with `reason` for the first one.
+pub fn transaction_cancelled(
+    reason: &str,
+    items: usize,
+) -> aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    use aws_sdk_dynamodb::types::error::TransactionCanceledException;
+    use aws_sdk_dynamodb::types::CancellationReason;
+    let mut cancelled = TransactionCanceledException::builder()
+        .message("Transaction cancelled")
+        .meta(error_meta("TransactionCanceledException"));
+    for i in 0..items {
+        cancelled = cancelled.cancellation_reasons(
+            CancellationReason::builder()
+                .code(if i == 0 { reason } else { "None" })
+                .build(),
+        );
+    }
+    TransactWriteItemsError::TransactionCanceledException(cancelled.build())
 }
 
 /// No liveness failures of the applicant (`APPLICANT#` partition), unless a test says otherwise.
@@ -938,13 +1009,26 @@ impl Writes {
         }
     }
 
-    pub fn add_to(&self, mocks: Mocks) -> Mocks {
+    /// Adds the write rules; the changes written in transactions (with their audit events) are
+    /// recorded in [`Writes::puts`] too.
+    pub fn add_to(&self, mut mocks: Mocks) -> Mocks {
+        mocks.audit.changes = self.puts.clone();
         mocks.dynamodb(&self.put).dynamodb(&self.transact)
+    }
+
+    /// How many items were written (by `PutItem` or in a transaction).
+    pub fn written(&self) -> usize {
+        self.puts.lock().unwrap().len()
     }
 
     #[track_caller]
     pub fn assert_none(&self) {
         assert_eq!(self.put.num_calls(), 0, "PutItem was called");
+        assert_eq!(
+            self.puts.lock().unwrap().len(),
+            0,
+            "an item was written in a transaction"
+        );
         assert_eq!(
             self.transact.num_calls(),
             0,
