@@ -19,6 +19,44 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// Names the lock file that lets the end-to-end binaries run side by side (`make rust-test`,
+/// scripts/cargo-test.sh): their stages start at the same time, since a start is mostly
+/// `terraform apply` waiting out the AWS provider's propagation checks, while their scenarios
+/// still run one binary at a time, as with `cargo test` alone (timing-sensitive scenarios never
+/// share the CPU with another binary's).
+pub const TURN_LOCK_VARIABLE: &str = "LENDVERIFY_E2E_TURN_LOCK";
+
+/// Once this binary's stage is up: waits until no other end-to-end binary is running scenarios,
+/// then holds the turn until this process exits (the kernel releases the lock with the file, also
+/// when a binary crashes). Without [`TURN_LOCK_VARIABLE`] (plain `cargo test`, which runs the
+/// binaries one after another anyway) it returns at once.
+pub fn wait_for_turn() -> anyhow::Result<()> {
+    use std::os::fd::AsRawFd;
+    static TURN: std::sync::OnceLock<std::fs::File> = std::sync::OnceLock::new();
+    let Some(path) = std::env::var_os(TURN_LOCK_VARIABLE).map(PathBuf::from) else {
+        return Ok(());
+    };
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("opening the turn lock {}", path.display()))?;
+    let waiting = Instant::now();
+    // std's File::lock needs Rust 1.89; the workspace supports 1.85.
+    // SAFETY: flock on a descriptor this function owns and keeps open in TURN.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+        return Err(std::io::Error::last_os_error())
+            .with_context(|| format!("locking {}", path.display()));
+    }
+    eprintln!(
+        "stage up; waited {:.1?} for the other end-to-end binaries' scenarios",
+        waiting.elapsed()
+    );
+    let _ = TURN.set(file);
+    Ok(())
+}
+
 /// The local stage plus direct clients of moto.
 pub struct World {
     pub stage: LocalStage,
@@ -42,6 +80,7 @@ impl World {
         options.work_dir = work;
         configure(&mut options);
         let stage = LocalStage::start(options).await?;
+        wait_for_turn()?;
         let sdk = lendverify_local_stage::sdk_config(&stage.moto_url).await;
         let s3 = aws_sdk_s3::Client::from_conf(
             aws_sdk_s3::config::Builder::from(&sdk)
