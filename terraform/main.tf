@@ -14,6 +14,7 @@ locals {
   artifact_from_s3 = var.artifact.s3_bucket != null
 
   key_arn         = module.stateful.key_arn
+  data_key_arn    = module.stateful.data_key_arn
   table_arn       = module.stateful.table_arn
   owner_index_arn = module.stateful.owner_index_arn
   job_index_arn   = module.stateful.job_index_arn
@@ -45,6 +46,22 @@ locals {
     "review"                       = "GET /review/cases, GET /review/cases/{applicationId}, POST /review/cases/{applicationId}/decisions, GET /review/cases/{applicationId}/events"
     "deliver-decision-events"      = "SQS consumer of decision events: signed webhooks to lender endpoints"
   }
+
+  # lambda_function names each function's role after the function. The key and bucket policies name
+  # roles by these plain ARN strings (aws:PrincipalArn), so they need not exist first: no cycle.
+  function_names     = { for handler in keys(local.functions) : handler => "${var.name_prefix}-${handler}" }
+  function_role_arns = { for handler, name in local.function_names : handler => "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:role/${name}" }
+
+  # Which functions' roles each key's policy names: those whose UseKey statement below names that key
+  # (tests/stack.tftest.hcl checks the two agree). The data key: buckets and personal-data tables; the
+  # operations key: topics, queues, the webhook secret.
+  key_users = {
+    data       = ["applications", "create-liveness-session", "get-liveness-results", "create-upload-url", "verify-identity", "start-lending-analysis", "review"]
+    operations = ["verify-identity", "lending-analysis-completed", "review", "deliver-decision-events"]
+  }
+
+  # The only functions that read biometric images (CompareFaces input; the reviewer's presigned GETs).
+  biometrics_readers = ["verify-identity", "review"]
 
   # Memory (MB) per function, from `make bench` (README, "Memory: why 256 MB and 128 MB"): every
   # function peaks at ~10 MiB RSS, so memory only buys CPU share (memory / 1,769 MB of a vCPU).
@@ -98,7 +115,7 @@ locals {
       {
         sid       = "UseKey"
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn]
       },
     ]
 
@@ -130,7 +147,7 @@ locals {
       {
         sid       = "UseKey"
         actions   = ["kms:GenerateDataKey", "kms:Decrypt"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn]
       },
     ]
 
@@ -156,7 +173,7 @@ locals {
       {
         sid       = "UseKey"
         actions   = ["kms:Decrypt"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn]
       },
     ]
 
@@ -175,7 +192,7 @@ locals {
       {
         sid       = "UseKey"
         actions   = ["kms:GenerateDataKey"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn]
       },
     ]
 
@@ -231,7 +248,7 @@ locals {
         # GenerateDataKey: SNS encrypts the published event with the topic's key as the publisher.
         sid       = "UseKey"
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn, local.key_arn]
       },
     ]
 
@@ -282,7 +299,7 @@ locals {
       {
         sid       = "UseKey"
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn]
       },
     ]
 
@@ -374,7 +391,7 @@ locals {
         # Decrypt: the presigned GETs of SSE-KMS objects; GenerateDataKey: publishing to the encrypted topic.
         sid       = "UseKey"
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-        resources = [local.key_arn]
+        resources = [local.data_key_arn, local.key_arn]
       },
     ]
 
@@ -438,9 +455,17 @@ module "stateful" {
   consumer_timeout_seconds       = var.consumer_timeout_seconds
   dispatcher_timeout_seconds     = var.dispatcher_timeout_seconds
   audit_retention_days           = var.audit_retention_days
+  personal_data_retention_days   = var.personal_data_retention_days
+  evidence_retention_days        = var.evidence_retention_days
   webhook_endpoints              = var.webhook_endpoints
   webhook_secret_version         = var.webhook_secret_version
   identity                       = var.identity
+
+  key_admin_role_arn            = var.key_admin_role_arn
+  break_glass_role_arn          = var.break_glass_role_arn
+  data_key_user_role_arns       = [for handler in local.key_users.data : local.function_role_arns[handler]]
+  operations_key_user_role_arns = [for handler in local.key_users.operations : local.function_role_arns[handler]]
+  biometrics_reader_role_arns   = [for handler in local.biometrics_readers : local.function_role_arns[handler]]
 }
 
 module "functions" {
@@ -452,18 +477,23 @@ module "functions" {
   handler     = each.key
   description = "LendVerify ${var.environment}: ${each.value}"
 
+  # The name the key and bucket policies build the role ARN from (lambda_function names the role after it).
+  function_name = local.function_names[each.key]
+
   local_zip_path = var.artifact.local_path
   s3_bucket      = var.artifact.s3_bucket
   s3_key         = var.artifact.s3_key
   package_sha256 = var.artifact.sha256
 
-  memory_size             = max(var.lambda_memory_size, local.function_memory_mb[each.key])
-  timeout                 = contains(keys(local.consumers), each.key) ? local.consumers[each.key].timeout : var.api_function_timeout_seconds
-  environment_variables   = module.stateful.handler_environment
-  kms_key_arn             = module.stateful.key_arn
-  log_retention_in_days   = var.log_retention_days
-  policy_statements       = local.policy_statements[each.key]
-  code_signing_config_arn = var.code_signing_config_arn
+  memory_size = max(var.lambda_memory_size, local.function_memory_mb[each.key])
+  # Unknown handler names in the map are refused by a precondition on output "function_names".
+  reserved_concurrent_executions = lookup(var.function_reserved_concurrency, each.key, null)
+  timeout                        = contains(keys(local.consumers), each.key) ? local.consumers[each.key].timeout : var.api_function_timeout_seconds
+  environment_variables          = module.stateful.handler_environment
+  kms_key_arn                    = module.stateful.key_arn
+  log_retention_in_days          = var.log_retention_days
+  policy_statements              = local.policy_statements[each.key]
+  code_signing_config_arn        = var.code_signing_config_arn
 
   sqs_event_source = contains(keys(local.consumers), each.key) ? {
     queue_arn  = local.consumers[each.key].queue_arn
@@ -494,9 +524,14 @@ module "api" {
   waf_enabled                 = var.waf_enabled
   waf_anonymous_ip_action     = var.waf_anonymous_ip_action
   waf_rate_limit              = var.waf_rate_limit
+  waf_token_rate_limit        = var.waf_token_rate_limit
 }
 
 data "aws_region" "current" {}
+
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
 
 module "amplify_hosting" {
   source = "../modules/amplify_hosting"

@@ -34,8 +34,21 @@ output "cognito_region" {
 }
 
 output "kms_key_arn" {
-  description = "ARN of the customer-managed key."
+  description = "ARN of the operations key (log groups, topics, queues, the webhook secret, function environment)."
   value       = module.stateful.key_arn
+}
+
+output "data_kms_key_arn" {
+  description = "ARN of the data key (every bucket, the tables): biometric, identity and financial data."
+  value       = module.stateful.data_key_arn
+}
+
+output "key_user_role_arns" {
+  description = "The roles each key policy names through aws:PrincipalArn (the Textract publish role is added to the operations key in modules/stateful)."
+  value = {
+    data       = [for handler in local.key_users.data : local.function_role_arns[handler]]
+    operations = [for handler in local.key_users.operations : local.function_role_arns[handler]]
+  }
 }
 
 output "uploads_bucket_name" {
@@ -51,6 +64,11 @@ output "biometrics_bucket_name" {
 output "textract_output_bucket_name" {
   description = "Textract lending output bucket."
   value       = module.stateful.textract_output_bucket_name
+}
+
+output "evidence_bucket_name" {
+  description = "Evidence bucket (Object Lock GOVERNANCE): EVIDENCE_BUCKET."
+  value       = module.stateful.evidence_bucket_name
 }
 
 output "table_name" {
@@ -126,6 +144,11 @@ output "textract_publish_role_arn" {
 output "function_names" {
   description = "Lambda function name per handler."
   value       = { for name, f in module.functions : name => f.function_name }
+
+  precondition {
+    condition     = length(setsubtract(keys(var.function_reserved_concurrency), keys(local.functions))) == 0
+    error_message = "function_reserved_concurrency names unknown functions: ${join(", ", setsubtract(keys(var.function_reserved_concurrency), keys(local.functions)))}."
+  }
 }
 
 output "function_role_arns" {
@@ -164,6 +187,8 @@ output "protection" {
     promoted_artifact_only    = var.promoted_artifact_only
     s3_access_logging         = var.s3_access_log_bucket != null
     audit_retention_days      = var.audit_retention_days
+    personal_data_retention   = var.personal_data_retention_days
+    evidence_retention        = module.stateful.retention_days.evidence
   }
 }
 

@@ -141,6 +141,26 @@ variable "log_retention_days" {
   }
 }
 
+variable "key_admin_role_arn" {
+  description = "The IAM role that administers both KMS keys (policy, rotation, aliases, deletion) and never decrypts: the role that applies this stack (KMS refuses a key policy that would lock its caller out of PutKeyPolicy). modules/kms README, Lock-out."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", var.key_admin_role_arn))
+    error_message = "key_admin_role_arn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)."
+  }
+}
+
+variable "break_glass_role_arn" {
+  description = "The emergency-access role that may read biometric images and evidence besides the functions that must (incident response, legal requests). Not assumed by any function; its use should page someone."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", var.break_glass_role_arn))
+    error_message = "break_glass_role_arn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)."
+  }
+}
+
 variable "kms_deletion_window_in_days" {
   description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling. Null keeps the default; range checked in modules/stateful."
   type        = number
@@ -164,6 +184,19 @@ variable "audit_retention_days" {
   type        = number
   default     = 2555
   nullable    = false
+}
+
+variable "personal_data_retention_days" {
+  description = "Days a DynamoDB item holding personal data is kept after its last write (its expiresAt TTL; PERSONAL_DATA_RETENTION_DAYS): 1827 (five years, US CIP) by default; dev 30, staging 90. Range checked in modules/stateful."
+  type        = number
+  default     = 1827
+  nullable    = false
+}
+
+variable "evidence_retention_days" {
+  description = "Days each evidence version (a decided application's ID images, liveness audit images, decision) is locked under S3 Object Lock (GOVERNANCE) and kept, then destroyed. Null keeps modules/storage's default (1827: five years, US CIP); the range is checked there."
+  type        = number
+  default     = null
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -275,6 +308,34 @@ variable "api_throttling" {
   }
 }
 
+variable "function_reserved_concurrency" {
+  description = "Reserved concurrency per function (handler name => executions): each function's ceiling (one flood cannot take the account's whole pool) and its guaranteed share. A function not listed is unreserved. Lambda refuses a reservation that leaves the account fewer than 100 unreserved executions: the sum must stay at least 100 below the account's concurrency limit (1,000 by default; README, Quotas)."
+  type        = map(number)
+  default = {
+    "applications"                 = 20
+    "create-liveness-session"      = 10
+    "get-liveness-results"         = 10
+    "create-upload-url"            = 10
+    "verify-identity"              = 10
+    "start-lending-analysis"       = 5
+    "get-lending-analysis-results" = 10
+    "lending-analysis-completed"   = 5
+    "review"                       = 5
+    "deliver-decision-events"      = 5
+  }
+  nullable = false
+
+  validation {
+    condition     = alltrue([for n in values(var.function_reserved_concurrency) : n >= 1 && n <= 900 && floor(n) == n])
+    error_message = "function_reserved_concurrency values must be whole numbers between 1 and 900 (0 would disable a function: remove it from the map to leave it unreserved)."
+  }
+
+  validation {
+    condition     = sum(concat([0], values(var.function_reserved_concurrency))) <= 900
+    error_message = "function_reserved_concurrency may reserve at most 900 executions in total: Lambda keeps 100 unreserved, and 1,000 is the default account limit."
+  }
+}
+
 variable "api_manage_account_logging_role" {
   description = "Create and register the account-wide API Gateway CloudWatch Logs role. One stack per account and region must do it; turn it off for a second stack sharing an account."
   type        = bool
@@ -306,6 +367,12 @@ variable "waf_rate_limit" {
     condition     = var.waf_rate_limit >= 100 && floor(var.waf_rate_limit) == var.waf_rate_limit
     error_message = "waf_rate_limit must be a whole number >= 100."
   }
+}
+
+variable "waf_token_rate_limit" {
+  description = "Requests per Authorization header (one signed-in user) per 5 minutes above which the WAF answers 429, from any number of addresses; at most waf_rate_limit. Null keeps modules/api's default (300); the range is checked there."
+  type        = number
+  default     = null
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ locals {
     "deletion_protection", "promoted_artifact_only", "uploads_retention_days", "biometrics_retention_days",
     "textract_output_retention_days", "log_retention_days", "kms_deletion_window_in_days", "waf_enabled", "waf_anonymous_ip_action",
     "alarms_enabled", "api_throttling", "lambda_memory_size", "identity", "web_origins", "amplify_branch_name",
-    "amplify_branch_stage", "audit_retention_days",
+    "amplify_branch_stage", "audit_retention_days", "waf_token_rate_limit", "function_reserved_concurrency",
+    "personal_data_retention_days", "evidence_retention_days",
   ]
 
   # The operator's Cognito mail and MFA inputs win over the environment's identity settings when set.
@@ -44,8 +45,12 @@ module "stack" {
   log_retention_days             = try(local.settings.log_retention_days, null)
   kms_deletion_window_in_days    = try(local.settings.kms_deletion_window_in_days, null)
   audit_retention_days           = try(local.settings.audit_retention_days, null)
+  personal_data_retention_days   = try(local.settings.personal_data_retention_days, null)
+  evidence_retention_days        = try(local.settings.evidence_retention_days, null)
   waf_enabled                    = try(local.settings.waf_enabled, null)
   waf_anonymous_ip_action        = try(local.settings.waf_anonymous_ip_action, null)
+  waf_token_rate_limit           = try(local.settings.waf_token_rate_limit, null)
+  function_reserved_concurrency  = try(local.settings.function_reserved_concurrency, null)
   alarms_enabled                 = try(local.settings.alarms_enabled, null)
   api_throttling                 = var.api_throttling != null ? var.api_throttling : try(local.settings.api_throttling, null)
   lambda_memory_size             = try(local.settings.lambda_memory_size, null)
@@ -54,6 +59,8 @@ module "stack" {
   api_manage_account_logging_role = var.api_manage_account_logging_role
   alarm_email_addresses           = var.alarm_email_addresses
   s3_access_log_bucket            = var.s3_access_log_bucket
+  key_admin_role_arn              = var.key_admin_role_arn
+  break_glass_role_arn            = var.break_glass_role_arn
   webhook_endpoints               = var.webhook_endpoints
 
   amplify = {

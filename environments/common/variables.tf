@@ -127,6 +127,16 @@ variable "api_manage_account_logging_role" {
   default     = true
 }
 
+variable "key_admin_role_arn" {
+  description = "The role that applies this stack and administers its KMS keys without decrypting (terraform/variables.tf)."
+  type        = string
+}
+
+variable "break_glass_role_arn" {
+  description = "The emergency-access role that may read biometric images and evidence (terraform/variables.tf)."
+  type        = string
+}
+
 variable "s3_access_log_bucket" {
   description = "Existing bucket (typically the organisation's central log archive) receiving S3 server access logs of the three data buckets. Required wherever deletion protection is on (staging, prod): the stack refuses to plan without it."
   type        = string

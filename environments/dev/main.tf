@@ -14,10 +14,27 @@ locals {
     biometrics_retention_days      = 1
     textract_output_retention_days = 7
     audit_retention_days           = 30
+    personal_data_retention_days   = 30
+    evidence_retention_days        = 1
     kms_deletion_window_in_days    = 7
     alarms_enabled                 = false
     api_throttling                 = { burst_limit = 20, rate_limit = 10 }
     lambda_memory_size             = 256
+    # Testers only: a tight per-user WAF budget, and small reservations so dev can share an account
+    # with other stacks (every reservation is taken from the account's pool; 100 must stay unreserved).
+    waf_token_rate_limit = 100
+    function_reserved_concurrency = {
+      "applications"                 = 2
+      "create-liveness-session"      = 2
+      "get-liveness-results"         = 2
+      "create-upload-url"            = 2
+      "verify-identity"              = 2
+      "start-lending-analysis"       = 2
+      "get-lending-analysis-results" = 2
+      "lending-analysis-completed"   = 2
+      "review"                       = 2
+      "deliver-decision-events"      = 2
+    }
     # Threat protection needs the paid PLUS tier; dev applicants are testers.
     identity = { user_pool_tier = "ESSENTIALS", threat_protection_mode = "OFF" }
     # The only environment that deploys a zip built on a developer's machine (make lambda-zip).

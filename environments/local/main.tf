@@ -13,6 +13,9 @@ module "stateful" {
   extra_web_origins          = slice(var.web_origins, 1, length(var.web_origins))
   thresholds                 = var.thresholds
   running_on_moto            = true
+  # moto does not evaluate key or bucket policies; named so the policies are the ones AWS gets.
+  key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-local-admin"
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-local-break-glass"
   # The end-to-end tests' local receiver (http://127.0.0.1:<port>/...; loopback is accepted only here).
   webhook_endpoints = var.webhook_endpoints
 
@@ -22,6 +25,8 @@ module "stateful" {
   biometrics_retention_days      = 1
   textract_output_retention_days = 7
   audit_retention_days           = 30
+  personal_data_retention_days   = 30
+  evidence_retention_days        = 1
 
   identity = {
     # Threat protection is a paid PLUS-tier feature of real Cognito; locally it would only slow sign-in.

@@ -10,6 +10,8 @@ locals {
     biometrics_retention_days      = 7
     textract_output_retention_days = 90
     audit_retention_days           = 90
+    personal_data_retention_days   = 90
+    evidence_retention_days        = 90
     api_throttling                 = { burst_limit = 50, rate_limit = 25 }
     amplify_branch_name            = "staging"
     amplify_branch_stage           = "BETA"

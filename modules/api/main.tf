@@ -277,6 +277,54 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
+  # The same budget per bearer token (one signed-in applicant), however many addresses it comes from:
+  # a self-registered account cannot multiply its quota across a botnet or a mobile network's NAT.
+  # A request without an Authorization header is not counted here (the per-IP rule still counts it,
+  # and API Gateway's authorizer refuses it). WAF logs redact the header.
+  rule {
+    name     = "per-token-rate-limit"
+    priority = 5
+
+    action {
+      block {
+        custom_response {
+          response_code            = 429
+          custom_response_body_key = "rate-limited"
+
+          response_header {
+            name  = "Retry-After"
+            value = "300"
+          }
+        }
+      }
+    }
+
+    statement {
+      rate_based_statement {
+        limit                 = var.waf_token_rate_limit
+        aggregate_key_type    = "CUSTOM_KEYS"
+        evaluation_window_sec = 300
+
+        custom_key {
+          header {
+            name = "authorization"
+
+            text_transformation {
+              priority = 0
+              type     = "NONE"
+            }
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name_prefix}-api-token-rate-limit"
+      sampled_requests_enabled   = false
+    }
+  }
+
   rule {
     name     = "aws-common"
     priority = 2

@@ -167,6 +167,23 @@ variable "waf_rate_limit" {
   }
 }
 
+variable "waf_token_rate_limit" {
+  description = "Requests per Authorization header (one signed-in user's token) per 5-minute window above which the WAF blocks with 429 and Retry-After, whatever the source addresses. Keep it at or below waf_rate_limit."
+  type        = number
+  default     = 300
+  nullable    = false
+
+  validation {
+    condition     = var.waf_token_rate_limit >= 10 && var.waf_token_rate_limit <= 2000000000 && floor(var.waf_token_rate_limit) == var.waf_token_rate_limit
+    error_message = "waf_token_rate_limit must be a whole number between 10 (the WAF minimum) and 2000000000."
+  }
+
+  validation {
+    condition     = var.waf_token_rate_limit <= var.waf_rate_limit
+    error_message = "waf_token_rate_limit must not exceed waf_rate_limit: one user's budget cannot be larger than one address's."
+  }
+}
+
 variable "waf_anonymous_ip_action" {
   description = "What the AWSManagedRulesAnonymousIpList rule group does with VPN, Tor, proxy and hosting-provider traffic: \"block\", or \"count\" (label and measure only) for lenders whose applicants use VPNs."
   type        = string

@@ -12,13 +12,14 @@ locals {
   root_arn   = "arn:${local.partition}:iam::${local.account_id}:root"
   alias_name = "alias/${coalesce(var.alias_name, var.name_prefix)}"
 
-  # Key administration without the ability to encrypt or decrypt: the account root (and through it
-  # the IAM principals the account delegates to) manages the key's lifecycle, but reading data needs
-  # one of the usage statements below. Listed explicitly because the project allows no `*` actions.
+  # Key administration for the named admin role only, and no cryptographic operation in it: it may
+  # change the policy, rotation, aliases, tags and schedule deletion, but reading data needs a user
+  # statement below. CreateGrant is not here: AdminCreatesGrantsForAwsResources allows it only when an
+  # AWS service asks on the admin's behalf (kms:GrantIsForAWSResource). Listed explicitly because the
+  # project allows no `*` actions.
   admin_actions = [
     "kms:CancelKeyDeletion",
     "kms:CreateAlias",
-    "kms:CreateGrant",
     "kms:DeleteAlias",
     "kms:DescribeKey",
     "kms:DisableKey",
@@ -53,93 +54,159 @@ locals {
     "kms:ReEncryptTo",
   ]
 
-  # Services that call KMS on behalf of an IAM principal of this account (the principal's own IAM
-  # policy must also allow the action). Lambda is here because lambda_function encrypts environment
-  # variables with this key: Lambda encrypts/decrypts them on behalf of the deployer and the
-  # execution role. Secrets Manager: the webhook signing secret (modules/decision_events) is encrypted
-  # with this key, and the dispatcher reads it through Secrets Manager.
-  via_services = [for service in ["dynamodb", "lambda", "rekognition", "s3", "secretsmanager", "sns", "sqs", "textract"] :
-    "${service}.${local.region}.${local.dns_suffix}"
-  ]
+  # The named roles use the key only through these services (they call KMS on the role's behalf,
+  # with the role's own credentials: S3 for SSE-KMS objects, Rekognition and Textract when they read
+  # or write S3 for the caller, SNS/SQS for encrypted topics and queues, ...).
+  user_via_services = [for service in var.user_via_services : "${service}.${local.region}.${local.dns_suffix}"]
+
+  # What the admin role may encrypt (never decrypt) while it deploys, through which services.
+  admin_encrypt_via_services = [for service in var.admin_encrypt_via_services : "${service}.${local.region}.${local.dns_suffix}"]
 }
 
 data "aws_iam_policy_document" "key" {
+  # The admin role is named as the principal itself (not through the account root), so no IAM policy
+  # elsewhere in the account can add an administrator, and KMS's lock-out check (the caller of
+  # CreateKey/PutKeyPolicy must keep PutKeyPolicy) passes when the admin role applies the stack.
   statement {
-    sid       = "KeyAdministrationByAccount"
+    sid       = "KeyAdministrationByAdminRole"
     effect    = "Allow"
     actions   = local.admin_actions
     resources = ["*"]
 
     principals {
       type        = "AWS"
-      identifiers = [local.root_arn]
+      identifiers = [var.admin_role_arn]
     }
   }
 
+  # Lambda (environment variables) and DynamoDB (table encryption) create a grant on the deployer's
+  # behalf when a function or table is created with this key; nothing else may create one.
   statement {
-    sid       = "UseThroughAwsServicesForAccountPrincipals"
+    sid       = "AdminCreatesGrantsForAwsResources"
     effect    = "Allow"
-    actions   = local.usage_actions
+    actions   = ["kms:CreateGrant"]
     resources = ["*"]
 
     principals {
       type        = "AWS"
-      identifiers = [local.root_arn]
+      identifiers = [var.admin_role_arn]
     }
 
     condition {
-      test     = "StringEquals"
-      variable = "kms:CallerAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "kms:ViaService"
-      values   = local.via_services
+      test     = "Bool"
+      variable = "kms:GrantIsForAWSResource"
+      values   = ["true"]
     }
   }
 
-  statement {
-    sid       = "CloudWatchLogsEncryptLogGroupsOfThisAccount"
-    effect    = "Allow"
-    actions   = local.usage_actions
-    resources = ["*"]
+  dynamic "statement" {
+    for_each = length(local.admin_encrypt_via_services) > 0 ? [1] : []
 
-    principals {
-      type        = "Service"
-      identifiers = ["logs.${local.region}.${local.dns_suffix}"]
+    content {
+      sid       = "AdminEncryptsWhileDeploying"
+      effect    = "Allow"
+      actions   = ["kms:Encrypt", "kms:GenerateDataKey"]
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [var.admin_role_arn]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = local.admin_encrypt_via_services
+      }
     }
+  }
 
-    condition {
-      test     = "ArnLike"
-      variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+  # The named roles, by aws:PrincipalArn: plain role ARNs that need not exist yet (no dependency on
+  # the roles, no cycle), and a deleted and re-created role keeps its access (a principal ARN in the
+  # policy would turn into the old role's unique ID). The account root only delegates: each role's
+  # own IAM policy must allow the action as well.
+  dynamic "statement" {
+    for_each = length(var.user_role_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "UseThroughAwsServicesByNamedRoles"
+      effect    = "Allow"
+      actions   = local.usage_actions
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [local.root_arn]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.user_role_arns
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:CallerAccount"
+        values   = [local.account_id]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = local.user_via_services
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.cloudwatch_logs_enabled ? [1] : []
+
+    content {
+      sid       = "CloudWatchLogsEncryptLogGroupsOfThisAccount"
+      effect    = "Allow"
+      actions   = local.usage_actions
+      resources = ["*"]
+
+      principals {
+        type        = "Service"
+        identifiers = ["logs.${local.region}.${local.dns_suffix}"]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "kms:EncryptionContext:aws:logs:arn"
+        values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+      }
     }
   }
 
   # SNS itself (not a caller) encrypts messages it delivers to KMS-encrypted SQS queues.
-  statement {
-    sid       = "SnsDeliveryToEncryptedQueues"
-    effect    = "Allow"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
+  dynamic "statement" {
+    for_each = var.sns_delivery_enabled ? [1] : []
 
-    principals {
-      type        = "Service"
-      identifiers = ["sns.amazonaws.com"]
-    }
+    content {
+      sid       = "SnsDeliveryToEncryptedQueues"
+      effect    = "Allow"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = ["*"]
 
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
+      principals {
+        type        = "Service"
+        identifiers = ["sns.amazonaws.com"]
+      }
 
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = ["arn:${local.partition}:sns:${local.region}:${local.account_id}:*"]
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
+      }
+
+      condition {
+        test     = "ArnLike"
+        variable = "aws:SourceArn"
+        values   = ["arn:${local.partition}:sns:${local.region}:${local.account_id}:*"]
+      }
     }
   }
 
@@ -147,36 +214,24 @@ data "aws_iam_policy_document" "key" {
   # cloudwatch.amazonaws.com service, not as a caller of this account, so SNS needs this key usable by
   # that principal; without it every alarm notification fails silently with KMS access denied.
   # Limited to alarms of this account (CloudWatch sends aws:SourceAccount with the request).
-  statement {
-    sid       = "CloudWatchAlarmsPublishToEncryptedTopics"
-    effect    = "Allow"
-    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = ["*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-  }
-
   dynamic "statement" {
-    for_each = length(var.key_user_arns) > 0 ? [1] : []
+    for_each = var.cloudwatch_alarms_enabled ? [1] : []
 
     content {
-      sid       = "DirectUseByNamedPrincipals"
+      sid       = "CloudWatchAlarmsPublishToEncryptedTopics"
       effect    = "Allow"
-      actions   = local.usage_actions
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = ["*"]
 
       principals {
-        type        = "AWS"
-        identifiers = var.key_user_arns
+        type        = "Service"
+        identifiers = ["cloudwatch.amazonaws.com"]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [local.account_id]
       }
     }
   }

@@ -28,7 +28,7 @@ variable "alias_name" {
 variable "description" {
   description = "Description of the key."
   type        = string
-  default     = "LendVerify customer-managed key for application data, biometrics, documents, queues and logs"
+  default     = "LendVerify customer-managed key"
 }
 
 variable "deletion_window_in_days" {
@@ -54,18 +54,71 @@ variable "rotation_period_in_days" {
   }
 }
 
-variable "key_user_arns" {
-  description = "IAM principal ARNs (e.g. Lambda execution roles) allowed to use the key directly (Encrypt, Decrypt, ReEncrypt, GenerateDataKey, DescribeKey) without going through an AWS service. The principals must exist when the key policy is written."
+variable "admin_role_arn" {
+  description = "The one IAM role that administers the key (policy, rotation, aliases, tags, deletion) without any decrypt: the role that applies this stack, since KMS refuses a key policy that would stop its caller from a later PutKeyPolicy (lock-out safety check). See README, Lock-out."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", var.admin_role_arn)) && !strcontains(var.admin_role_arn, "*")
+    error_message = "admin_role_arn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<path/name>), without wildcards; account roots and users are not accepted."
+  }
+}
+
+variable "admin_encrypt_via_services" {
+  description = "Services (e.g. `lambda`, `secretsmanager`) through which the admin role may Encrypt / GenerateDataKey while it deploys (Lambda environment variables, a secret value Terraform writes). Never Decrypt. Empty (the default) gives the admin no cryptographic use at all."
   type        = list(string)
   default     = []
+  nullable    = false
 
   validation {
-    condition     = alltrue([for arn in var.key_user_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(role|user)/.+$", arn))])
-    error_message = "Every key_user_arns entry must be an IAM role or user ARN (arn:<partition>:iam::<account>:role/<name> or :user/<name>); wildcards and account roots are not accepted."
+    condition     = alltrue([for s in var.admin_encrypt_via_services : contains(["lambda", "secretsmanager"], s)])
+    error_message = "admin_encrypt_via_services may name only lambda and secretsmanager (the services that encrypt with the deployer's credentials)."
+  }
+}
+
+variable "user_role_arns" {
+  description = "IAM role ARNs allowed to use the key (Encrypt, Decrypt, ReEncrypt, GenerateDataKey, DescribeKey), named through an `aws:PrincipalArn` condition: plain strings, so the roles need not exist when the key is created. Each role's own IAM policy must allow the action too, and only through user_via_services."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.user_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", arn)) && !strcontains(arn, "*")])
+    error_message = "Every user_role_arns entry must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>); wildcards, users and account roots are not accepted."
+  }
+}
+
+variable "user_via_services" {
+  description = "Services through which the user roles may use the key (kms:ViaService, this region), e.g. [\"s3\", \"dynamodb\", \"rekognition\", \"textract\"]."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for s in var.user_via_services : contains(["dynamodb", "lambda", "rekognition", "s3", "secretsmanager", "sns", "sqs", "textract"], s)])
+    error_message = "user_via_services may name dynamodb, lambda, rekognition, s3, secretsmanager, sns, sqs and textract."
   }
 
   validation {
-    condition     = alltrue([for arn in var.key_user_arns : !strcontains(arn, "*")])
-    error_message = "key_user_arns must not contain wildcards."
+    condition     = length(var.user_role_arns) == 0 || length(var.user_via_services) > 0
+    error_message = "user_via_services must name at least one service when user_role_arns is set: the roles use the key only through AWS services."
   }
+}
+
+variable "cloudwatch_logs_enabled" {
+  description = "Let CloudWatch Logs (logs.<region>) encrypt this account's log groups with the key."
+  type        = bool
+  default     = false
+}
+
+variable "sns_delivery_enabled" {
+  description = "Let SNS (sns.amazonaws.com) use the key to deliver this account's topics' messages to KMS-encrypted queues."
+  type        = bool
+  default     = false
+}
+
+variable "cloudwatch_alarms_enabled" {
+  description = "Let CloudWatch alarms of this account publish to topics encrypted with the key."
+  type        = bool
+  default     = false
 }

@@ -30,19 +30,11 @@ resource "aws_sns_topic" "this" {
   tags = merge(var.tags, { Name = local.topic_name })
 }
 
+# Only Textract, through the publish role it assumes (StartLendingAnalysis NotificationChannel), may
+# publish: a completion message is what the consumer acts on. The Allow names the role; the Deny stops
+# any other principal of the account whose own IAM policy allows sns:Publish (within one account an
+# identity policy alone would suffice).
 data "aws_iam_policy_document" "topic" {
-  statement {
-    sid       = "AccountPublishes"
-    effect    = "Allow"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
-
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
-
   statement {
     sid       = "TextractPublishRolePublishes"
     effect    = "Allow"
@@ -52,6 +44,24 @@ data "aws_iam_policy_document" "topic" {
     principals {
       type        = "AWS"
       identifiers = [aws_iam_role.textract_publish.arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyPublishByAnyoneElse"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.this.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "StringNotEquals"
+      variable = "aws:PrincipalArn"
+      values   = [aws_iam_role.textract_publish.arn]
     }
   }
 

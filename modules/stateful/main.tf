@@ -15,16 +15,44 @@ locals {
   )
 }
 
+# Two keys, so that who may read biometric and identity data is decided apart from who may read
+# logs and messages. The operations key: log groups, topics, queues, the webhook secret and the
+# functions' environment. The data key: every bucket (ID images, liveness images, lending packages
+# and their Textract output, evidence) and the tables holding personal data. Each policy names its
+# users by aws:PrincipalArn (plain ARN strings of roles that need not exist yet: no cycle with the
+# functions, whose log groups and environment need the operations key).
 module "kms" {
   source = "../kms"
 
   name_prefix             = var.name_prefix
   tags                    = var.tags
+  description             = "LendVerify ${var.name_prefix}: logs, topics, queues, the webhook secret and function environment"
   deletion_window_in_days = var.kms_deletion_window_in_days
-  # No key_user_arns: the key policy delegates to IAM for use through S3, DynamoDB, Lambda,
-  # Rekognition, Secrets Manager, SNS, SQS and Textract (kms:ViaService), so each function's own statements in
-  # terraform/ are what let its role use the key. Naming the roles in the key policy would also be
-  # a cycle (the functions' log groups and environment need the key).
+  admin_role_arn          = var.key_admin_role_arn
+  # Lambda encrypts the functions' environment and Secrets Manager the webhook secret value
+  # Terraform writes, both with the deployer's credentials: encrypt only, never decrypt.
+  admin_encrypt_via_services = ["lambda", "secretsmanager"]
+  # Textract publishes completion through its role: SNS encrypts with the topic's key as that role.
+  user_role_arns            = concat(var.operations_key_user_role_arns, [module.lending_notifications.textract_publish_role_arn])
+  user_via_services         = ["lambda", "secretsmanager", "sns", "sqs"]
+  cloudwatch_logs_enabled   = true
+  sns_delivery_enabled      = true
+  cloudwatch_alarms_enabled = true
+}
+
+module "data_key" {
+  source = "../kms"
+
+  name_prefix             = var.name_prefix
+  tags                    = var.tags
+  alias_name              = "${var.name_prefix}-data"
+  description             = "LendVerify ${var.name_prefix}: biometric, identity and financial data (buckets, tables)"
+  deletion_window_in_days = var.kms_deletion_window_in_days
+  admin_role_arn          = var.key_admin_role_arn
+  user_role_arns          = var.data_key_user_role_arns
+  # Rekognition and Textract read and write S3 with the caller's credentials (Face Liveness images,
+  # CompareFaces/AnalyzeID inputs, StartLendingAnalysis input and output).
+  user_via_services = ["dynamodb", "rekognition", "s3", "textract"]
 }
 
 module "storage" {
@@ -32,13 +60,17 @@ module "storage" {
 
   name_prefix                    = var.name_prefix
   tags                           = var.tags
-  kms_key_arn                    = module.kms.key_arn
+  kms_key_arn                    = module.data_key.key_arn
   web_origins                    = local.web_origins
   uploads_retention_days         = var.uploads_retention_days
   biometrics_retention_days      = var.biometrics_retention_days
   textract_output_retention_days = var.textract_output_retention_days
   access_log_bucket              = var.s3_access_log_bucket
   force_destroy                  = !var.deletion_protection
+  break_glass_role_arn           = var.break_glass_role_arn
+  biometrics_reader_role_arns    = var.biometrics_reader_role_arns
+  evidence_retention_days        = var.evidence_retention_days
+  evidence_reader_role_arns      = var.evidence_reader_role_arns
   # moto applies Deny statements without evaluating conditions (aws:SecureTransport included), so
   # the TLS-only policy would refuse every write on plain-HTTP loopback.
   attach_bucket_policy = !var.running_on_moto
@@ -49,7 +81,7 @@ module "tables" {
 
   name_prefix                 = var.name_prefix
   tags                        = var.tags
-  kms_key_arn                 = module.kms.key_arn
+  kms_key_arn                 = module.data_key.key_arn
   deletion_protection_enabled = var.deletion_protection
 }
 

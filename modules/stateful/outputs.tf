@@ -8,7 +8,8 @@ output "handler_environment" {
     UPLOADS_BUCKET                  = module.storage.uploads_bucket_name
     BIOMETRICS_BUCKET               = module.storage.biometrics_bucket_name
     TEXTRACT_OUTPUT_BUCKET          = module.storage.textract_output_bucket_name
-    KMS_KEY_ARN                     = module.kms.key_arn
+    EVIDENCE_BUCKET                 = module.storage.evidence_bucket_name
+    KMS_KEY_ARN                     = module.data_key.key_arn
     LENDING_TOPIC_ARN               = module.lending_notifications.topic_arn
     TEXTRACT_PUBLISH_ROLE_ARN       = module.lending_notifications.textract_publish_role_arn
     LIVENESS_PASS_THRESHOLD         = tostring(var.thresholds.liveness_pass_threshold)
@@ -23,6 +24,7 @@ output "handler_environment" {
     ALLOWED_ORIGIN                  = var.primary_origin
     AUDIT_TABLE                     = module.tables.audit_table_name
     AUDIT_RETENTION_DAYS            = tostring(var.audit_retention_days)
+    PERSONAL_DATA_RETENTION_DAYS    = tostring(var.personal_data_retention_days)
     DECISION_EVENTS_TOPIC_ARN       = module.decision_events.topic_arn
     WEBHOOK_SECRET_ARN              = module.decision_events.webhook_secret_arn
     WEBHOOK_ENDPOINTS               = jsonencode([for e in var.webhook_endpoints : { name = e.name, url = e.url }])
@@ -34,8 +36,13 @@ output "handler_environment" {
 }
 
 output "key_arn" {
-  description = "ARN of the customer-managed key (every bucket, the table, topics, queues and logs)."
+  description = "ARN of the operations key (log groups, topics, queues, the webhook secret, function environment)."
   value       = module.kms.key_arn
+}
+
+output "data_key_arn" {
+  description = "ARN of the data key (every bucket and the tables: biometric, identity and financial data): KMS_KEY_ARN."
+  value       = module.data_key.key_arn
 }
 
 output "table_name" {
@@ -101,6 +108,16 @@ output "textract_output_bucket_name" {
 output "textract_output_bucket_arn" {
   description = "ARN of the Textract lending output bucket."
   value       = module.storage.textract_output_bucket_arn
+}
+
+output "evidence_bucket_name" {
+  description = "Evidence bucket (Object Lock GOVERNANCE; decided applications' evidence): EVIDENCE_BUCKET."
+  value       = module.storage.evidence_bucket_name
+}
+
+output "evidence_bucket_arn" {
+  description = "ARN of the evidence bucket."
+  value       = module.storage.evidence_bucket_arn
 }
 
 output "bucket_names" {

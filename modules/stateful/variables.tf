@@ -159,6 +159,50 @@ variable "textract_output_retention_days" {
   default     = null
 }
 
+variable "key_admin_role_arn" {
+  description = "The role that administers both keys without decrypting (modules/kms admin_role_arn): the role that applies this stack. Validated in modules/kms."
+  type        = string
+}
+
+variable "data_key_user_role_arns" {
+  description = "Roles that use the data key (buckets, tables), named by aws:PrincipalArn: the functions that read or write biometric, identity or financial data. Plain ARNs; the roles need not exist yet."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "operations_key_user_role_arns" {
+  description = "Roles that use the operations key (topics, queues, the webhook secret), named by aws:PrincipalArn; the Textract publish role is added here."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "break_glass_role_arn" {
+  description = "The emergency-access role that may read biometric images (and evidence) besides the named readers. Validated in modules/storage."
+  type        = string
+}
+
+variable "biometrics_reader_role_arns" {
+  description = "Roles that may read the biometrics bucket (s3:GetObject); the bucket policy denies every other principal but break_glass_role_arn."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
+variable "evidence_retention_days" {
+  description = "Days each evidence version is locked (Object Lock GOVERNANCE) and kept, then destroyed. Null keeps modules/storage's default (1827, five years); the range is checked there."
+  type        = number
+  default     = null
+}
+
+variable "evidence_reader_role_arns" {
+  description = "Roles that may read the evidence bucket besides break_glass_role_arn."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "kms_deletion_window_in_days" {
   description = "Waiting period (7-30 days) before the customer-managed key is deleted after scheduling. Null keeps modules/kms's default (30); the range is checked there."
   type        = number
@@ -180,6 +224,18 @@ variable "audit_retention_days" {
   validation {
     condition     = var.audit_retention_days >= 1 && var.audit_retention_days <= 3653 && floor(var.audit_retention_days) == var.audit_retention_days
     error_message = "audit_retention_days must be a whole number of days between 1 and 3653 (ten years)."
+  }
+}
+
+variable "personal_data_retention_days" {
+  description = "Days a DynamoDB item holding personal data (names, dates of birth, income, balances, decisions) is kept after its last write: the handlers write its expiresAt TTL from PERSONAL_DATA_RETENTION_DAYS. dev 30, staging 90, prod 1827 (five years: US CIP keeps verification records five years after they are made; README, Retention)."
+  type        = number
+  default     = 1827
+  nullable    = false
+
+  validation {
+    condition     = var.personal_data_retention_days >= 1 && var.personal_data_retention_days <= 3653 && floor(var.personal_data_retention_days) == var.personal_data_retention_days
+    error_message = "personal_data_retention_days must be a whole number of days between 1 and 3653 (ten years)."
   }
 }
 

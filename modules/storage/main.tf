@@ -3,6 +3,11 @@ data "aws_caller_identity" "current" {}
 locals {
   name_suffix = var.append_account_id_to_bucket_names ? "-${data.aws_caller_identity.current.account_id}" : ""
 
+  # Who may read biometric images at all: the listed roles and the break-glass role.
+  biometrics_readers = distinct(concat(var.biometrics_reader_role_arns, [var.break_glass_role_arn]))
+  # Who may read evidence: the listed roles and the break-glass role.
+  evidence_readers = distinct(concat(var.evidence_reader_role_arns, [var.break_glass_role_arn]))
+
   # Every object the handlers write sits under this prefix (handlers/README.md, Data layout), so the
   # expiry rules target it and nothing else the operator may keep in the bucket.
   data_prefix = "applications/"
@@ -20,6 +25,12 @@ locals {
       name           = "${var.name_prefix}-textract-output${local.name_suffix}"
       retention_days = var.textract_output_retention_days
     }
+    # A decided application's evidence (ID images, liveness audit images, the decision and its audit
+    # events), kept for the record-keeping period under S3 Object Lock: nobody deletes it early.
+    evidence = {
+      name           = "${var.name_prefix}-evidence${local.name_suffix}"
+      retention_days = var.evidence_retention_days
+    }
   }
 }
 
@@ -31,6 +42,8 @@ resource "aws_s3_bucket" "this" {
 
   bucket        = each.value.name
   force_destroy = var.force_destroy
+  # Object Lock can only be turned on when a bucket is created.
+  object_lock_enabled = each.key == "evidence"
 
   tags = merge(var.tags, { Name = each.value.name, Purpose = each.key })
 }
@@ -85,6 +98,23 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
+# Every new evidence version is locked in GOVERNANCE mode for the retention period: no one can delete
+# or overwrite it before then unless they hold s3:BypassGovernanceRetention, which the bucket policy
+# denies to all but the break-glass role. The lifecycle rule below then destroys it. A legal hold on a
+# version (s3:PutObjectLegalHold) blocks that destruction until it is lifted.
+resource "aws_s3_bucket_object_lock_configuration" "evidence" {
+  bucket = aws_s3_bucket.this["evidence"].id
+
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = var.evidence_retention_days
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.this]
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
   for_each = local.buckets
 
@@ -94,8 +124,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     id     = "expire-application-data"
     status = "Enabled"
 
+    # Evidence is destroyed wherever it was written, the other buckets only under applications/.
     filter {
-      prefix = local.data_prefix
+      prefix = each.key == "evidence" ? "" : local.data_prefix
     }
 
     expiration {
@@ -226,6 +257,86 @@ data "aws_iam_policy_document" "bucket" {
       test     = "StringNotEqualsIfExists"
       variable = "s3:x-amz-server-side-encryption"
       values   = ["aws:kms"]
+    }
+  }
+
+  # Biometric images are read only by the roles that must (var.biometrics_reader_role_arns) and the
+  # break-glass role. Rekognition (CompareFaces) and the presigned GETs read with the caller's
+  # credentials, so the caller's role is the principal S3 sees. aws:PrincipalArn is the role ARN for
+  # an assumed-role session; a request without it (anonymous, a service principal) is denied too.
+  dynamic "statement" {
+    for_each = each.key == "biometrics" ? [1] : []
+
+    content {
+      sid       = "DenyBiometricReadsExceptNamedRoles"
+      effect    = "Deny"
+      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = ["${each.value.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = local.biometrics_readers
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.key == "evidence" ? [1] : []
+
+    content {
+      sid       = "DenyEvidenceReadsExceptNamedRoles"
+      effect    = "Deny"
+      actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+      resources = ["${each.value.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = local.evidence_readers
+      }
+    }
+  }
+
+  # Evidence is destroyed by the lifecycle rule when its retention ends, never by a caller: deleting,
+  # shortening a lock or bypassing governance mode is left to the break-glass role alone (e.g. a court
+  # order), whatever IAM policy a role holds. S3 Lifecycle is not subject to bucket policies.
+  dynamic "statement" {
+    for_each = each.key == "evidence" ? [1] : []
+
+    content {
+      sid    = "DenyEvidenceDeletionExceptBreakGlass"
+      effect = "Deny"
+      actions = [
+        "s3:BypassGovernanceRetention",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:PutBucketObjectLockConfiguration",
+        "s3:PutLifecycleConfiguration",
+        "s3:PutObjectRetention",
+      ]
+      resources = [each.value.arn, "${each.value.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = [var.break_glass_role_arn]
+      }
     }
   }
 }

@@ -28,21 +28,32 @@ output "textract_output_bucket_arn" {
   value       = aws_s3_bucket.this["textract_output"].arn
 }
 
+output "evidence_bucket_name" {
+  description = "Name of the evidence bucket (Object Lock, GOVERNANCE): `EVIDENCE_BUCKET`."
+  value       = aws_s3_bucket.this["evidence"].id
+}
+
+output "evidence_bucket_arn" {
+  description = "ARN of the evidence bucket."
+  value       = aws_s3_bucket.this["evidence"].arn
+}
+
 output "bucket_names" {
-  description = "Map of purpose (`uploads`, `biometrics`, `textract_output`) to bucket name."
+  description = "Map of purpose (`uploads`, `biometrics`, `textract_output`, `evidence`) to bucket name."
   value       = { for k, b in aws_s3_bucket.this : k => b.id }
 }
 
 output "bucket_arns" {
-  description = "Map of purpose (`uploads`, `biometrics`, `textract_output`) to bucket ARN."
+  description = "Map of purpose (`uploads`, `biometrics`, `textract_output`, `evidence`) to bucket ARN."
   value       = { for k, b in aws_s3_bucket.this : k => b.arn }
 }
 
 output "retention_days" {
-  description = "Days each bucket keeps current objects, as applied (after defaults): uploads, biometrics, textract_output."
+  description = "Days each bucket keeps current objects, as applied (after defaults): uploads, biometrics, textract_output, evidence (its Object Lock period)."
   value = {
     uploads         = var.uploads_retention_days
     biometrics      = var.biometrics_retention_days
     textract_output = var.textract_output_retention_days
+    evidence        = var.evidence_retention_days
   }
 }

@@ -158,3 +158,49 @@ variable "attach_bucket_policy" {
   type        = bool
   default     = true
 }
+
+variable "break_glass_role_arn" {
+  description = "The emergency-access role (incident response, legal requests) that may read biometric images and evidence besides the named readers. Its use should alarm (CloudTrail); it is not a role any function assumes."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", var.break_glass_role_arn)) && !strcontains(var.break_glass_role_arn, "*")
+    error_message = "break_glass_role_arn must be an IAM role ARN (arn:<partition>:iam::<account>:role/<name>), without wildcards."
+  }
+}
+
+variable "biometrics_reader_role_arns" {
+  description = "Roles that may read (s3:GetObject) the biometrics bucket; every other principal is denied by the bucket policy. Plain ARNs (aws:PrincipalArn); the roles need not exist yet."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.biometrics_reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", arn)) && !strcontains(arn, "*")])
+    error_message = "Every biometrics_reader_role_arns entry must be an IAM role ARN without wildcards."
+  }
+}
+
+variable "evidence_retention_days" {
+  description = "Days every evidence version is locked (S3 Object Lock, GOVERNANCE) and then kept before the lifecycle rule destroys it: the record-keeping period of a decided application's ID images, liveness audit images and decision (US CIP: five years after the record is made)."
+  type        = number
+  default     = 1827
+  nullable    = false
+
+  validation {
+    condition     = var.evidence_retention_days >= 1 && var.evidence_retention_days <= 3653 && floor(var.evidence_retention_days) == var.evidence_retention_days
+    error_message = "evidence_retention_days must be a whole number of days between 1 and 3653 (ten years)."
+  }
+}
+
+variable "evidence_reader_role_arns" {
+  description = "Roles that may read (s3:GetObject) the evidence bucket; every other principal but break_glass_role_arn is denied. Plain ARNs (aws:PrincipalArn)."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.evidence_reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", arn)) && !strcontains(arn, "*")])
+    error_message = "Every evidence_reader_role_arns entry must be an IAM role ARN without wildcards."
+  }
+}

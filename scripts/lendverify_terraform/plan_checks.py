@@ -107,6 +107,14 @@ def check(env: str, plan: Mapping[str, Any]) -> str:
                 for f in functions}) == 1, "every function must deploy the same artifact")
     acls, alarms = of_type("aws_wafv2_web_acl"), of_type("aws_cloudwatch_metric_alarm")
     expect(len(acls) == 1, f"WAF web ACL count {len(acls)} (wanted 1: every AWS environment runs the WAF)")
+    # Quotas (issue 12): one signed-in user's budget beside one address's, and a ceiling on every function.
+    expect(all(any(
+        rbs.get("aggregate_key_type") == "CUSTOM_KEYS" and any(
+            (h.get("name") or "").lower() == "authorization" for k in rbs.get("custom_key") or [] for h in k.get("header") or [])
+        for r in a["values"].get("rule") or [] for st in r.get("statement") or [] for rbs in st.get("rate_based_statement") or [])
+        for a in acls), "the web ACL needs a rate-based rule keyed on the Authorization header (CUSTOM_KEYS)")
+    expect(all((f["values"].get("reserved_concurrent_executions") or -1) >= 1 for f in functions),
+           "every function needs reserved concurrency (>= 1)")
     expect((len(alarms) > 0) == protected, f"alarm count {len(alarms)}")
     retention = MIN_LOG_RETENTION[env]
     expect(all(g["values"]["retention_in_days"] >= retention for g in of_type("aws_cloudwatch_log_group")),
@@ -139,8 +147,15 @@ def check(env: str, plan: Mapping[str, Any]) -> str:
         "block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")) for p in blocks),
         "every bucket needs a full public access block")
     expect(len(of_type("aws_s3_bucket_policy")) == len(buckets), "every bucket needs its TLS-only policy")
-    expect(len(buckets) == 3 and len(tables) == 2,
-           f"expected 3 buckets and 2 tables (applications, audit), got {len(buckets)} and {len(tables)}")
+    expect(len(buckets) == 4 and len(tables) == 2,
+           f"expected 4 buckets (uploads, biometrics, textract output, evidence) and 2 tables (applications, audit), "
+           f"got {len(buckets)} and {len(tables)}")
+    # The evidence store (issue 12): Object Lock on, every new version locked in GOVERNANCE mode.
+    locks = of_type("aws_s3_bucket_object_lock_configuration")
+    expect(sum(1 for b in buckets if b["values"].get("object_lock_enabled")) == 1 and len(locks) == 1 and all(
+        d.get("mode") == "GOVERNANCE" and (d.get("days") or 0) >= 1
+        for lock in locks for rule in lock["values"].get("rule") or [] for d in rule.get("default_retention") or []),
+        "the evidence bucket needs Object Lock with a GOVERNANCE default retention")
 
     if problems:
         raise CheckFailed(f"plan checks failed for {env}:\n  " + "\n  ".join(problems))

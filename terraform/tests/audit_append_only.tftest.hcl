@@ -22,6 +22,8 @@ override_resource {
 }
 
 variables {
+  key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-deploy"
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
   environment          = "test"
   name_prefix          = "lendverify-test"
   s3_access_log_bucket = "lender-s3-access-logs-test"

@@ -6,6 +6,8 @@ mock_provider "aws" {
 }
 
 variables {
+  key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-deploy"
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
   environment          = "test"
   name_prefix          = "lendverify-test"
   web_origins          = ["http://localhost:5173"]
@@ -28,6 +30,7 @@ run "handler_environment_matches_the_readme" {
       "LIVENESS_AUDIT_IMAGES_LIMIT", "UPLOAD_URL_TTL_SECONDS", "REQUIRED_DOCUMENTS", "ALLOWED_ORIGIN",
       "AUDIT_TABLE", "AUDIT_RETENTION_DAYS", "DECISION_EVENTS_TOPIC_ARN", "WEBHOOK_SECRET_ARN", "WEBHOOK_ENDPOINTS",
       "REVIEWERS_GROUP", "LIVENESS_LOCKOUT_FAILURES", "LIVENESS_LOCKOUT_WINDOW_SECONDS", "IDENTITY_MAX_ATTEMPTS",
+      "PERSONAL_DATA_RETENTION_DAYS", "EVIDENCE_BUCKET",
     ])
     error_message = "handler_environment must hold exactly the variables of handlers/README.md, Configuration."
   }
@@ -278,5 +281,77 @@ run "thresholds_reach_the_functions" {
       output.handler_environment.LIVENESS_PASS_THRESHOLD == "90"
     )
     error_message = "Thresholds set on the stack reach every function; the ones left out keep their defaults."
+  }
+}
+
+# The key policies name exactly the functions whose UseKey statement uses that key, by role ARN.
+run "key_policies_name_the_functions_that_use_each_key" {
+  command = plan
+
+  override_resource {
+    override_during = plan
+    target          = module.stateful.module.data_key.aws_kms_key.this
+    values = {
+      arn = "arn:aws:kms:us-east-1:123456789012:key/dddddddd-0000-0000-0000-000000000000"
+    }
+  }
+
+  assert {
+    condition = toset(output.key_user_role_arns.data) == toset([
+      for name, statements in output.iam_statements_by_function : "arn:aws:iam::123456789012:role/lendverify-test-${name}"
+      if anytrue([for s in statements : s.sid == "UseKey" && contains(s.resources, "arn:aws:kms:us-east-1:123456789012:key/dddddddd-0000-0000-0000-000000000000")])
+    ])
+    error_message = "The data key's users must be exactly the functions whose UseKey names the data key."
+  }
+
+  assert {
+    condition = toset(output.key_user_role_arns.operations) == toset([
+      for name, statements in output.iam_statements_by_function : "arn:aws:iam::123456789012:role/lendverify-test-${name}"
+      if anytrue([for s in statements : s.sid == "UseKey" && contains(s.resources, output.kms_key_arn)])
+    ])
+    error_message = "The operations key's users must be exactly the functions whose UseKey names the operations key."
+  }
+
+  assert {
+    condition     = output.handler_environment.KMS_KEY_ARN == "arn:aws:kms:us-east-1:123456789012:key/dddddddd-0000-0000-0000-000000000000"
+    error_message = "KMS_KEY_ARN (Rekognition and Textract output, presigned PUTs) must be the data key."
+  }
+
+  assert {
+    # lambda_function names the role after the function.
+    condition     = alltrue([for name, function_name in output.function_names : function_name == "lendverify-test-${name}"])
+    error_message = "The role names the key policies build must be the functions' (and so their roles') names."
+  }
+}
+
+# The evidence store: no function role may delete from it (the bucket policy also denies everyone but
+# break-glass; modules/storage tests), and every function learns its name.
+run "no_function_can_delete_evidence" {
+  command = plan
+
+  override_resource {
+    override_during = plan
+    target          = module.stateful.module.storage.aws_s3_bucket.this["evidence"]
+    values = {
+      id  = "lendverify-test-evidence-123456789012"
+      arn = "arn:aws:s3:::lendverify-test-evidence-123456789012"
+    }
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for name, statements in output.iam_statements_by_function : [
+        for s in statements : !anytrue([
+          for r in s.resources : r == "*" || startswith(r, "arn:aws:s3:::lendverify-test-evidence-123456789012")
+        ])
+        if anytrue([for a in s.actions : startswith(a, "s3:Delete") || a == "s3:BypassGovernanceRetention" || a == "s3:PutObjectRetention"])
+      ]
+    ]))
+    error_message = "No function role may delete, bypass governance or change retention on the evidence bucket."
+  }
+
+  assert {
+    condition     = output.handler_environment.EVIDENCE_BUCKET == "lendverify-test-evidence-123456789012" && output.evidence_bucket_name == "lendverify-test-evidence-123456789012"
+    error_message = "EVIDENCE_BUCKET must name the evidence bucket."
   }
 }

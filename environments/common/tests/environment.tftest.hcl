@@ -17,6 +17,8 @@ variables {
   artifact_s3_key      = "lambda/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/bootstrap.zip"
   artifact_sha256      = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
   s3_access_log_bucket = "lender-s3-access-logs-test"
+  key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-deploy"
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
 }
 
 run "posture_of_this_environment" {
@@ -68,5 +70,11 @@ run "posture_of_this_environment" {
     # Audit events are kept 30 days in dev, 90 in staging and seven years (2555 days) in prod.
     condition     = module.stack.protection.audit_retention_days == { dev = 30, staging = 90, prod = 2555 }[local.environment] && module.stack.handler_environment.AUDIT_RETENTION_DAYS == tostring(module.stack.protection.audit_retention_days)
     error_message = "${local.environment}: the audit retention is not this environment's (dev 30, staging 90, prod 2555 days)."
+  }
+
+  assert {
+    # Personal data in DynamoDB (expiresAt): 30 days in dev, 90 in staging, five years (1827 days, US CIP) in prod.
+    condition     = module.stack.protection.personal_data_retention == { dev = 30, staging = 90, prod = 1827 }[local.environment] && module.stack.handler_environment.PERSONAL_DATA_RETENTION_DAYS == tostring(module.stack.protection.personal_data_retention)
+    error_message = "${local.environment}: the personal data retention is not this environment's (dev 30, staging 90, prod 1827 days)."
   }
 }

@@ -9,7 +9,9 @@ run "dev_accepts_a_local_zip" {
   command = plan
 
   variables {
-    artifact_local_path = "tests/fixtures/bootstrap.zip"
+    artifact_local_path  = "tests/fixtures/bootstrap.zip"
+    key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-deploy"
+    break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
   }
 
   assert {

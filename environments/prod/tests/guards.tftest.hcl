@@ -12,6 +12,8 @@ variables {
   artifact_s3_key      = "lambda/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef/bootstrap.zip"
   artifact_sha256      = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
   s3_access_log_bucket = "lender-s3-access-logs-test"
+  key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-deploy"
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
 }
 
 run "prod_refuses_an_empty_allowed_account_ids" {

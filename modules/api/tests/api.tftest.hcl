@@ -352,8 +352,30 @@ run "openapi_contract" {
   }
 
   assert {
-    condition     = length([for r in aws_wafv2_web_acl.this[0].rule : r if length(r.statement[0].rate_based_statement) == 1]) == 1
-    error_message = "The web ACL must have a rate-based rule."
+    condition     = length([for r in aws_wafv2_web_acl.this[0].rule : r if length(r.statement[0].rate_based_statement) == 1]) == 2
+    error_message = "The web ACL must have two rate-based rules: per IP and per token."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_wafv2_web_acl.this[0].rule : r.statement[0].rate_based_statement[0].aggregate_key_type if r.name == "per-ip-rate-limit"
+    ]) == "IP"
+    error_message = "The per-IP rule must aggregate by IP."
+  }
+
+  # The per-token rule: keyed on the Authorization header alone, 429 with Retry-After, the configured limit.
+  assert {
+    condition = length([for r in aws_wafv2_web_acl.this[0].rule : r if r.name == "per-token-rate-limit"]) == 1 && alltrue([
+      for r in aws_wafv2_web_acl.this[0].rule :
+      r.statement[0].rate_based_statement[0].aggregate_key_type == "CUSTOM_KEYS" &&
+      r.statement[0].rate_based_statement[0].limit == 300 &&
+      length(r.statement[0].rate_based_statement[0].custom_key) == 1 &&
+      lower(r.statement[0].rate_based_statement[0].custom_key[0].header[0].name) == "authorization" &&
+      r.action[0].block[0].custom_response[0].response_code == 429 &&
+      one(r.action[0].block[0].custom_response[0].response_header).name == "Retry-After"
+      if r.name == "per-token-rate-limit"
+    ])
+    error_message = "A rate-based rule keyed on the Authorization header (CUSTOM_KEYS) must answer 429 with Retry-After at waf_token_rate_limit."
   }
 
   assert {
@@ -422,6 +444,17 @@ run "account_logging_role" {
     condition     = !strcontains(aws_iam_role_policy.api_gateway_logging[0].policy, "\"logs:*\"") && jsondecode(aws_iam_role_policy.api_gateway_logging[0].policy).Statement[0].Resource == "arn:aws:logs:eu-west-1:123456789012:log-group:*"
     error_message = "The logging role must list its actions and stay inside the region's log groups."
   }
+}
+
+run "rejects_token_limit_above_ip_limit" {
+  command = plan
+
+  variables {
+    waf_rate_limit       = 500
+    waf_token_rate_limit = 600
+  }
+
+  expect_failures = [var.waf_token_rate_limit]
 }
 
 run "rejects_uppercase_name_prefix" {

@@ -43,8 +43,18 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix = "lendverify-test"
-  tags        = { Project = "lendverify" }
+  name_prefix    = "lendverify-test"
+  tags           = { Project = "lendverify" }
+  admin_role_arn = "arn:aws:iam::123456789012:role/lendverify-deploy"
+  user_role_arns = [
+    "arn:aws:iam::123456789012:role/lendverify-test-verify-identity",
+    "arn:aws:iam::123456789012:role/lendverify-test-review",
+  ]
+  user_via_services          = ["s3", "dynamodb"]
+  admin_encrypt_via_services = ["lambda", "secretsmanager"]
+  cloudwatch_logs_enabled    = true
+  sns_delivery_enabled       = true
+  cloudwatch_alarms_enabled  = true
 }
 
 run "key_is_rotating_symmetric_and_aliased" {
@@ -94,42 +104,97 @@ run "key_policy_has_no_wildcard_actions" {
   }
 }
 
-run "key_policy_grants_exactly_the_expected_parties" {
+run "admin_role_administers_without_reading" {
   command = plan
 
-  # Account root administers but cannot use the key directly.
   assert {
     condition = anytrue([
       for s in data.aws_iam_policy_document.key.statement :
-      s.sid == "KeyAdministrationByAccount" &&
-      contains(flatten([for p in s.principals : p.identifiers]), "arn:aws:iam::123456789012:root") &&
-      contains(s.actions, "kms:PutKeyPolicy") &&
-      !contains(s.actions, "kms:Decrypt") &&
-      !contains(s.actions, "kms:Encrypt")
+      s.sid == "KeyAdministrationByAdminRole" &&
+      flatten([for p in s.principals : p.identifiers]) == ["arn:aws:iam::123456789012:role/lendverify-deploy"] &&
+      contains(s.actions, "kms:PutKeyPolicy") && contains(s.actions, "kms:ScheduleKeyDeletion")
     ])
-    error_message = "The account root must administer the key without direct Encrypt/Decrypt."
+    error_message = "The admin role must administer the key (PutKeyPolicy, ScheduleKeyDeletion, ...)."
   }
 
-  # Account principals use the key only through the listed services.
+  # No statement that names the admin role, directly or through aws:PrincipalArn, lets it read data.
   assert {
-    condition = anytrue([
+    condition = alltrue([
       for s in data.aws_iam_policy_document.key.statement :
-      s.sid == "UseThroughAwsServicesForAccountPrincipals" &&
-      toset(flatten([for c in s.condition : c.values if c.variable == "kms:ViaService"])) == toset([
-        "dynamodb.us-east-1.amazonaws.com",
-        "lambda.us-east-1.amazonaws.com",
-        "rekognition.us-east-1.amazonaws.com",
-        "s3.us-east-1.amazonaws.com",
-        "secretsmanager.us-east-1.amazonaws.com",
-        "sns.us-east-1.amazonaws.com",
-        "sqs.us-east-1.amazonaws.com",
-        "textract.us-east-1.amazonaws.com",
-      ]) &&
-      contains(flatten([for c in s.condition : c.values if c.variable == "kms:CallerAccount"]), "123456789012") &&
-      toset(s.actions) == toset(["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"])
+      length(setintersection(toset(s.actions), toset(["kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"]))) == 0
+      if contains(flatten([for p in s.principals : p.identifiers]), "arn:aws:iam::123456789012:role/lendverify-deploy") ||
+      contains(flatten([for c in s.condition : c.values if c.variable == "aws:PrincipalArn"]), "arn:aws:iam::123456789012:role/lendverify-deploy")
     ])
-    error_message = "Service use must be limited by kms:ViaService to DynamoDB, Lambda, Rekognition, S3, Secrets Manager, SNS, SQS and Textract in this region and account."
+    error_message = "No statement may grant the admin role kms:Decrypt or kms:ReEncrypt*."
   }
+
+  # The admin's only cryptographic use: Encrypt/GenerateDataKey while deploying, through Lambda and Secrets Manager.
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.key.statement :
+      toset(flatten([for c in s.condition : c.values if c.variable == "kms:ViaService"])) == toset(["lambda.us-east-1.amazonaws.com", "secretsmanager.us-east-1.amazonaws.com"])
+      if contains(flatten([for p in s.principals : p.identifiers]), "arn:aws:iam::123456789012:role/lendverify-deploy") &&
+      length(setintersection(toset(s.actions), toset(["kms:Encrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"]))) > 0
+    ])
+    error_message = "The admin role may encrypt only through the listed services (kms:ViaService)."
+  }
+
+  # PutKeyPolicy for the admin role alone.
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.key.statement :
+      flatten([for p in s.principals : p.identifiers]) == ["arn:aws:iam::123456789012:role/lendverify-deploy"]
+      if contains(s.actions, "kms:PutKeyPolicy")
+    ])
+    error_message = "Only the admin role may change the key policy."
+  }
+}
+
+run "create_grant_only_for_aws_resources" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.key.statement :
+      anytrue([for c in s.condition : c.variable == "kms:GrantIsForAWSResource" && c.test == "Bool" && toset(c.values) == toset(["true"])])
+      if contains(s.actions, "kms:CreateGrant")
+    ])
+    error_message = "Every statement allowing kms:CreateGrant must require kms:GrantIsForAWSResource = true."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.key.statement : s if contains(s.actions, "kms:CreateGrant")]) == 1
+    error_message = "Exactly one statement (the admin's) allows kms:CreateGrant."
+  }
+}
+
+run "key_users_are_named_by_principal_arn_only" {
+  command = plan
+
+  # Every statement for an AWS principal other than the admin role is a user statement: account root
+  # plus an aws:PrincipalArn condition naming exactly user_role_arns, through the listed services.
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.key.statement :
+      flatten([for p in s.principals : p.identifiers]) == ["arn:aws:iam::123456789012:root"] &&
+      toset(flatten([for c in s.condition : c.values if c.variable == "aws:PrincipalArn" && c.test == "StringEquals"])) == toset([
+        "arn:aws:iam::123456789012:role/lendverify-test-verify-identity",
+        "arn:aws:iam::123456789012:role/lendverify-test-review",
+      ]) &&
+      toset(flatten([for c in s.condition : c.values if c.variable == "kms:ViaService"])) == toset(["s3.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com"])
+      if anytrue([for p in s.principals : p.type == "AWS"]) && !contains(flatten([for p in s.principals : p.identifiers]), "arn:aws:iam::123456789012:role/lendverify-deploy")
+    ])
+    error_message = "Every key-user statement must name only user_role_arns through aws:PrincipalArn, and only through user_via_services."
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.key.statement : s if s.sid == "UseThroughAwsServicesByNamedRoles"]) == 1
+    error_message = "The named roles get one usage statement."
+  }
+}
+
+run "service_principals_are_scoped_to_this_account" {
+  command = plan
 
   assert {
     condition = anytrue([
@@ -160,29 +225,25 @@ run "key_policy_grants_exactly_the_expected_parties" {
     ])
     error_message = "CloudWatch alarms must be allowed GenerateDataKey/Decrypt (to publish to the encrypted alarm topic), scoped to this account."
   }
-
-  assert {
-    condition     = length([for s in data.aws_iam_policy_document.key.statement : s if s.sid == "DirectUseByNamedPrincipals"]) == 0
-    error_message = "No direct-use statement is expected without key_user_arns."
-  }
 }
 
-run "key_users_get_a_direct_use_statement" {
+run "a_data_key_has_no_service_principal_and_no_admin_encrypt" {
   command = plan
 
   variables {
-    key_user_arns           = ["arn:aws:iam::123456789012:role/lendverify-test-verify-identity"]
-    deletion_window_in_days = 7
-    alias_name              = "lendverify/custom"
+    admin_encrypt_via_services = []
+    cloudwatch_logs_enabled    = false
+    sns_delivery_enabled       = false
+    cloudwatch_alarms_enabled  = false
+    deletion_window_in_days    = 7
+    alias_name                 = "lendverify/custom"
   }
 
   assert {
-    condition = anytrue([
-      for s in data.aws_iam_policy_document.key.statement :
-      s.sid == "DirectUseByNamedPrincipals" &&
-      flatten([for p in s.principals : p.identifiers]) == ["arn:aws:iam::123456789012:role/lendverify-test-verify-identity"]
+    condition = toset([for s in data.aws_iam_policy_document.key.statement : s.sid]) == toset([
+      "KeyAdministrationByAdminRole", "AdminCreatesGrantsForAwsResources", "UseThroughAwsServicesByNamedRoles",
     ])
-    error_message = "key_user_arns must be granted direct use."
+    error_message = "Without service principals and admin encryption the policy is administration, grants for AWS resources and the named users."
   }
 
   assert {
@@ -206,14 +267,34 @@ run "rejects_short_deletion_window" {
   expect_failures = [var.deletion_window_in_days]
 }
 
-run "rejects_wildcard_or_root_key_users" {
+run "rejects_wildcard_root_or_user_key_users" {
   command = plan
 
   variables {
-    key_user_arns = ["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/*"]
+    user_role_arns = ["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/*", "arn:aws:iam::123456789012:user/alice"]
   }
 
-  expect_failures = [var.key_user_arns]
+  expect_failures = [var.user_role_arns]
+}
+
+run "rejects_an_admin_that_is_not_a_role" {
+  command = plan
+
+  variables {
+    admin_role_arn = "arn:aws:iam::123456789012:root"
+  }
+
+  expect_failures = [var.admin_role_arn]
+}
+
+run "admin_never_decrypts_through_a_variable" {
+  command = plan
+
+  variables {
+    admin_encrypt_via_services = ["s3"]
+  }
+
+  expect_failures = [var.admin_encrypt_via_services]
 }
 
 run "rejects_bad_name_prefix" {

@@ -173,8 +173,20 @@ run "topic_policy_limits_publishers" {
   assert {
     condition = toset(flatten([
       for s in data.aws_iam_policy_document.topic.statement : [for p in s.principals : p.identifiers] if s.effect == "Allow"
-    ])) == toset(["arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:role/lendverify-test-textract-publish"])
-    error_message = "Only the account and the Textract publish role may publish."
+    ])) == toset(["arn:aws:iam::123456789012:role/lendverify-test-textract-publish"])
+    error_message = "Only the Textract publish role may be allowed to publish (not the account)."
+  }
+
+  # Within one account an identity policy alone would allow sns:Publish: the Deny closes that.
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.topic.statement : s
+      if s.effect == "Deny" && toset(s.actions) == toset(["sns:Publish"]) &&
+      flatten([for p in s.principals : p.identifiers]) == ["*"] &&
+      alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset(["arn:aws:iam::123456789012:role/lendverify-test-textract-publish"])]) &&
+      length(s.condition) == 1
+    ]) == 1
+    error_message = "The topic must deny sns:Publish to every principal but the Textract publish role."
   }
 
   assert {

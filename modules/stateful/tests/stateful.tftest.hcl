@@ -9,6 +9,9 @@ variables {
   name_prefix       = "lendverify-test"
   primary_origin    = "https://apply.lender.example"
   extra_web_origins = ["http://localhost:5173", "http://127.0.0.1:5173"]
+
+  key_admin_role_arn   = "arn:aws:iam::123456789012:role/lendverify-deploy"
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
 }
 
 run "handler_environment_has_the_readme_defaults" {

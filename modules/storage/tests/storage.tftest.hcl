@@ -43,14 +43,29 @@ override_resource {
   }
 }
 
+override_resource {
+  override_during = plan
+  target          = aws_s3_bucket.this["evidence"]
+  values = {
+    id  = "lendverify-test-evidence-123456789012"
+    arn = "arn:aws:s3:::lendverify-test-evidence-123456789012"
+  }
+}
+
 variables {
   name_prefix = "lendverify-test"
   kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
   web_origins = ["https://app.example.com", "http://localhost:5173"]
   tags        = { Project = "lendverify" }
+
+  break_glass_role_arn = "arn:aws:iam::123456789012:role/lendverify-break-glass"
+  biometrics_reader_role_arns = [
+    "arn:aws:iam::123456789012:role/lendverify-test-verify-identity",
+    "arn:aws:iam::123456789012:role/lendverify-test-review",
+  ]
 }
 
-run "three_buckets_named_from_prefix_and_account" {
+run "four_buckets_named_from_prefix_and_account" {
   command = plan
 
   assert {
@@ -58,6 +73,7 @@ run "three_buckets_named_from_prefix_and_account" {
       "lendverify-test-uploads-123456789012",
       "lendverify-test-biometrics-123456789012",
       "lendverify-test-textract-output-123456789012",
+      "lendverify-test-evidence-123456789012",
     ])
     error_message = "Bucket names must be <name_prefix>-<purpose>-<account>."
   }
@@ -77,7 +93,7 @@ run "public_access_blocked_and_owner_enforced" {
   command = plan
 
   assert {
-    condition = length(aws_s3_bucket_public_access_block.this) == 3 && alltrue([
+    condition = length(aws_s3_bucket_public_access_block.this) == 4 && alltrue([
       for b in aws_s3_bucket_public_access_block.this :
       b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets
     ])
@@ -85,12 +101,12 @@ run "public_access_blocked_and_owner_enforced" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_ownership_controls.this) == 3 && alltrue([for o in aws_s3_bucket_ownership_controls.this : o.rule[0].object_ownership == "BucketOwnerEnforced"])
+    condition     = length(aws_s3_bucket_ownership_controls.this) == 4 && alltrue([for o in aws_s3_bucket_ownership_controls.this : o.rule[0].object_ownership == "BucketOwnerEnforced"])
     error_message = "Object ownership must be BucketOwnerEnforced (ACLs disabled)."
   }
 
   assert {
-    condition     = length(aws_s3_bucket_versioning.this) == 3 && alltrue([for v in aws_s3_bucket_versioning.this : v.versioning_configuration[0].status == "Enabled"])
+    condition     = length(aws_s3_bucket_versioning.this) == 4 && alltrue([for v in aws_s3_bucket_versioning.this : v.versioning_configuration[0].status == "Enabled"])
     error_message = "Versioning must be enabled on every bucket."
   }
 }
@@ -99,7 +115,7 @@ run "sse_kms_with_the_given_key_and_bucket_key" {
   command = plan
 
   assert {
-    condition = length(aws_s3_bucket_server_side_encryption_configuration.this) == 3 && alltrue([
+    condition = length(aws_s3_bucket_server_side_encryption_configuration.this) == 4 && alltrue([
       for e in aws_s3_bucket_server_side_encryption_configuration.this :
       one(e.rule).apply_server_side_encryption_by_default[0].sse_algorithm == "aws:kms" &&
       one(e.rule).apply_server_side_encryption_by_default[0].kms_master_key_id == var.kms_key_arn &&
@@ -144,6 +160,109 @@ run "bucket_policies_deny_insecure_transport_and_old_tls" {
   }
 }
 
+run "biometric_reads_denied_to_all_but_the_named_roles" {
+  command = plan
+
+  # The one deny on reads, on the biometrics bucket only, excepting exactly the readers and break-glass.
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.bucket["biometrics"].statement : s
+      if s.effect == "Deny" && contains(s.actions, "s3:GetObject") &&
+      flatten([for p in s.principals : p.identifiers]) == ["*"] &&
+      toset(s.resources) == toset(["arn:aws:s3:::lendverify-test-biometrics-123456789012/*"]) &&
+      length(s.condition) == 1 &&
+      alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset([
+        "arn:aws:iam::123456789012:role/lendverify-test-verify-identity",
+        "arn:aws:iam::123456789012:role/lendverify-test-review",
+        "arn:aws:iam::123456789012:role/lendverify-break-glass",
+      ])])
+    ]) == 1
+    error_message = "The biometrics bucket must deny s3:GetObject to every principal but the named reader roles and the break-glass role."
+  }
+
+  assert {
+    condition = alltrue([
+      for k in ["uploads", "textract_output"] : length([
+        for s in data.aws_iam_policy_document.bucket[k].statement : s if contains(s.actions, "s3:GetObject")
+      ]) == 0
+    ])
+    error_message = "Only the biometrics bucket carries the read deny."
+  }
+}
+
+run "evidence_is_locked_in_governance_mode_and_only_break_glass_deletes" {
+  command = plan
+
+  variables {
+    evidence_retention_days   = 1827
+    evidence_reader_role_arns = ["arn:aws:iam::123456789012:role/lendverify-test-review"]
+  }
+
+  assert {
+    condition = aws_s3_bucket.this["evidence"].object_lock_enabled == true && alltrue([
+      for k, b in aws_s3_bucket.this : b.object_lock_enabled == false if k != "evidence"
+    ])
+    error_message = "Object Lock must be on for the evidence bucket (and only there)."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_object_lock_configuration.evidence.bucket == "lendverify-test-evidence-123456789012" &&
+      aws_s3_bucket_object_lock_configuration.evidence.rule[0].default_retention[0].mode == "GOVERNANCE" &&
+      aws_s3_bucket_object_lock_configuration.evidence.rule[0].default_retention[0].days == 1827
+    )
+    error_message = "Evidence must be locked by default in GOVERNANCE mode for evidence_retention_days."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_versioning.this["evidence"].versioning_configuration[0].status == "Enabled" &&
+      aws_s3_bucket_lifecycle_configuration.this["evidence"].rule[0].expiration[0].days == 1827 &&
+      aws_s3_bucket_lifecycle_configuration.this["evidence"].rule[0].filter[0].prefix == "" &&
+      one(aws_s3_bucket_server_side_encryption_configuration.this["evidence"].rule).apply_server_side_encryption_by_default[0].kms_master_key_id == var.kms_key_arn
+    )
+    error_message = "Evidence is versioned, SSE-KMS with the given key, and destroyed (whole bucket) when its retention ends."
+  }
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.bucket["evidence"].statement : s
+      if s.effect == "Deny" && contains(s.actions, "s3:GetObject") &&
+      alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset([
+        "arn:aws:iam::123456789012:role/lendverify-test-review",
+        "arn:aws:iam::123456789012:role/lendverify-break-glass",
+      ])])
+    ]) == 1
+    error_message = "Only the named evidence readers and the break-glass role may read evidence."
+  }
+
+  # No function role (nobody but break-glass) can delete, shorten a lock or bypass governance mode.
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.bucket["evidence"].statement : s
+      if s.effect == "Deny" && flatten([for p in s.principals : p.identifiers]) == ["*"] &&
+      length(setsubtract(["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention"], s.actions)) == 0 &&
+      alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset(["arn:aws:iam::123456789012:role/lendverify-break-glass"])])
+    ]) == 1
+    error_message = "The evidence bucket must deny deletion, retention changes and governance bypass to every principal but the break-glass role."
+  }
+
+  assert {
+    condition     = output.evidence_bucket_name == "lendverify-test-evidence-123456789012" && output.retention_days.evidence == 1827
+    error_message = "The evidence bucket name (EVIDENCE_BUCKET) and its retention must be outputs."
+  }
+}
+
+run "rejects_a_break_glass_that_is_not_a_role" {
+  command = plan
+
+  variables {
+    break_glass_role_arn = "arn:aws:iam::123456789012:role/*"
+  }
+
+  expect_failures = [var.break_glass_role_arn]
+}
+
 run "retention_biometrics_shortest_and_prefix_scoped" {
   command = plan
 
@@ -165,8 +284,8 @@ run "retention_biometrics_shortest_and_prefix_scoped" {
 
   assert {
     condition = alltrue([
-      for l in aws_s3_bucket_lifecycle_configuration.this :
-      l.rule[0].filter[0].prefix == "applications/" &&
+      for k, l in aws_s3_bucket_lifecycle_configuration.this :
+      l.rule[0].filter[0].prefix == (k == "evidence" ? "" : "applications/") &&
       l.rule[0].noncurrent_version_expiration[0].noncurrent_days <= l.rule[0].expiration[0].days &&
       l.rule[0].abort_incomplete_multipart_upload[0].days_after_initiation == 1
     ])
@@ -216,7 +335,7 @@ run "access_logging_and_force_destroy_when_asked" {
   }
 
   assert {
-    condition     = length(aws_s3_bucket_logging.this) == 3 && aws_s3_bucket_logging.this["biometrics"].target_prefix == "s3-access-logs/biometrics/"
+    condition     = length(aws_s3_bucket_logging.this) == 4 && aws_s3_bucket_logging.this["biometrics"].target_prefix == "s3-access-logs/biometrics/"
     error_message = "Access logging must be configured on all buckets with a per-bucket prefix."
   }
 

@@ -10,10 +10,10 @@ def resource(rtype, name, values, address=None):
     return {"address": address or f"{rtype}.{name}", "mode": "managed", "type": rtype, "name": name, "values": values}
 
 
-def bucket_set(name, protected):
+def bucket_set(name, protected, locked=False):
     b = f"aws_s3_bucket.{name}"
     return [
-        resource("aws_s3_bucket", name, {"force_destroy": not protected}),
+        resource("aws_s3_bucket", name, {"force_destroy": not protected, "object_lock_enabled": locked}),
         resource("aws_s3_bucket_server_side_encryption_configuration", name,
                  {"rule": [{"apply_server_side_encryption_by_default": [{"sse_algorithm": "aws:kms"}]}]}),
         resource("aws_s3_bucket_versioning", name, {"versioning_configuration": [{"status": "Enabled"}]}),
@@ -33,15 +33,19 @@ def plan(env, extra=()):
                                               "server_side_encryption": [{"kms_key_arn": "arn:key"}]}),
         resource("aws_cognito_user_pool", "p", {"deletion_protection": "ACTIVE" if protected else "INACTIVE",
                                                  "mfa_configuration": "ON" if env == "prod" else "OPTIONAL"}),
-        resource("aws_wafv2_web_acl", "w", {}),
+        resource("aws_wafv2_web_acl", "w", {"rule": [{"statement": [{"rate_based_statement": [
+            {"aggregate_key_type": "CUSTOM_KEYS", "custom_key": [{"header": [{"name": "authorization"}]}]}]}]}]}),
         resource("aws_cloudwatch_log_group", "g", {"retention_in_days": plan_checks.MIN_LOG_RETENTION[env], "kms_key_id": None}),
-        resource("aws_lambda_function", "f", {"s3_key": "k", "filename": None, "source_code_hash": "h", "kms_key_arn": "arn:key"}),
+        resource("aws_lambda_function", "f", {"s3_key": "k", "filename": None, "source_code_hash": "h", "kms_key_arn": "arn:key",
+                                               "reserved_concurrent_executions": 5}),
         resource("aws_dynamodb_table", "audit", {"point_in_time_recovery": [{"enabled": True}],
                                                   "deletion_protection_enabled": protected,
                                                   "server_side_encryption": [{"kms_key_arn": "arn:key"}]}),
         resource("aws_secretsmanager_secret", "webhook", {"kms_key_id": "arn:key"}),
     ]
-    resources += [r for n in ("a", "b", "c") for r in bucket_set(n, protected)]
+    resources += [r for n in ("a", "b", "c") for r in bucket_set(n, protected)] + bucket_set("evidence", protected, True)
+    resources.append(resource("aws_s3_bucket_object_lock_configuration", "evidence",
+                              {"rule": [{"default_retention": [{"mode": "GOVERNANCE", "days": 1827}]}]}))
     if protected:
         resources.append(resource("aws_cloudwatch_metric_alarm", "a", {}))
     resources += list(extra)
@@ -98,3 +102,25 @@ def test_a_key_neither_set_nor_known_after_apply_fails():
     p["resource_changes"][3]["change"]["after_unknown"] = {}
     with pytest.raises(CheckFailed, match="kms_key_id not set"):
         plan_checks.check("dev", p)
+
+
+def test_quotas_are_required():
+    def without(rtype, values):
+        p = plan("prod")
+        for r in p["planned_values"]["root_module"]["resources"]:
+            if r["type"] == rtype:
+                r["values"].update(values)
+        return p
+    with pytest.raises(CheckFailed, match="Authorization header"):
+        plan_checks.check("prod", without("aws_wafv2_web_acl", {"rule": []}))
+    with pytest.raises(CheckFailed, match="reserved concurrency"):
+        plan_checks.check("prod", without("aws_lambda_function", {"reserved_concurrent_executions": -1}))
+
+
+def test_the_evidence_store_must_be_locked_in_governance_mode():
+    p = plan("prod")
+    for r in p["planned_values"]["root_module"]["resources"]:
+        if r["type"] == "aws_s3_bucket_object_lock_configuration":
+            r["values"]["rule"][0]["default_retention"][0]["mode"] = "COMPLIANCE"
+    with pytest.raises(CheckFailed, match="GOVERNANCE"):
+        plan_checks.check("prod", p)
