@@ -462,6 +462,7 @@ module "stateful" {
   identity                       = var.identity
 
   key_admin_role_arn            = var.key_admin_role_arn
+  key_metadata_reader_role_arns = var.key_metadata_reader_role_arns
   break_glass_role_arn          = var.break_glass_role_arn
   data_key_user_role_arns       = [for handler in local.key_users.data : local.function_role_arns[handler]]
   operations_key_user_role_arns = [for handler in local.key_users.operations : local.function_role_arns[handler]]

@@ -151,6 +151,13 @@ variable "key_admin_role_arn" {
   }
 }
 
+variable "key_metadata_reader_role_arns" {
+  description = "Roles that may read the KMS keys' metadata only (DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags): the CI plan role, whose `terraform plan` refreshes the keys without being their admin. Validated in modules/kms."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "break_glass_role_arn" {
   description = "The emergency-access role that may read biometric images and evidence besides the functions that must (incident response, legal requests). Not assumed by any function; its use should page someone."
   type        = string

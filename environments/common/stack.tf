@@ -60,6 +60,7 @@ module "stack" {
   alarm_email_addresses           = var.alarm_email_addresses
   s3_access_log_bucket            = var.s3_access_log_bucket
   key_admin_role_arn              = var.key_admin_role_arn
+  key_metadata_reader_role_arns   = var.key_metadata_reader_role_arns
   break_glass_role_arn            = var.break_glass_role_arn
   webhook_endpoints               = var.webhook_endpoints
 

@@ -132,6 +132,12 @@ variable "key_admin_role_arn" {
   type        = string
 }
 
+variable "key_metadata_reader_role_arns" {
+  description = "Roles that may read the KMS keys' metadata only: the CI plan role of this environment (terraform/variables.tf)."
+  type        = list(string)
+  default     = []
+}
+
 variable "break_glass_role_arn" {
   description = "The emergency-access role that may read biometric images and evidence (terraform/variables.tf)."
   type        = string

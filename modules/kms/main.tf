@@ -44,6 +44,13 @@ locals {
     "kms:UpdateKeyDescription",
   ]
 
+  metadata_actions = [
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListResourceTags",
+  ]
+
   usage_actions = [
     "kms:Decrypt",
     "kms:DescribeKey",
@@ -117,6 +124,30 @@ data "aws_iam_policy_document" "key" {
         test     = "StringEquals"
         variable = "kms:ViaService"
         values   = local.admin_encrypt_via_services
+      }
+    }
+  }
+
+  # Roles that only read the key's metadata, e.g. the CI plan role: `terraform plan` refreshes the key
+  # (DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags) and must not need the admin role.
+  dynamic "statement" {
+    for_each = length(var.metadata_reader_role_arns) > 0 ? [1] : []
+
+    content {
+      sid       = "ReadKeyMetadataByNamedRoles"
+      effect    = "Allow"
+      actions   = local.metadata_actions
+      resources = ["*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [local.root_arn]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:PrincipalArn"
+        values   = var.metadata_reader_role_arns
       }
     }
   }

@@ -122,3 +122,15 @@ variable "cloudwatch_alarms_enabled" {
   type        = bool
   default     = false
 }
+
+variable "metadata_reader_role_arns" {
+  description = "Roles that may read the key's metadata only (DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags), named by aws:PrincipalArn: the CI plan role, whose `terraform plan` refreshes the key. No cryptographic use."
+  type        = list(string)
+  default     = []
+  nullable    = false
+
+  validation {
+    condition     = alltrue([for arn in var.metadata_reader_role_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", arn)) && !strcontains(arn, "*")])
+    error_message = "Every metadata_reader_role_arns entry must be an IAM role ARN without wildcards."
+  }
+}

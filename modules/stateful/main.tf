@@ -29,6 +29,8 @@ module "kms" {
   description             = "LendVerify ${var.name_prefix}: logs, topics, queues, the webhook secret and function environment"
   deletion_window_in_days = var.kms_deletion_window_in_days
   admin_role_arn          = var.key_admin_role_arn
+  # The CI plan role refreshes the keys in `terraform plan`: metadata only.
+  metadata_reader_role_arns = var.key_metadata_reader_role_arns
   # Lambda encrypts the functions' environment and Secrets Manager the webhook secret value
   # Terraform writes, both with the deployer's credentials: encrypt only, never decrypt.
   admin_encrypt_via_services = ["lambda", "secretsmanager"]
@@ -43,13 +45,14 @@ module "kms" {
 module "data_key" {
   source = "../kms"
 
-  name_prefix             = var.name_prefix
-  tags                    = var.tags
-  alias_name              = "${var.name_prefix}-data"
-  description             = "LendVerify ${var.name_prefix}: biometric, identity and financial data (buckets, tables)"
-  deletion_window_in_days = var.kms_deletion_window_in_days
-  admin_role_arn          = var.key_admin_role_arn
-  user_role_arns          = var.data_key_user_role_arns
+  name_prefix               = var.name_prefix
+  tags                      = var.tags
+  alias_name                = "${var.name_prefix}-data"
+  description               = "LendVerify ${var.name_prefix}: biometric, identity and financial data (buckets, tables)"
+  deletion_window_in_days   = var.kms_deletion_window_in_days
+  admin_role_arn            = var.key_admin_role_arn
+  metadata_reader_role_arns = var.key_metadata_reader_role_arns
+  user_role_arns            = var.data_key_user_role_arns
   # Rekognition and Textract read and write S3 with the caller's credentials (Face Liveness images,
   # CompareFaces/AnalyzeID inputs, StartLendingAnalysis input and output).
   user_via_services = ["dynamodb", "rekognition", "s3", "textract"]

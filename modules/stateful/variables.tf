@@ -164,6 +164,13 @@ variable "key_admin_role_arn" {
   type        = string
 }
 
+variable "key_metadata_reader_role_arns" {
+  description = "Roles that may read both keys' metadata only (the CI plan role: `terraform plan` refreshes the keys). Validated in modules/kms."
+  type        = list(string)
+  default     = []
+  nullable    = false
+}
+
 variable "data_key_user_role_arns" {
   description = "Roles that use the data key (buckets, tables), named by aws:PrincipalArn: the functions that read or write biometric, identity or financial data. Plain ARNs; the roles need not exist yet."
   type        = list(string)

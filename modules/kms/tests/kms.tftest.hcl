@@ -55,6 +55,7 @@ variables {
   cloudwatch_logs_enabled    = true
   sns_delivery_enabled       = true
   cloudwatch_alarms_enabled  = true
+  metadata_reader_role_arns  = ["arn:aws:iam::123456789012:role/lendverify-plan"]
 }
 
 run "key_is_rotating_symmetric_and_aliased" {
@@ -182,7 +183,8 @@ run "key_users_are_named_by_principal_arn_only" {
         "arn:aws:iam::123456789012:role/lendverify-test-review",
       ]) &&
       toset(flatten([for c in s.condition : c.values if c.variable == "kms:ViaService"])) == toset(["s3.us-east-1.amazonaws.com", "dynamodb.us-east-1.amazonaws.com"])
-      if anytrue([for p in s.principals : p.type == "AWS"]) && !contains(flatten([for p in s.principals : p.identifiers]), "arn:aws:iam::123456789012:role/lendverify-deploy")
+      if anytrue([for p in s.principals : p.type == "AWS"]) && !contains(flatten([for p in s.principals : p.identifiers]), "arn:aws:iam::123456789012:role/lendverify-deploy") &&
+      length(setsubtract(s.actions, ["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"])) > 0
     ])
     error_message = "Every key-user statement must name only user_role_arns through aws:PrincipalArn, and only through user_via_services."
   }
@@ -190,6 +192,22 @@ run "key_users_are_named_by_principal_arn_only" {
   assert {
     condition     = length([for s in data.aws_iam_policy_document.key.statement : s if s.sid == "UseThroughAwsServicesByNamedRoles"]) == 1
     error_message = "The named roles get one usage statement."
+  }
+}
+
+run "the_plan_role_reads_metadata_only" {
+  command = plan
+
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.key.statement : s
+      if contains(flatten([for c in s.condition : c.values if c.variable == "aws:PrincipalArn"]), "arn:aws:iam::123456789012:role/lendverify-plan")
+      ]) == 1 && alltrue([
+      for s in data.aws_iam_policy_document.key.statement :
+      toset(s.actions) == toset(["kms:DescribeKey", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListResourceTags"])
+      if contains(flatten([for c in s.condition : c.values if c.variable == "aws:PrincipalArn"]), "arn:aws:iam::123456789012:role/lendverify-plan")
+    ])
+    error_message = "A metadata reader (the CI plan role) gets exactly DescribeKey, GetKeyPolicy, GetKeyRotationStatus and ListResourceTags."
   }
 }
 
@@ -232,6 +250,7 @@ run "a_data_key_has_no_service_principal_and_no_admin_encrypt" {
 
   variables {
     admin_encrypt_via_services = []
+    metadata_reader_role_arns  = []
     cloudwatch_logs_enabled    = false
     sns_delivery_enabled       = false
     cloudwatch_alarms_enabled  = false
