@@ -17,6 +17,7 @@ export AWS_EC2_METADATA_DISABLED := true
 include mk/terraform.mk
 include mk/web.mk
 include mk/contract.mk
+include mk/local-stage.mk
 
 .PHONY: help setup local token test rust-fmt rust-lint workflow-audit rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench cost load redrive clean
 
@@ -33,7 +34,7 @@ local: setup web-build ## Run the local stage (web app on http://127.0.0.1:8081,
 token: ## Print an ID token for USER_EMAIL (default alice@example.com) of the running local stage; GROUP=reviewers for a reviewer
 	@$(VENV)/bin/python scripts/local_token.py --user "$(or $(USER_EMAIL),alice@example.com)" $(if $(GROUP),--group "$(GROUP)")
 
-test: setup rust-fmt rust-lint workflow-audit tf-check tf-local-apply emulator-test rust-test smoke-local contract-test web-test ## Run every check and test
+test: setup rust-fmt rust-lint workflow-audit tf-check emulator-test rust-test-beside-tf-local-apply stage-suites ## Run every check and test
 	@echo "make test: every check passed (fmt, clippy, workflow audit, Terraform checks, local apply/destroy, emulator, cargo, smoke, contract, web)"
 	@# The closing line sums every cargo test binary (unit, handler and end-to-end tests).
 	@awk '/^test result:/ {p += $$4; f += $$6} END {printf "total: %d passed, %d failed\n", p, f}' $(BUILD)/cargo-test.log
@@ -47,9 +48,8 @@ rust-lint: ## clippy with -D warnings
 workflow-audit: setup ## zizmor (offline) over the GitHub workflows: no findings
 	zizmor --offline --min-severity low .github/workflows
 
-rust-test: setup ## Unit tests and the end-to-end tests (moto + emulator + local stage)
-	mkdir -p $(BUILD)
-	cargo test --workspace --no-fail-fast 2>&1 | tee $(BUILD)/cargo-test.log
+rust-test: setup ## Unit tests and the end-to-end tests (moto + emulator + local stage); e2e stages start side by side
+	bash scripts/cargo-test.sh $(BUILD)/cargo-test.log
 
 emulator-test: setup ## The Rekognition/Textract emulator's own tests
 	cd emulator && ../$(VENV)/bin/python -m pytest -q tests
