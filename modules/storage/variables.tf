@@ -51,6 +51,8 @@ variable "cors_allowed_headers" {
   default = [
     "content-type",
     "content-md5",
+    # Presigned PUTs are single-use: signed with If-None-Match: * (S3 conditional writes).
+    "if-none-match",
     "x-amz-checksum-sha256",
     "x-amz-content-sha256",
     "x-amz-date",
@@ -59,6 +61,8 @@ variable "cors_allowed_headers" {
     "x-amz-server-side-encryption-aws-kms-key-id",
     "x-amz-sdk-checksum-algorithm",
     "authorization",
+    # Single-use presigned PUTs are signed with If-None-Match: * (S3 conditional writes, issue 12).
+    "if-none-match",
   ]
 
   validation {
