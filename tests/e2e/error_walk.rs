@@ -95,19 +95,17 @@ fn routes_of(op: Op) -> &'static [Route] {
             Consumer,
             Events,
         ],
-        Op::PutItem => &[
-            Consent,
+        Op::PutItem => &[LivenessCreate, Upload, Verify, StartDocument, Erase],
+        Op::DeleteItem => &[Erase],
+        // A state change and its audit event are one transaction.
+        Op::TransactWriteItems => &[
+            CreateWithKey,
             CreateWithoutKey,
-            LivenessCreate,
+            Consent,
             LivenessGet,
-            Upload,
             Verify,
-            StartDocument,
-            Erase,
             Consumer,
         ],
-        Op::DeleteItem => &[Erase],
-        Op::TransactWriteItems => &[CreateWithKey],
         Op::GetObject => &[StartDocument, Verify],
         Op::ListObjectVersions | Op::DeleteObjects => &[Erase],
         Op::PutObject => &[BrowserPut],
@@ -484,7 +482,7 @@ impl<'w> Walk<'w> {
         let before = self.partition(&ctx.app).await?;
         if route == Route::LivenessGetAfterRace {
             // The conditional write loses (count 1), then the re-read fails.
-            self.inject(Op::PutItem, "ConditionalCheckFailedException", 1)
+            self.inject(Op::TransactWriteItems, "TransactionCanceledException", 1)
                 .await?;
         }
         self.inject(op, row.code, 10).await?;
@@ -996,7 +994,7 @@ impl<'w> Walk<'w> {
         let after = self.item(&pk, &sk_).await?;
         let expect = match (op, row.answer) {
             (_, Documented::Transient | Documented::Ours) => Expect::Redelivered,
-            (Op::PutItem, Documented::Condition) => Expect::Acknowledged,
+            (Op::TransactWriteItems, Documented::Condition) => Expect::Acknowledged,
             (Op::GetLendingAnalysis | Op::GetLendingAnalysisSummary, Documented::Missing) => {
                 Expect::Acknowledged
             }
@@ -1113,6 +1111,7 @@ impl<'w> Walk<'w> {
             document_groups: Vec::new(),
             page_classes: Vec::new(),
             extracted: None,
+            upload_version: None,
         };
         self.w
             .dynamodb
@@ -1279,7 +1278,7 @@ fn expected(route: Route, op: Op, row: &Row) -> Result<(Expect, Writes)> {
         (
             Documented::Condition,
             CreateWithoutKey | LivenessCreate | Upload | Verify,
-            Op::PutItem,
+            Op::PutItem | Op::TransactWriteItems,
         ) => (ours(), Writes::Nothing),
         // A concurrent request with the same key holds it, and its application did not appear
         // while this one waited: 503, retry shortly (applications.rs, await_stored_answer).
@@ -1287,11 +1286,13 @@ fn expected(route: Route, op: Op, row: &Row) -> Result<(Expect, Writes)> {
             (Expect::Busy, Writes::Nothing)
         }
         // The application was erased meanwhile.
-        (Documented::Condition, Consent, Op::PutItem) => {
+        (Documented::Condition, Consent, Op::TransactWriteItems) => {
             (Expect::Problem(404, "not-found", None), Writes::Nothing)
         }
         // A concurrent poll decided first: its record (here: still the stored one) is answered.
-        (Documented::Condition, LivenessGet, Op::PutItem) => (Expect::Status(200), Writes::Nothing),
+        (Documented::Condition, LivenessGet, Op::TransactWriteItems) => {
+            (Expect::Status(200), Writes::Nothing)
+        }
         // A retried start recorded the document first.
         (Documented::Condition, StartDocument, Op::PutItem) => {
             (Expect::Status(202), Writes::Nothing)

@@ -784,6 +784,9 @@ impl Route {
                         .await?
                         .expect(202)?;
                     let document = started["documentId"].as_str().context("documentId")?;
+                    // Analysed first: the cells compare what is stored before and after, and a
+                    // completion recorded meanwhile (with its audit event) would look written.
+                    api.wait_for_document(&app, document).await?;
                     call(
                         reqwest::Method::GET,
                         on(&format!("/documents/{document}")),

@@ -302,7 +302,9 @@ enum Written {
 }
 
 /// Whether a cancelled transaction failed a condition of the change (its first `change_items`
-/// items; the event and HEAD follow). DynamoDB lists one reason per item, in order.
+/// items; the event and HEAD follow). DynamoDB lists one reason per item, in order; without
+/// reasons, a transaction with a change is judged refused by it, as the error table documents
+/// for `TransactionCanceledException` (the caller re-reads what is stored).
 fn refused_change(
     err: &aws_sdk_dynamodb::error::SdkError<
         aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
@@ -314,8 +316,11 @@ fn refused_change(
     let Some(E::TransactionCanceledException(cancelled)) = err.as_service_error() else {
         return false;
     };
-    cancelled
-        .cancellation_reasons()
+    let reasons = cancelled.cancellation_reasons();
+    if reasons.is_empty() {
+        return change_items > 0;
+    }
+    reasons
         .iter()
         .take(change_items)
         .any(|r| r.code() == Some("ConditionalCheckFailed"))

@@ -24,6 +24,7 @@ fn image(location: &S3Location) -> Image {
             S3Object::builder()
                 .bucket(&location.bucket)
                 .name(&location.key)
+                .set_version(location.version.clone())
                 .build(),
         )
         .build()

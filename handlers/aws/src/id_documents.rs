@@ -30,6 +30,7 @@ fn document(location: &S3Location) -> Document {
             S3Object::builder()
                 .bucket(&location.bucket)
                 .name(&location.key)
+                .set_version(location.version.clone())
                 .build(),
         )
         .build()

@@ -2,7 +2,7 @@
 
 use aws_sdk_textract::types::{DocumentLocation, NotificationChannel, OutputConfig, S3Object};
 use aws_sdk_textract::Client;
-use lendverify_core::lending::{DocumentGroup, LendingPage, Reading};
+use lendverify_core::lending::{parse_job_status, DocumentGroup, JobStatus, LendingPage, Reading};
 
 use crate::config::AwsSettings;
 use crate::error::{AwsError, Op};
@@ -15,9 +15,15 @@ pub struct Lending {
     settings: AwsSettings,
 }
 
-/// Everything a finished job produced, in domain terms.
+/// What Textract says of a job, in domain terms: its status (Textract's own, never the
+/// completion message's) and, once it succeeded, everything it produced.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LendingResults {
+    /// `JobStatus` of GetLendingAnalysisSummary (`None` if Textract sent none).
+    pub status: Option<JobStatus>,
+    /// `StatusMessage`, when Textract explains a failure.
+    pub status_message: Option<String>,
+    /// The pages, read only when the job succeeded (fully or partly).
     pub pages: Vec<LendingPage>,
     pub groups: Vec<DocumentGroup>,
     /// `AnalyzeLendingModelVersion` of the response.
@@ -70,6 +76,7 @@ impl Lending {
                         S3Object::builder()
                             .bucket(&document.bucket)
                             .name(&document.key)
+                            .set_version(document.version.clone())
                             .build(),
                     )
                     .build(),
@@ -98,7 +105,9 @@ impl Lending {
             .ok_or_else(|| AwsError::malformed(Op::StartLendingAnalysis, "no JobId in the answer"))
     }
 
-    /// Reads the summary and every page of a finished job (following `NextToken`).
+    /// Reads the job's status and summary and, if it succeeded, every page (following
+    /// `NextToken`). The completion message only says when to look: anyone allowed to publish
+    /// to the topic could write one, so the status comes from Textract.
     pub async fn results(&self, job_id: &str) -> Result<LendingResults, AwsError> {
         let summary = self
             .client
@@ -107,6 +116,21 @@ impl Lending {
             .send()
             .await
             .map_err(|e| AwsError::classify(Op::GetLendingAnalysisSummary, e))?;
+        let status = summary
+            .job_status()
+            .and_then(|s| parse_job_status(s.as_str()));
+        let status_message = summary.status_message().map(str::to_string);
+        if !matches!(
+            status,
+            Some(JobStatus::Succeeded | JobStatus::PartialSuccess)
+        ) {
+            return Ok(LendingResults {
+                status,
+                status_message,
+                model_version: summary.analyze_lending_model_version().map(str::to_string),
+                ..LendingResults::default()
+            });
+        }
         let groups = summary
             .summary()
             .map(|s| s.document_groups())
@@ -190,6 +214,8 @@ impl Lending {
             }
         }
         Ok(LendingResults {
+            status,
+            status_message,
             pages,
             groups,
             model_version,

@@ -195,6 +195,14 @@ impl Aws {
         )
     }
 
+    /// Items written to the applications table expire `retention` after their last write
+    /// (`PERSONAL_DATA_RETENTION_DAYS`).
+    #[must_use]
+    pub fn with_personal_data_retention(mut self, retention: std::time::Duration) -> Self {
+        self.store = self.store.with_retention(retention);
+        self
+    }
+
     /// Gives the decision event adapters their SNS and Secrets Manager clients (tests pass
     /// `aws-smithy-mocks` clients, the local stage moto's). Without this, [`Aws::from_clients`]
     /// leaves them with clients that have no region, whose every call fails as ours.

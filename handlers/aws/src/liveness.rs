@@ -23,6 +23,8 @@ pub struct LivenessResult {
     pub confidence: Option<f32>,
     /// S3 key of the reference image in the biometrics bucket.
     pub reference_image_key: Option<String>,
+    /// The S3 version of the reference image, when the bucket is versioned.
+    pub reference_image_version: Option<String>,
     pub audit_image_keys: Vec<String>,
 }
 
@@ -101,6 +103,11 @@ impl Liveness {
             state,
             confidence: out.confidence,
             reference_image_key: out.reference_image().and_then(key),
+            reference_image_version: out
+                .reference_image()
+                .and_then(|i| i.s3_object())
+                .and_then(|o| o.version())
+                .map(str::to_string),
             audit_image_keys: out.audit_images().iter().filter_map(key).collect(),
         })
     }

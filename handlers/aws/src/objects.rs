@@ -18,11 +18,32 @@ pub struct Objects {
 }
 
 /// An object in S3, by bucket and key: what uploads are stored as, and what Rekognition and
-/// Textract are pointed at.
-#[derive(Clone, Debug, PartialEq)]
+/// Textract are pointed at. With a `version`, exactly that version: the one that was checked is
+/// the one analysed, whatever is written to the key later.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct S3Location {
     pub bucket: String,
     pub key: String,
+    pub version: Option<String>,
+}
+
+impl S3Location {
+    /// The latest version of `key` in `bucket`.
+    pub fn latest(bucket: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            bucket: bucket.into(),
+            key: key.into(),
+            version: None,
+        }
+    }
+}
+
+/// The first bytes of an object, and the version they were read from (`None` where S3 has no
+/// versioning, or the object is empty).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ObjectHead {
+    pub bytes: Vec<u8>,
+    pub version: Option<String>,
 }
 
 /// A presigned PUT: the browser must send exactly these headers, because they are signed.
@@ -40,7 +61,9 @@ impl Objects {
     }
 
     /// Signs a PUT whose signature binds the content type and length, so the browser cannot
-    /// upload anything but what it declared (and what validation accepted).
+    /// upload anything but what it declared (and what validation accepted), and `If-None-Match:
+    /// *`, so the URL writes the key once: S3 refuses a second PUT to an existing key (412), and
+    /// evidence cannot be replaced by replaying the URL before it expires.
     pub async fn presign_put(
         &self,
         bucket: &str,
@@ -60,6 +83,7 @@ impl Objects {
             .key(key)
             .content_type(content_type)
             .content_length(length)
+            .if_none_match("*")
             .presigned(config)
             .await
             .map_err(|e| AwsError::classify(Op::PutObject, e))?;
@@ -98,6 +122,7 @@ impl Objects {
             .get_object()
             .bucket(&location.bucket)
             .key(&location.key)
+            .set_version_id(location.version.clone())
             .presigned(config)
             .await
             .map_err(|e| AwsError::classify(Op::GetObject, e))?;
@@ -112,7 +137,7 @@ impl Objects {
         bucket: &str,
         key: &str,
         len: u64,
-    ) -> Result<Option<Vec<u8>>, AwsError> {
+    ) -> Result<Option<ObjectHead>, AwsError> {
         let range = format!("bytes=0-{}", len.saturating_sub(1));
         let out = match self
             .client
@@ -131,11 +156,12 @@ impl Objects {
                     AwsError::Upload {
                         problem: UploadProblem::ContentMismatch,
                         ..
-                    } => Ok(Some(Vec::new())),
+                    } => Ok(Some(ObjectHead::default())),
                     other => Err(other),
                 };
             }
         };
+        let version = out.version_id.clone();
         let bytes = out.body.collect().await.map_err(|_| {
             AwsError::from_answer(
                 Op::GetObject,
@@ -148,7 +174,7 @@ impl Objects {
         let mut bytes = bytes.to_vec();
         // A server that ignores Range sends everything; only the head is wanted.
         bytes.truncate(usize::try_from(len).unwrap_or(usize::MAX));
-        Ok(Some(bytes))
+        Ok(Some(ObjectHead { bytes, version }))
     }
 
     /// Deletes every version and delete marker under a prefix. The buckets are versioned, so a

@@ -190,6 +190,9 @@ pub struct LivenessItem {
     pub review_band: Option<f32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reference_image_key: Option<String>,
+    /// The S3 version of the reference image Rekognition wrote (what identity compares).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_image_version: Option<String>,
     #[serde(default)]
     pub audit_image_keys: Vec<String>,
 }
@@ -209,6 +212,7 @@ impl LivenessItem {
             pass_threshold: None,
             review_band: None,
             reference_image_key: None,
+            reference_image_version: None,
             audit_image_keys: Vec::new(),
         }
     }
@@ -260,10 +264,7 @@ impl UploadItem {
 
     /// Where the upload's bytes are.
     pub fn location(&self) -> S3Location {
-        S3Location {
-            bucket: self.bucket.clone(),
-            key: self.key.clone(),
-        }
+        S3Location::latest(self.bucket.clone(), self.key.clone())
     }
 }
 
@@ -366,6 +367,11 @@ pub struct VerificationItem {
     /// (`AnalyzeIDModelVersion`).
     #[serde(default)]
     pub model_versions: BTreeMap<String, String>,
+    /// The S3 version of each object the decision read (`idFront`, `idBack`,
+    /// `livenessReference`), as passed to Rekognition and Textract: the evidence of the decision
+    /// is exactly these versions, whatever was written to the keys later.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub object_versions: BTreeMap<String, String>,
 }
 
 /// AnalyzeID's confidence in each field the decision read.
@@ -398,6 +404,7 @@ pub struct DecisionEvidence<'a> {
     pub similarity: Option<f32>,
     pub thresholds: &'a Thresholds,
     pub model_versions: BTreeMap<String, String>,
+    pub object_versions: BTreeMap<String, String>,
 }
 
 impl VerificationItem {
@@ -434,6 +441,7 @@ impl VerificationItem {
             liveness_review_band: liveness.review_band,
             field_confidences: field_confidences(document),
             model_versions: evidence.model_versions,
+            object_versions: evidence.object_versions,
         }
     }
 }
@@ -622,6 +630,9 @@ pub struct DocumentItem {
     pub page_classes: Vec<PageClass>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extracted: Option<ExtractedData>,
+    /// The S3 version of the upload Textract was given (the one that was checked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_version: Option<String>,
 }
 
 impl DocumentItem {
@@ -647,6 +658,7 @@ impl DocumentItem {
             document_groups: Vec::new(),
             page_classes: Vec::new(),
             extracted: None,
+            upload_version: None,
         }
     }
 }

@@ -26,7 +26,13 @@ type Item = HashMap<String, AttributeValue>;
 pub struct Store {
     client: Lazy<Client>,
     table: String,
+    /// How long an item is kept after it is written ([`EXPIRES_AT`]); `None` keeps items.
+    retention: Option<std::time::Duration>,
 }
+
+/// The table's TTL attribute (epoch seconds). Every item written gets one unless it carries
+/// its own (an idempotency key, a liveness failure): personal data is never kept unbounded.
+pub const EXPIRES_AT: &str = "expiresAt";
 
 fn to_item<T: Serialize>(op: Op, value: &T) -> Result<Item, AwsError> {
     serde_dynamo::to_item(value).map_err(|_| {
@@ -159,7 +165,28 @@ impl Store {
         Self {
             client: client.into(),
             table,
+            retention: None,
         }
+    }
+
+    /// Items written expire `retention` after their last write.
+    #[must_use]
+    pub fn with_retention(mut self, retention: std::time::Duration) -> Self {
+        self.retention = Some(retention);
+        self
+    }
+
+    /// `value` as an item, with its expiry.
+    fn item<T: Serialize>(&self, op: Op, value: &T) -> Result<Item, AwsError> {
+        let mut item = to_item(op, value)?;
+        if let Some(retention) = self.retention {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            item.entry(EXPIRES_AT.to_string())
+                .or_insert_with(|| AttributeValue::N((now + retention).as_secs().to_string()));
+        }
+        Ok(item)
     }
 
     /// A change writing `item` as new; its condition fails if an item with the same key exists
@@ -213,7 +240,7 @@ impl Store {
         let put = condition(
             Put::builder()
                 .table_name(&self.table)
-                .set_item(Some(to_item(OP, item)?)),
+                .set_item(Some(self.item(OP, item)?)),
         )
         .build()
         .map_err(|_| AwsError::malformed(OP, "Put"))?;
@@ -265,7 +292,7 @@ impl Store {
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(Op::PutItem, item)?)))
+            .set_item(Some(self.item(Op::PutItem, item)?)))
     }
 
     /// Reads one item with a strongly consistent read.

@@ -213,14 +213,8 @@ async fn recorded_driver_licence_parses_into_the_identity_document() {
         "AnalyzeID",
         recorded("test-trp2-analyzeid_sample_multi_page.json"),
     )]));
-    let front = S3Location {
-        bucket: "uploads".into(),
-        key: "front".into(),
-    };
-    let back = S3Location {
-        bucket: "uploads".into(),
-        key: "back".into(),
-    };
+    let front = S3Location::latest("uploads", "front");
+    let back = S3Location::latest("uploads", "back");
     let analyzed = IdDocuments::new(client)
         .analyze(&front, Some(&back))
         .await

@@ -173,6 +173,8 @@ pub mod vars {
     pub const REVIEWERS_GROUP: &str = "REVIEWERS_GROUP";
     /// Days an audit event is kept (its TTL).
     pub const AUDIT_RETENTION_DAYS: &str = "AUDIT_RETENTION_DAYS";
+    /// Days an item holding personal data is kept after its last write (its TTL).
+    pub const PERSONAL_DATA_RETENTION_DAYS: &str = "PERSONAL_DATA_RETENTION_DAYS";
 }
 
 /// AWS's recommendation for Face Liveness: lock out after 5 failed sessions within 3 minutes.
@@ -186,6 +188,9 @@ pub const DEFAULT_REVIEWERS_GROUP: &str = "reviewers";
 /// Seven years, the longest retention the environments use: an audit trail kept too long is
 /// a cost, one deleted too early is a compliance failure.
 pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 2555;
+/// Five years, the US CIP record-keeping period: the longest the environments keep personal
+/// data unless configured otherwise.
+pub const DEFAULT_PERSONAL_DATA_RETENTION_DAYS: u32 = 1825;
 
 fn default_liveness_lockout_failures() -> u32 {
     DEFAULT_LIVENESS_LOCKOUT_FAILURES
@@ -326,6 +331,7 @@ const LIMIT_RANGE: (u32, u32) = (1, 100);
 /// Allowed range of the lockout window: at least a second, at most a day.
 const LOCKOUT_WINDOW_RANGE: (u32, u32) = (1, 86_400);
 /// Allowed range of the audit retention: at least a day, at most ten years.
+/// Days any retention may be: at least a day, at most ten years.
 const AUDIT_RETENTION_RANGE: (u32, u32) = (1, 3_653);
 
 /// An item of the lending-package checklist (`REQUIRED_DOCUMENTS`).
@@ -407,6 +413,15 @@ pub struct Settings {
     pub reviewers_group: String,
     /// Days an audit event is kept before its TTL expires it.
     pub audit_retention_days: u32,
+    /// Days an item with personal data is kept after its last write before its TTL expires it.
+    pub personal_data_retention_days: u32,
+}
+
+impl Settings {
+    /// How long an item holding personal data is kept after its last write.
+    pub fn personal_data_retention(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.personal_data_retention_days) * 24 * 60 * 60)
+    }
 }
 
 impl Settings {
@@ -489,6 +504,13 @@ impl Settings {
             AUDIT_RETENTION_RANGE.1,
             DEFAULT_AUDIT_RETENTION_DAYS,
         )?;
+        let personal_data_retention_days = optional_int(
+            &lookup,
+            vars::PERSONAL_DATA_RETENTION_DAYS,
+            AUDIT_RETENTION_RANGE.0,
+            AUDIT_RETENTION_RANGE.1,
+            DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
+        )?;
         Ok(Settings {
             thresholds,
             audit_images_limit,
@@ -497,6 +519,7 @@ impl Settings {
             allowed_origin,
             reviewers_group,
             audit_retention_days,
+            personal_data_retention_days,
         })
     }
 }
@@ -615,6 +638,8 @@ mod tests {
             ("REQUIRED_DOCUMENTS", "URLA_1003,,W2", "invalid"),
             ("REQUIRED_DOCUMENTS", "urla_1003", "invalid"),
             ("ALLOWED_ORIGIN", "*", "invalid"),
+            ("PERSONAL_DATA_RETENTION_DAYS", "0", "out of range"),
+            ("PERSONAL_DATA_RETENTION_DAYS", "3654", "out of range"),
         ];
         for (name, value, why) in cases {
             let err = load(&[(name, Some(value))]).unwrap_err();
@@ -632,6 +657,13 @@ mod tests {
         assert_eq!(s.thresholds.identity_max_attempts, 3);
         assert_eq!(s.reviewers_group, "reviewers");
         assert_eq!(s.audit_retention_days, 2555);
+        assert_eq!(s.personal_data_retention_days, 1825);
+        assert_eq!(
+            load(&[(vars::PERSONAL_DATA_RETENTION_DAYS, Some("30"))])
+                .unwrap()
+                .personal_data_retention(),
+            std::time::Duration::from_secs(30 * 24 * 60 * 60)
+        );
         assert_eq!(load(&[(vars::IDENTITY_MAX_ATTEMPTS, Some("  "))]), Ok(s));
 
         let s = load(&[

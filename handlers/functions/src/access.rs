@@ -4,6 +4,7 @@
 //! [`ApiError`] the API documents for it.
 
 use lambda_http::Request;
+use lendverify_aws::objects::S3Location;
 use lendverify_aws::records::{ApplicationItems, LivenessItem, UploadItem, UploadRejection};
 use lendverify_aws::AwsError;
 use lendverify_core::content::{self, SNIFF_BYTES};
@@ -54,6 +55,13 @@ pub fn passed_liveness(items: &ApplicationItems) -> Result<(&LivenessItem, Strin
     Ok((liveness, reference_key))
 }
 
+/// An upload that arrived and passed its content check, and where its checked bytes are: the
+/// S3 version that was read, so the analysis reads exactly that version.
+pub struct Received<'a> {
+    pub upload: &'a UploadItem,
+    pub location: S3Location,
+}
+
 /// The upload the caller named, checked before Rekognition or Textract is paid for:
 /// - it belongs to this application and has the purpose the operation needs (422 `validation`
 ///   naming `field` otherwise);
@@ -69,7 +77,7 @@ pub async fn received_upload<'a>(
     field: &str,
     upload_id: &str,
     purpose: UploadPurpose,
-) -> Result<&'a UploadItem, ApiError> {
+) -> Result<Received<'a>, ApiError> {
     let upload = items
         .uploads
         .iter()
@@ -95,7 +103,7 @@ pub async fn received_upload<'a>(
             format!("upload {upload_id} has not been received yet"),
         ));
     };
-    if let Err(message) = content::check(&upload.content_type, &head) {
+    if let Err(message) = content::check(&upload.content_type, &head.bytes) {
         reject_upload(state, upload, UploadProblem::ContentMismatch, &message).await;
         return Err(ApiError::upload(
             UploadProblem::ContentMismatch,
@@ -103,7 +111,13 @@ pub async fn received_upload<'a>(
             message,
         ));
     }
-    Ok(upload)
+    Ok(Received {
+        upload,
+        location: S3Location {
+            version: head.version,
+            ..upload.location()
+        },
+    })
 }
 
 /// Marks an upload rejected, so it is never analysed again. Best effort: the caller's 422 stands

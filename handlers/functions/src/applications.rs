@@ -77,8 +77,10 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
         Ok(Some(_)) => None,
         // Concurrent requests with one key: another one won (its condition held) or is writing
         // (DynamoDB cancelled this transaction as conflicting). Answer with its application.
-        Ok(None) => Some(AwsError::ConditionFailed),
+        Ok(None) if key.is_some() => Some(AwsError::ConditionFailed),
         Err(err @ AwsError::Unavailable { .. }) if key.is_some() => Some(err),
+        // A fresh random id that exists already cannot happen: ours.
+        Ok(None) => return Err(AwsError::ConditionFailed.into()),
         Err(err) => return Err(err.into()),
     };
     if let Some(err) = lost_race {

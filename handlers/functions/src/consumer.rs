@@ -6,10 +6,11 @@
 //! `IN_PROGRESS` through a conditional write exactly once.
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use lendverify_aws::lending::LendingResults;
 use lendverify_aws::records::{DocumentItem, PageClass};
 use lendverify_aws::AwsError;
 use lendverify_core::audit::{Actor, EventDraft, EventKind};
-use lendverify_core::lending::{extract, parse_job_status, DocumentStatus, JobStatus};
+use lendverify_core::lending::{extract, DocumentStatus, JobStatus};
 use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
 use serde::Deserialize;
 use serde_json::json;
@@ -119,61 +120,66 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         publish_analysis(state, &document).await?;
         return Ok(Outcome::Duplicate);
     }
-    let status = parse_job_status(&completion.status);
-    let mut model_version = None;
+    // The message's Status only says the job ended; what is recorded is what Textract says.
     let mut updated = DocumentItem {
         completed_at: Some(state.timestamp()),
         ..document.clone()
     };
-    match status {
-        Some(status @ (JobStatus::Succeeded | JobStatus::PartialSuccess)) => {
-            match state.aws.lending.results(&completion.job_id).await {
-                Ok(results) => {
-                    model_version = results.model_version.clone();
-                    updated.status = if status == JobStatus::Succeeded {
-                        DocumentStatus::Succeeded
-                    } else {
-                        DocumentStatus::PartialSuccess
-                    };
-                    updated.extracted = Some(extract(
-                        &results.pages,
-                        state.settings.thresholds.min_extraction_confidence,
-                    ));
-                    updated.page_classes = results
-                        .pages
-                        .iter()
-                        .map(|p| PageClass {
-                            page: p.page,
-                            page_type: p.page_type.clone(),
-                        })
-                        .collect();
-                    updated.document_groups = results.groups;
-                }
-                // InvalidJobIdException: Textract no longer has the job (results are kept for 7
-                // days). Redelivering cannot help, so the document records why it failed.
-                Err(AwsError::NotFound { code, .. }) => {
-                    tracing::warn!(job_id = %completion.job_id, code, "Textract no longer knows the job");
-                    updated.status = DocumentStatus::Failed;
-                    updated.status_message = Some(JOB_GONE.into());
-                }
-                Err(err) => return Err(err.into()),
+    let results = match state.aws.lending.results(&completion.job_id).await {
+        Ok(results) => results,
+        // InvalidJobIdException: Textract no longer has the job (results are kept for 7 days).
+        // Redelivering cannot help, so the document records why it failed.
+        Err(AwsError::NotFound { code, .. }) => {
+            tracing::warn!(job_id = %completion.job_id, code, "Textract no longer knows the job");
+            updated.status = DocumentStatus::Failed;
+            updated.status_message = Some(JOB_GONE.into());
+            LendingResults::default()
+        }
+        Err(err) => return Err(err.into()),
+    };
+    let model_version = results.model_version.clone();
+    if updated.status_message.is_none() {
+        match results.status {
+            Some(status @ (JobStatus::Succeeded | JobStatus::PartialSuccess)) => {
+                updated.status = if status == JobStatus::Succeeded {
+                    DocumentStatus::Succeeded
+                } else {
+                    DocumentStatus::PartialSuccess
+                };
+                updated.extracted = Some(extract(
+                    &results.pages,
+                    state.settings.thresholds.min_extraction_confidence,
+                ));
+                updated.page_classes = results
+                    .pages
+                    .iter()
+                    .map(|p| PageClass {
+                        page: p.page,
+                        page_type: p.page_type.clone(),
+                    })
+                    .collect();
+                updated.document_groups = results.groups;
+            }
+            // FAILED is final (Textract's JobStatus has no ERROR: a completion saying ERROR is
+            // FAILED here, with Textract's reason when it gives one).
+            Some(JobStatus::Failed | JobStatus::Error) => {
+                updated.status = DocumentStatus::Failed;
+                updated.status_message = Some(results.status_message.unwrap_or_else(|| {
+                    "Textract could not analyse the document (for example, an unreadable or \
+                     unsupported file)"
+                        .into()
+                }));
+            }
+            // Still running (or no status): the message was early or not Textract's. Reported,
+            // so SQS redelivers it; a message that never becomes true ends in the DLQ.
+            other => {
+                tracing::warn!(job_id = %completion.job_id, message_status = %completion.status, textract_status = ?other, "completion message does not match Textract's job status");
+                return Err(RecordError::NotFinal(
+                    completion.job_id,
+                    format!("{} (Textract: {other:?})", completion.status),
+                ));
             }
         }
-        Some(JobStatus::Failed) => {
-            updated.status = DocumentStatus::Failed;
-            updated.status_message = Some("Textract could not analyse the document".into());
-        }
-        // ERROR is final too: redelivering it would only park it in the DLQ and leave the
-        // document IN_PROGRESS for good.
-        Some(JobStatus::Error) => {
-            updated.status = DocumentStatus::Failed;
-            updated.status_message = Some(
-                "Textract could not process the document (for example, an unreadable or \
-                 unsupported file)"
-                    .into(),
-            );
-        }
-        _ => return Err(RecordError::NotFinal(completion.job_id, completion.status)),
     }
     let draft = analysis_draft(state, &updated, model_version);
     let change = state.aws.store.in_progress_replaced(&updated)?;

@@ -28,7 +28,7 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     let caller = web::caller(req)?;
     let request = parse_start_document_request(web::json_body(req)?)?;
     let (id, items) = owned_application(state, &caller, req).await?;
-    let upload = received_upload(
+    let received = received_upload(
         state,
         &items,
         "uploadId",
@@ -37,6 +37,7 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     )
     .await?;
 
+    let (location, upload) = (received.location, received.upload);
     let document_id =
         uuid::Uuid::new_v5(&DOCUMENT_ID_NAMESPACE, upload.upload_id.as_bytes()).to_string();
     if let Some(existing) = items
@@ -46,7 +47,6 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     {
         return accepted(&existing.document_id, existing.status);
     }
-    let location = upload.location();
     let job_id = match state.aws.lending.start(&location, &id, &document_id).await {
         Ok(job_id) => job_id,
         Err(err) => {
@@ -66,13 +66,16 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
             });
         }
     };
-    let item = DocumentItem::in_progress(
-        id.clone(),
-        document_id.clone(),
-        upload.upload_id.clone(),
-        job_id.clone(),
-        state.timestamp(),
-    );
+    let item = DocumentItem {
+        upload_version: location.version.clone(),
+        ..DocumentItem::in_progress(
+            id.clone(),
+            document_id.clone(),
+            upload.upload_id.clone(),
+            job_id.clone(),
+            state.timestamp(),
+        )
+    };
     match state.aws.store.put_new(&item).await {
         Ok(()) | Err(AwsError::ConditionFailed) => {}
         Err(err) => return Err(err.into()),

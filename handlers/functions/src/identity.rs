@@ -133,11 +133,27 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
         ),
         None => None,
     };
-    let (front_location, back_location) = (front.location(), back.map(UploadItem::location));
+    let (front_location, back_location) = (
+        front.location.clone(),
+        back.as_ref().map(|b| b.location.clone()),
+    );
     let reference = S3Location {
         bucket: state.aws.settings.biometrics_bucket.clone(),
         key: reference_key,
+        version: liveness.reference_image_version.clone(),
     };
+    // Exactly the versions checked and analysed, as the decision records them.
+    let object_versions: std::collections::BTreeMap<String, String> = [
+        ("idFront", front_location.version.clone()),
+        (
+            "idBack",
+            back_location.as_ref().and_then(|b| b.version.clone()),
+        ),
+        ("livenessReference", reference.version.clone()),
+    ]
+    .into_iter()
+    .filter_map(|(name, version)| Some((name.to_string(), version?)))
+    .collect();
 
     state
         .aws
@@ -154,7 +170,14 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
     let (document, face) = match (document, face) {
         (Ok(document), Ok(face)) => (document, face),
         (document, face) => {
-            return Err(analysis_failed(state, front, back, document.err(), face.err()).await)
+            return Err(analysis_failed(
+                state,
+                front.upload,
+                back.as_ref().map(|b| b.upload),
+                document.err(),
+                face.err(),
+            )
+            .await)
         }
     };
     let model_versions: std::collections::BTreeMap<String, String> = document
@@ -190,6 +213,7 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
             similarity: face.best_similarity,
             thresholds,
             model_versions,
+            object_versions,
         },
         state.timestamp(),
     );
@@ -207,9 +231,8 @@ pub async fn verify(state: &AppState, req: &Request) -> Result<Response<Body>, A
                 .store
                 .verification(&id, &item.verification_id)
                 .await?
-                .ok_or(ApiError::NotFound {
-                    resource: "application",
-                })?;
+                // Refused for an item that is not there: not a state DynamoDB can be in.
+                .ok_or(ApiError::Internal)?;
             tracing::info!(application_id = %id, verification_id = %first.verification_id, "identity already decided by a racing submission; answering that decision");
             first
         }
@@ -242,6 +265,7 @@ fn decision_draft(
         "livenessReviewBand": item.liveness_review_band,
         "fieldConfidences": item.field_confidences,
         "documentType": item.document.document_type,
+        "objectVersions": item.object_versions,
     });
     draft.thresholds = serde_json::to_value(item.thresholds).unwrap_or_default();
     draft.model_versions = item.model_versions.clone();

@@ -59,9 +59,15 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
     };
     let age = state.now() - parse_timestamp(&stored.created_at).unwrap_or_else(|| state.now());
     let session_state = session_state_at(result.as_ref().map(|r| r.state), age);
-    let (confidence, reference_image_key, audit_image_keys) = match result {
-        Some(r) => (r.confidence, r.reference_image_key, r.audit_image_keys),
-        None => (None, None, Vec::new()),
+    let (confidence, reference_image_key, reference_image_version, audit_image_keys) = match result
+    {
+        Some(r) => (
+            r.confidence,
+            r.reference_image_key,
+            r.reference_image_version,
+            r.audit_image_keys,
+        ),
+        None => (None, None, None, Vec::new()),
     };
     let thresholds = &state.settings.thresholds;
     let status = decide_liveness(session_state, confidence, thresholds);
@@ -75,6 +81,7 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         pass_threshold: Some(thresholds.liveness_pass),
         review_band: Some(thresholds.liveness_review_band),
         reference_image_key,
+        reference_image_version,
         audit_image_keys,
         ..stored.clone()
     };

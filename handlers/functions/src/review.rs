@@ -142,16 +142,32 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
     let reviewer = reviewer(state, req)?;
     let (id, items, verification) = case(state, &reviewer, req).await?;
 
+    // The reviewer sees the versions the decision read (where it recorded them).
+    let version = |name: &str| verification.object_versions.get(name).cloned();
     let mut locations = Vec::new();
     let uploads = [
-        ("ID_FRONT", verification.id_front_upload_id.as_deref()),
-        ("ID_BACK", verification.id_back_upload_id.as_deref()),
+        (
+            "ID_FRONT",
+            verification.id_front_upload_id.as_deref(),
+            "idFront",
+        ),
+        (
+            "ID_BACK",
+            verification.id_back_upload_id.as_deref(),
+            "idBack",
+        ),
     ];
-    for (kind, upload_id) in uploads {
+    for (kind, upload_id, name) in uploads {
         if let Some(upload) =
             upload_id.and_then(|u| items.uploads.iter().find(|x| x.upload_id == u))
         {
-            locations.push((kind, upload.location()));
+            locations.push((
+                kind,
+                S3Location {
+                    version: version(name),
+                    ..upload.location()
+                },
+            ));
         }
     }
     let biometrics = &state.aws.settings.biometrics_bucket;
@@ -160,16 +176,16 @@ pub async fn get(state: &AppState, req: &Request) -> Result<Response<Body>, ApiE
         .iter()
         .find(|l| l.session_id == verification.liveness_session_id)
     {
-        let at = |key: &String| S3Location {
-            bucket: biometrics.clone(),
-            key: key.clone(),
-        };
-        locations.extend(
-            liveness
-                .reference_image_key
-                .iter()
-                .map(|k| ("LIVENESS_REFERENCE", at(k))),
-        );
+        let at = |key: &String| S3Location::latest(biometrics.clone(), key.clone());
+        locations.extend(liveness.reference_image_key.iter().map(|k| {
+            (
+                "LIVENESS_REFERENCE",
+                S3Location {
+                    version: version("livenessReference"),
+                    ..at(k)
+                },
+            )
+        }));
         locations.extend(
             liveness
                 .audit_image_keys

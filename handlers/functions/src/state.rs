@@ -21,7 +21,8 @@ impl AppState {
         let aws_settings = AwsSettings::from_lookup(lookup)?;
         let sdk = lendverify_aws::load_sdk_config().await;
         Ok(Self {
-            aws: Aws::new(&sdk, aws_settings),
+            aws: Aws::new(&sdk, aws_settings)
+                .with_personal_data_retention(settings.personal_data_retention()),
             settings,
             clock: OffsetDateTime::now_utc,
         })

@@ -22,13 +22,13 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
     let (id, _) = owned_application(state, &caller, req).await?;
 
     let upload_id = uuid::Uuid::new_v4().to_string();
-    let location = S3Location {
-        bucket: state.aws.settings.uploads_bucket.clone(),
-        key: format!(
+    let location = S3Location::latest(
+        state.aws.settings.uploads_bucket.clone(),
+        format!(
             "{}uploads/{upload_id}",
             AwsSettings::application_prefix(&id)
         ),
-    };
+    );
     let ttl = Duration::from_secs(u64::from(state.settings.upload_url_ttl_secs));
     let presigned = state
         .aws

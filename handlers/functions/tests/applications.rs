@@ -53,6 +53,17 @@ async fn create_writes_the_application_and_answers_201() {
         input.condition_expression(),
         Some("attribute_not_exists(pk)")
     );
+    // Personal data is kept for the configured retention after its last write (the TTL).
+    let expires_at: u64 = input.item().unwrap()["expiresAt"]
+        .as_n()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let retained = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        + settings().personal_data_retention();
+    assert!(retained.as_secs().abs_diff(expires_at) < 60, "{expires_at}");
     assert_eq!(writes.transact.num_calls(), 0);
 }
 

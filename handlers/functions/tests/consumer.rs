@@ -117,11 +117,16 @@ fn in_progress() -> DocumentItem {
 }
 
 fn summary_ok() -> Rule {
+    summary_of(aws_sdk_textract::types::JobStatus::Succeeded)
+}
+
+/// The summary of a job Textract reports as `status` (with the groups of a finished one).
+fn summary_of(status: aws_sdk_textract::types::JobStatus) -> Rule {
     mock!(aws_sdk_textract::Client::get_lending_analysis_summary)
         .match_requests(|r| r.job_id() == Some(JOB_ID))
-        .then_output(|| {
+        .then_output(move || {
             GetLendingAnalysisSummaryOutput::builder()
-                .job_status(aws_sdk_textract::types::JobStatus::Succeeded)
+                .job_status(status.clone())
                 .summary(
                     LendingSummary::builder()
                         .document_groups(
@@ -144,6 +149,18 @@ fn summary_ok() -> Rule {
                         )
                         .build(),
                 )
+                .build()
+        })
+}
+
+/// The summary of a job Textract failed, with its reason.
+fn summary_failed(reason: Option<&'static str>) -> Rule {
+    mock!(aws_sdk_textract::Client::get_lending_analysis_summary)
+        .match_requests(|r| r.job_id() == Some(JOB_ID))
+        .then_output(move || {
+            GetLendingAnalysisSummaryOutput::builder()
+                .job_status(aws_sdk_textract::types::JobStatus::Failed)
+                .set_status_message(reason.map(str::to_string))
                 .build()
         })
 }
@@ -369,7 +386,11 @@ async fn succeeded_job_records_groups_pages_and_extracted_data() {
 
 #[tokio::test]
 async fn partial_success_is_recorded_as_such() {
-    let setup = Setup::new(Some(in_progress()));
+    let setup = Setup::with(
+        document_by_job(Some(in_progress())),
+        summary_of(aws_sdk_textract::types::JobStatus::PartialSuccess),
+        &[],
+    );
     let body = sns_envelope(&completion(JOB_ID, "PARTIAL_SUCCESS", Some(APP_ID)));
 
     assert!(setup.deliver(&[("m-1", &body)]).await.is_empty());
@@ -380,19 +401,31 @@ async fn partial_success_is_recorded_as_such() {
 }
 
 #[tokio::test]
-async fn failed_job_is_recorded_without_reading_results() {
-    let setup = Setup::new(Some(in_progress()));
+async fn a_failed_job_is_recorded_with_textracts_reason_without_reading_pages() {
+    let setup = Setup::with(
+        document_by_job(Some(in_progress())),
+        summary_failed(Some("UNSUPPORTED_DOCUMENT")),
+        &[],
+    );
     let body = sns_envelope(&completion(JOB_ID, "FAILED", Some(APP_ID)));
 
     let failed = setup.deliver(&[("m-1", &body)]).await;
 
     assert!(failed.is_empty(), "{failed:?}");
-    assert_eq!(setup.textract_calls(), 0);
+    assert_eq!(
+        setup.summary.num_calls(),
+        1,
+        "Textract's status, not the message's"
+    );
+    assert_eq!(
+        setup.first_page.num_calls() + setup.second_page.num_calls(),
+        0
+    );
     let (stored, input): (DocumentItem, _) = only_put(&setup.writes.puts);
     assert_eq!(stored.status, DocumentStatus::Failed);
     assert_eq!(
         stored.status_message.as_deref(),
-        Some("Textract could not analyse the document")
+        Some("UNSUPPORTED_DOCUMENT")
     );
     assert_eq!(stored.completed_at.as_deref(), Some(NOW));
     assert!(stored.document_groups.is_empty());
@@ -405,26 +438,56 @@ async fn failed_job_is_recorded_without_reading_results() {
 
 #[tokio::test]
 async fn error_status_is_final_not_redelivered() {
-    // Textract's SNS completion says ERROR when the job could not run at all; retrying the
-    // message would only park it in the DLQ with the document IN_PROGRESS for good.
-    let setup = Setup::new(Some(in_progress()));
+    // Textract's SNS completion says ERROR when the job could not run at all (its JobStatus is
+    // then FAILED); retrying the message would only park it in the DLQ with the document
+    // IN_PROGRESS for good.
+    let setup = Setup::with(
+        document_by_job(Some(in_progress())),
+        summary_failed(None),
+        &[],
+    );
     let body = sns_envelope(&completion(JOB_ID, "ERROR", Some(APP_ID)));
 
     let failed = setup.deliver(&[("m-1", &body)]).await;
 
     assert!(failed.is_empty(), "{failed:?}");
-    assert_eq!(setup.textract_calls(), 0);
     let (stored, input): (DocumentItem, _) = only_put(&setup.writes.puts);
     assert_eq!(stored.status, DocumentStatus::Failed);
     assert!(stored
         .status_message
         .as_deref()
-        .is_some_and(|m| m.contains("could not process")));
+        .is_some_and(|m| m.contains("could not analyse")));
     assert_eq!(stored.extracted, None);
     assert_eq!(
         input.condition_expression(),
         Some("attribute_exists(pk) AND #status = :in_progress")
     );
+}
+
+/// Anyone who may publish to the topic could write a completion message: what is recorded is
+/// Textract's own status. A "SUCCEEDED" for a job still running is reported (SQS redelivers it,
+/// and the DLQ keeps it if it never comes true), and a "FAILED" for a job that succeeded records
+/// the success.
+#[tokio::test]
+async fn a_completion_message_is_checked_against_textract() {
+    let running = Setup::with(
+        document_by_job(Some(in_progress())),
+        summary_of(aws_sdk_textract::types::JobStatus::InProgress),
+        &[],
+    );
+    let forged = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
+    assert_eq!(
+        running.deliver(&[("m-forged", &forged)]).await,
+        vec!["m-forged".to_string()]
+    );
+    assert_eq!(running.first_page.num_calls(), 0);
+    running.writes.assert_none();
+
+    let succeeded = Setup::new(Some(in_progress()));
+    let wrong = sns_envelope(&completion(JOB_ID, "FAILED", Some(APP_ID)));
+    assert!(succeeded.deliver(&[("m-wrong", &wrong)]).await.is_empty());
+    let (stored, _): (DocumentItem, _) = only_put(&succeeded.writes.puts);
+    assert_eq!(stored.status, DocumentStatus::Succeeded);
 }
 
 #[tokio::test]
@@ -470,7 +533,12 @@ async fn the_same_message_twice_in_one_batch_is_not_a_failure() {
         .error(|| transaction_cancelled("ConditionalCheckFailed", 3))
         .build();
     let lookup = document_by_job(Some(in_progress()));
-    let state = Mocks::new().dynamodb(&lookup).audit_rule(&put).state();
+    let summary = summary_failed(None);
+    let state = Mocks::new()
+        .dynamodb(&lookup)
+        .audit_rule(&put)
+        .textract(&summary)
+        .state();
     let body = sns_envelope(&completion(JOB_ID, "FAILED", Some(APP_ID)));
 
     let response = handle_batch(&state, sqs_event(&[("m-1", &body), ("m-2", &body)])).await;
@@ -571,13 +639,17 @@ async fn a_job_of_an_erased_application_is_dropped_quietly() {
 
 #[tokio::test]
 async fn a_non_final_status_is_reported() {
-    let setup = Setup::new(Some(in_progress()));
+    let setup = Setup::with(
+        document_by_job(Some(in_progress())),
+        summary_of(aws_sdk_textract::types::JobStatus::InProgress),
+        &[],
+    );
     let body = sns_envelope(&completion(JOB_ID, "IN_PROGRESS", Some(APP_ID)));
 
     let failed = setup.deliver(&[("m-early", &body)]).await;
 
     assert_eq!(failed, vec!["m-early".to_string()]);
-    assert_eq!(setup.textract_calls(), 0);
+    assert_eq!(setup.textract_calls(), 1, "the summary only");
     setup.writes.assert_none();
 }
 
@@ -614,7 +686,11 @@ async fn a_dynamodb_throttle_is_reported_after_the_retries() {
 
 #[tokio::test]
 async fn raw_delivery_without_the_sns_envelope_is_accepted() {
-    let setup = Setup::new(Some(in_progress()));
+    let setup = Setup::with(
+        document_by_job(Some(in_progress())),
+        summary_failed(None),
+        &[],
+    );
     let body = completion(JOB_ID, "FAILED", Some(APP_ID));
 
     assert!(setup.deliver(&[("m-raw", &body)]).await.is_empty());

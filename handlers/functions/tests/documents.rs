@@ -135,6 +135,7 @@ async fn start_starts_one_job_and_records_the_document() {
             document_groups: vec![],
             page_classes: vec![],
             extracted: None,
+            upload_version: None,
         }
     );
     assert_eq!(

@@ -78,6 +78,10 @@ async fn issues_a_presigned_put_that_binds_type_and_length() {
     assert_eq!(body["expiresAt"], "2026-11-27T12:05:00Z");
     assert_eq!(body["headers"]["content-type"], "image/jpeg");
     assert_eq!(body["headers"]["content-length"], "2097152");
+    assert_eq!(
+        body["headers"]["if-none-match"], "*",
+        "single-use: a second PUT to the key is refused"
+    );
 
     let url = body["url"].as_str().expect("url");
     let key = upload_key(&upload_id);

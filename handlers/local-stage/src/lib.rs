@@ -210,7 +210,8 @@ impl LocalStage {
         .with_decision_event_clients(
             aws_sdk_sns::Client::new(&sdk),
             aws_sdk_secretsmanager::Client::new(&sdk),
-        );
+        )
+        .with_personal_data_retention(settings.personal_data_retention());
         let state = AppState {
             aws,
             settings,

@@ -217,7 +217,8 @@ impl Mocks {
         );
         AppState {
             aws: Aws::from_clients(aws_settings(), dynamodb, s3, rekognition, textract)
-                .with_decision_event_clients(sns, secretsmanager),
+                .with_decision_event_clients(sns, secretsmanager)
+                .with_personal_data_retention(settings().personal_data_retention()),
             settings: settings(),
             clock: || time::macros::datetime!(2026-11-27 12:00 UTC),
         }
@@ -773,6 +774,7 @@ pub fn liveness(status: LivenessStatus) -> LivenessItem {
         pass_threshold: decided.then_some(90.0),
         review_band: decided.then_some(10.0),
         reference_image_key: decided.then(|| REFERENCE_KEY.into()),
+        reference_image_version: None,
         audit_image_keys: Vec::new(),
     }
 }
@@ -816,6 +818,7 @@ pub fn document(document_id: &str, status: DocumentStatus) -> DocumentItem {
         document_groups: Vec::new(),
         page_classes: Vec::new(),
         extracted: None,
+        upload_version: None,
     }
 }
 
@@ -849,6 +852,7 @@ pub fn verification(decision: Decision, reasons: Vec<ReasonCode>) -> Verificatio
         liveness_review_band: Some(10.0),
         field_confidences: Default::default(),
         model_versions: Default::default(),
+        object_versions: Default::default(),
     }
 }
 
