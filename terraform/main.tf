@@ -228,8 +228,10 @@ locals {
         resources = ["*"]
       },
       {
+        # GetObjectVersion: Rekognition and Textract read the exact version that was checked
+        # (S3Object.Version), with this role's rights.
         sid       = "ReadIdAndReferenceImages"
-        actions   = ["s3:GetObject"]
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
         resources = [local.objects.uploads, local.objects.biometrics]
       },
       {
@@ -266,7 +268,7 @@ locals {
       },
       {
         sid       = "ReadLendingPackages"
-        actions   = ["s3:GetObject"]
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
         resources = [local.objects.uploads]
       },
       {
@@ -378,7 +380,7 @@ locals {
         # Presigned GETs (60 s) of the ID images and the liveness reference and audit images are
         # executed with this role's rights.
         sid       = "PresignCaseImages"
-        actions   = ["s3:GetObject"]
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
         resources = [local.objects.uploads, local.objects.biometrics]
       },
       {

@@ -78,10 +78,10 @@ run "iam_actions_are_exactly_the_readme_table" {
       ])
       "verify-identity" = sort([
         "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "rekognition:CompareFaces", "textract:AnalyzeID",
-        "s3:GetObject", "s3:ListBucket", "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
+        "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "start-lending-analysis" = sort([
-        "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:ListBucket",
+        "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket",
         "s3:PutObject", "iam:PassRole", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "lending-analysis-completed" = sort([
@@ -92,7 +92,7 @@ run "iam_actions_are_exactly_the_readme_table" {
       "get-lending-analysis-results" = ["dynamodb:Query"]
       "review" = sort([
         "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "s3:GetObject",
-        "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
+        "s3:GetObjectVersion", "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "deliver-decision-events" = sort([
         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "secretsmanager:GetSecretValue",
