@@ -671,6 +671,18 @@ impl<'w> Walk<'w> {
                 // next probes need a new application.
                 self.next_identity_attempt(ctx, true).await?;
             }
+            (Route::Verify, Documented::Condition) => {
+                // The ATTEMPT item was there (this attempt, counted once): decided as usual.
+                let decided: Vec<&String> = changed
+                    .iter()
+                    .filter(|sk| !sk.starts_with(records::ATTEMPT_PREFIX))
+                    .collect();
+                ensure!(
+                    decided.len() == 1 && decided[0].starts_with(records::VERIFICATION_PREFIX),
+                    "one verification is recorded: {changed:?}"
+                );
+                self.next_identity_attempt(ctx, true).await?;
+            }
             (Route::LivenessGet, Documented::Missing) => {
                 let key = format!("{}{}", records::LIVENESS_PREFIX, ctx.session);
                 ensure!(
@@ -1277,9 +1289,15 @@ fn expected(route: Route, op: Op, row: &Row) -> Result<(Expect, Writes)> {
         // A fresh random id that exists already cannot happen: answered as ours.
         (
             Documented::Condition,
-            CreateWithoutKey | LivenessCreate | Upload | Verify,
+            CreateWithoutKey | LivenessCreate | Upload,
             Op::PutItem | Op::TransactWriteItems,
         ) => (ours(), Writes::Nothing),
+        // Verify's one PutItem is its ATTEMPT item: one already there is this attempt, counted
+        // once, and the decision goes ahead.
+        (Documented::Condition, Verify, Op::PutItem) => (Expect::Status(200), Writes::Documented),
+        // Its decision refused by the condition, yet no decision stored: not a state DynamoDB
+        // can be in (ours).
+        (Documented::Condition, Verify, Op::TransactWriteItems) => (ours(), Writes::Nothing),
         // A concurrent request with the same key holds it, and its application did not appear
         // while this one waited: 503, retry shortly (applications.rs, await_stored_answer).
         (Documented::Condition, CreateWithKey, Op::TransactWriteItems) => {
@@ -1418,7 +1436,12 @@ fn new_attempts(before: &[Item], after: &[Item]) -> Vec<String> {
 /// Whether a fault of `op` on `route` comes after the identity attempt was recorded (the
 /// analysis itself, and what follows it).
 fn reaches_analysis(route: Route, op: Op) -> bool {
-    route == Route::Verify && matches!(op, Op::AnalyzeId | Op::CompareFaces)
+    // The decision's own write (with its audit event) comes after the analysis too.
+    route == Route::Verify
+        && matches!(
+            op,
+            Op::AnalyzeId | Op::CompareFaces | Op::TransactWriteItems
+        )
 }
 
 fn sk(item: &Item) -> String {

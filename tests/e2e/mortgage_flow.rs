@@ -65,6 +65,7 @@ fn main() {
         non_pdf_package_is_422_before_textract,
         every_error_of_the_table_is_answered_as_documented,
         racing_identity_submissions_get_one_decision,
+        a_presigned_put_is_single_use_and_the_decision_records_its_version,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -981,8 +982,12 @@ async fn non_image_behind_png_is_422_and_writes_nothing(w: Arc<World>) -> Result
             == Some("CONTENT_MISMATCH"),
         "{rejected:?}"
     );
+    // The mark is a write of the item, so its expiry (the TTL from the last write) moves on.
     let mut unmarked = upload_after.clone();
     unmarked.remove("rejected");
+    unmarked.remove(lendverify_aws::store::EXPIRES_AT);
+    let mut upload_before = upload_before;
+    upload_before.remove(lendverify_aws::store::EXPIRES_AT);
     ensure!(
         unmarked == upload_before,
         "only the mark was added to the upload"
@@ -1051,5 +1056,80 @@ fn expect_values(
             "expected {expected}, got {actual} in {answer}"
         );
     }
+    Ok(())
+}
+
+/// Issue 12, evidence integrity: the presigned PUT is signed with `If-None-Match: *`, so replaying
+/// it before it expires cannot replace the upload (S3 answers 412); and the identity decision
+/// records the S3 version of the ID image it read (the one passed to Rekognition and Textract).
+async fn a_presigned_put_is_single_use_and_the_decision_records_its_version(
+    w: Arc<World>,
+) -> Result<()> {
+    let api = w.user("vera").await?;
+    let app = api.create_application(fixtures::applicant()).await?;
+    api.pass_liveness(&app, "vera", 99.0).await?;
+    let photo = fixtures::passport_png(&fixtures::good_passport("vera"));
+    let grant = api
+        .post(
+            &format!("/applications/{app}/uploads"),
+            json!({ "purpose": "ID_FRONT", "contentType": "image/png", "contentLength": photo.len() }),
+        )
+        .await?
+        .expect(201)?;
+    ensure!(
+        grant["headers"]["if-none-match"] == "*",
+        "the PUT is signed single-use: {grant}"
+    );
+    let put = |bytes: Vec<u8>| {
+        let mut put = w.http.put(grant["url"].as_str().unwrap_or_default());
+        for (name, value) in grant["headers"].as_object().into_iter().flatten() {
+            if !name.eq_ignore_ascii_case("content-length") {
+                put = put.header(name.as_str(), value.as_str().unwrap_or_default());
+            }
+        }
+        put.body(bytes).send()
+    };
+    let first = put(photo.clone()).await?;
+    ensure!(first.status().is_success(), "first PUT: {}", first.status());
+    // The same URL again, with other bytes of the same length: refused, the upload stands.
+    let mut forged = photo.clone();
+    forged.reverse();
+    let replay = put(forged).await?;
+    ensure!(
+        replay.status() == reqwest::StatusCode::PRECONDITION_FAILED,
+        "a replayed PUT answered {}",
+        replay.status()
+    );
+
+    let front = grant["uploadId"].as_str().context("uploadId")?;
+    let decision = api
+        .post(
+            &format!("/applications/{app}/identity-verifications"),
+            json!({ "idFrontUploadId": front }),
+        )
+        .await?
+        .expect(200)?;
+    ensure!(decision["decision"] == "APPROVED", "{decision}");
+    let verification = decision["verificationId"]
+        .as_str()
+        .context("verificationId")?;
+    let item = w
+        .item(
+            &records::application_pk(&app),
+            &records::verification_sk(verification),
+        )
+        .await?
+        .context("verification item")?;
+    let versions = item
+        .get("objectVersions")
+        .and_then(|v| v.as_m().ok())
+        .context("objectVersions recorded")?;
+    ensure!(
+        versions
+            .get("idFront")
+            .and_then(|v| v.as_s().ok())
+            .is_some_and(|v| !v.is_empty()),
+        "the ID front's version: {versions:?}"
+    );
     Ok(())
 }
