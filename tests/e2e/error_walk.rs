@@ -657,7 +657,9 @@ impl<'w> Walk<'w> {
                     ctx.package = self.fresh_package(&ctx.app).await?;
                 }
             }
-            (Route::Verify, Documented::Outcome) => {
+            // An outcome (no face found) rejects; a condition on the ATTEMPT put is this
+            // attempt, counted once, decided as usual.
+            (Route::Verify, outcome @ (Documented::Outcome | Documented::Condition)) => {
                 let decided: Vec<&String> = changed
                     .iter()
                     .filter(|sk| !sk.starts_with(records::ATTEMPT_PREFIX))
@@ -666,21 +668,13 @@ impl<'w> Walk<'w> {
                     decided.len() == 1 && decided[0].starts_with(records::VERIFICATION_PREFIX),
                     "one verification is recorded: {changed:?}"
                 );
-                ensure!(answer.body["decision"] == "REJECTED", "{}", answer.body);
+                ensure!(
+                    outcome == Documented::Condition || answer.body["decision"] == "REJECTED",
+                    "{}",
+                    answer.body
+                );
                 // The decision is final (a new submission is 409 decision-final, issue 11): the
                 // next probes need a new application.
-                self.next_identity_attempt(ctx, true).await?;
-            }
-            (Route::Verify, Documented::Condition) => {
-                // The ATTEMPT item was there (this attempt, counted once): decided as usual.
-                let decided: Vec<&String> = changed
-                    .iter()
-                    .filter(|sk| !sk.starts_with(records::ATTEMPT_PREFIX))
-                    .collect();
-                ensure!(
-                    decided.len() == 1 && decided[0].starts_with(records::VERIFICATION_PREFIX),
-                    "one verification is recorded: {changed:?}"
-                );
                 self.next_identity_attempt(ctx, true).await?;
             }
             (Route::LivenessGet, Documented::Missing) => {
