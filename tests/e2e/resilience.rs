@@ -10,6 +10,7 @@
 //!   matrix fails if one of them is never faulted. The review routes run with a reviewer's token,
 //!   and the decision event dispatcher (`deliver-decision-events`) gets rows like the consumer's.
 
+use lendverify_core::lending::JobStatus;
 use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -955,6 +956,20 @@ async fn started_document(
         .and_then(|v| v.as_s().ok())
         .context("textractJobId")?
         .clone();
+    // Textract publishes a completion only once the job is done, and the consumer records the
+    // status Textract reports, not the message's: the cells' completions are sent after that.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let results = faulted.state.aws.lending.results(&job).await;
+        if results.is_ok_and(|r| r.status != Some(JobStatus::InProgress)) {
+            break;
+        }
+        ensure!(
+            Instant::now() < deadline,
+            "job {job} still running after 60 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     Ok((app, job))
 }
 
