@@ -164,26 +164,8 @@ impl AuditLog {
             .collect()
     }
 
-    /// Appends `draft` as the application's next event, and returns the event. `expires_at`
-    /// (epoch seconds) is its TTL, the end of the retention period.
-    /// Appends `draft` to the application's chain, on its own.
-    pub async fn append(
-        &self,
-        application_id: &str,
-        draft: &EventDraft,
-        expires_at: i64,
-    ) -> Result<AuditEvent, AwsError> {
-        match self
-            .record(application_id, Change::none(), draft, expires_at)
-            .await?
-        {
-            Appended::Recorded(event) => Ok(event),
-            // Without a change there is no condition but the chain's own.
-            Appended::ChangeRefused => Err(AwsError::ConditionFailed),
-        }
-    }
-
     /// Writes `change` and appends `draft` to the application's chain, in one transaction.
+    /// `expires_at` (epoch seconds) is the event's TTL, the end of the retention period.
     pub async fn record(
         &self,
         application_id: &str,

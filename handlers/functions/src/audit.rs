@@ -15,7 +15,7 @@ use lendverify_aws::records::ApplicationItems;
 use lendverify_aws::AwsError;
 use lendverify_core::audit::{Actor, AuditEvent, EventDraft, EventKind};
 use lendverify_core::review::IdentityState;
-use lendverify_core::webhook::DecisionEvent;
+use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
 
 use crate::state::AppState;
 
@@ -112,9 +112,21 @@ pub fn state_name(state: IdentityState) -> String {
 }
 
 /// Publishes a decision event to the lenders' topic. The event id derives from what was
-/// decided, so publishing again (a retried request) is delivered once per endpoint; its time is
-/// the decision's, so every publication of it is the same event.
-pub async fn publish(state: &AppState, event: &DecisionEvent) -> Result<(), AwsError> {
+/// decided (`kind` and `subject_id`), so publishing again (a retried request) is delivered once
+/// per endpoint; its time is the decision's as stored (`decided_at`, RFC 3339), so every
+/// publication of it is the same event.
+pub async fn publish(
+    state: &AppState,
+    kind: DecisionEventType,
+    subject_id: &str,
+    application_id: &str,
+    decided_at: Option<&str>,
+    data: serde_json::Value,
+) -> Result<(), AwsError> {
+    let at = decided_at
+        .and_then(crate::state::parse_timestamp)
+        .unwrap_or_else(|| state.now());
+    let event = &DecisionEvent::new(kind, subject_id, application_id, at, data);
     match state.aws.decision_events.publish(event).await {
         Ok(()) => {
             tracing::info!(application_id = %event.application_id, event_id = %event.id, kind = event.kind.as_str(), "decision event published");

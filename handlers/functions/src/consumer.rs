@@ -11,7 +11,7 @@ use lendverify_aws::records::{DocumentItem, PageClass};
 use lendverify_aws::AwsError;
 use lendverify_core::audit::{Actor, EventDraft, EventKind};
 use lendverify_core::lending::{extract, DocumentStatus, JobStatus};
-use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
+use lendverify_core::webhook::DecisionEventType;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -224,24 +224,17 @@ fn analysis_draft(
 
 /// The lenders' event of a completed analysis, at its completion time.
 async fn publish_analysis(state: &AppState, document: &DocumentItem) -> Result<(), AwsError> {
-    let completed_at = document
-        .completed_at
-        .as_deref()
-        .and_then(crate::state::parse_timestamp)
-        .unwrap_or_else(|| state.now());
     audit::publish(
         state,
-        &DecisionEvent::new(
-            DecisionEventType::DocumentAnalysed,
-            &document.document_id,
-            &document.application_id,
-            completed_at,
-            json!({
-                "documentId": document.document_id,
-                "status": document.status,
-                "documentGroups": document.document_groups.iter().map(|g| &g.doc_type).collect::<Vec<_>>(),
-            }),
-        ),
+        DecisionEventType::DocumentAnalysed,
+        &document.document_id,
+        &document.application_id,
+        document.completed_at.as_deref(),
+        json!({
+            "documentId": document.document_id,
+            "status": document.status,
+            "documentGroups": document.document_groups.iter().map(|g| &g.doc_type).collect::<Vec<_>>(),
+        }),
     )
     .await
 }

@@ -14,7 +14,7 @@ use lendverify_core::ids::parse_body_id;
 use lendverify_core::liveness::LivenessStatus;
 use lendverify_core::review::{accept_submission, IdentityState};
 use lendverify_core::uploads::UploadPurpose;
-use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
+use lendverify_core::webhook::DecisionEventType;
 use lendverify_core::{ApiError, UploadProblem};
 use serde::Deserialize;
 use serde_json::json;
@@ -286,20 +286,17 @@ async fn publish_decision(state: &AppState, item: &VerificationItem) -> Result<(
     if item.decision == Decision::NeedsReview {
         return Ok(());
     }
-    let decided_at = crate::state::parse_timestamp(&item.created_at).unwrap_or_else(|| state.now());
     audit::publish(
         state,
-        &DecisionEvent::new(
-            DecisionEventType::IdentityDecided,
-            &item.verification_id,
-            &item.application_id,
-            decided_at,
-            json!({
-                "verificationId": item.verification_id,
-                "decision": item.decision,
-                "reasons": item.reasons,
-            }),
-        ),
+        DecisionEventType::IdentityDecided,
+        &item.verification_id,
+        &item.application_id,
+        Some(&item.created_at),
+        json!({
+            "verificationId": item.verification_id,
+            "decision": item.decision,
+            "reasons": item.reasons,
+        }),
     )
     .await?;
     Ok(())

@@ -18,7 +18,7 @@ use lendverify_core::audit::{verify_chain, EventKind};
 use lendverify_core::identity::Decision;
 use lendverify_core::ids::parse_path_id;
 use lendverify_core::review::{already_decided, may_review, IdentityState, ReviewRequest};
-use lendverify_core::webhook::{DecisionEvent, DecisionEventType};
+use lendverify_core::webhook::DecisionEventType;
 use lendverify_core::ApiError;
 use serde_json::{json, Value};
 
@@ -292,21 +292,17 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
 
 /// The lenders' event of a review decision, at the decision's time.
 async fn publish_review(state: &AppState, review: &ReviewItem) -> Result<(), ApiError> {
-    let decided_at =
-        crate::state::parse_timestamp(&review.decided_at).unwrap_or_else(|| state.now());
     audit::publish(
         state,
-        &DecisionEvent::new(
-            DecisionEventType::ReviewDecided,
-            &review.verification_id,
-            &review.application_id,
-            decided_at,
-            json!({
-                "verificationId": review.verification_id,
-                "decision": review.decision,
-                "reasonCodes": review.reason_codes,
-            }),
-        ),
+        DecisionEventType::ReviewDecided,
+        &review.verification_id,
+        &review.application_id,
+        Some(&review.decided_at),
+        json!({
+            "verificationId": review.verification_id,
+            "decision": review.decision,
+            "reasonCodes": review.reason_codes,
+        }),
     )
     .await?;
     Ok(())
