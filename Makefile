@@ -13,6 +13,9 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # break botocore inside moto, so the variables are removed, not blanked).
 unexport AWS_PROFILE AWS_DEFAULT_PROFILE
 export AWS_EC2_METADATA_DISABLED := true
+# Every build here starts from a clean target/ on CI: incremental caches (2 GB on a clean `make test`)
+# buy nothing there and are what fills a small CI disk. A developer's own cargo keeps them.
+export CARGO_INCREMENTAL ?= 0
 
 include mk/terraform.mk
 include mk/web.mk
