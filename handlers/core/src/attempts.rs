@@ -58,31 +58,49 @@ impl From<Locked> for ApiError {
 /// Whether an applicant whose liveness sessions failed at `failures` (epoch seconds, any order)
 /// may start a new session at `now`.
 ///
-/// A failure counts while it is less than `window_seconds` old. A failure time in the future
-/// (clock skew between writers) counts as `now`: skew cannot hide a failure, and the answer
-/// never asks for more than one window. With `max_failures` or more counted, the applicant is
-/// locked until the newest `max_failures` of them are no longer all in the window, that is
-/// until the oldest of those leaves it: `retry_after_secs` lies within `1..=window_seconds`.
+/// Counted as [`rolling_window_wait`] counts: a failure counts while it is less than
+/// `window_seconds` old, and the applicant is locked until the oldest of the newest
+/// `max_failures` leaves the window (`retry_after_secs` within `1..=window_seconds`).
 pub fn liveness_lockout(failures: &[i64], now: i64, policy: LockoutPolicy) -> Result<(), Locked> {
-    // The configuration rejects 0; treating it as 1 keeps a hand-built policy from locking out
-    // an applicant who never failed.
-    let max_failures = usize::try_from(policy.max_failures.max(1)).unwrap_or(usize::MAX);
-    let window_start = policy.window_start(now);
-    let mut counted: Vec<i64> = failures
+    match rolling_window_wait(failures, now, policy.max_failures, policy.window_seconds) {
+        None => Ok(()),
+        Some(retry_after_secs) => Err(Locked { retry_after_secs }),
+    }
+}
+
+/// The rolling-window count behind the liveness lockout and the per-user quotas
+/// ([`crate::quotas`]): `None` while fewer than `limit` of `events` (epoch seconds, any order)
+/// lie in the window ending at `now`, else the seconds until one more is admitted.
+///
+/// An event counts while it is less than `window_seconds` old. An event time in the future
+/// (clock skew between writers) counts as `now`: skew cannot hide an event, and the answer never
+/// asks for more than one window. With `limit` or more counted, the wait lasts until the newest
+/// `limit` of them are no longer all in the window, that is until the oldest of those leaves it:
+/// the answer lies within `1..=window_seconds`. The configuration rejects a limit of 0; treating
+/// it as 1 keeps a hand-built one from refusing a caller with no events at all.
+pub fn rolling_window_wait(
+    events: &[i64],
+    now: i64,
+    limit: u32,
+    window_seconds: u32,
+) -> Option<u32> {
+    let limit = usize::try_from(limit.max(1)).unwrap_or(usize::MAX);
+    let window_start = now - i64::from(window_seconds);
+    let mut counted: Vec<i64> = events
         .iter()
-        .map(|&failed_at| failed_at.min(now))
-        .filter(|&failed_at| failed_at > window_start)
+        .map(|&at| at.min(now))
+        .filter(|&at| at > window_start)
         .collect();
-    if counted.len() < max_failures {
-        return Ok(());
+    if counted.len() < limit {
+        return None;
     }
     counted.sort_unstable_by(|a, b| b.cmp(a));
-    let oldest_counted = counted[max_failures - 1];
-    let leaves_window_at = oldest_counted + i64::from(policy.window_seconds);
-    let retry_after_secs = u32::try_from(leaves_window_at - now)
-        .unwrap_or(policy.window_seconds)
-        .max(1);
-    Err(Locked { retry_after_secs })
+    let leaves_window_at = counted[limit - 1] + i64::from(window_seconds);
+    Some(
+        u32::try_from(leaves_window_at - now)
+            .unwrap_or(window_seconds)
+            .max(1),
+    )
 }
 
 /// Whether an application that has made `attempts` identity verification attempts may make

@@ -13,6 +13,13 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::quotas::{
+    Quotas, APPLICATIONS_PER_DAY_RANGE, DEFAULT_APPLICATIONS_PER_DAY,
+    DEFAULT_LENDING_JOBS_PER_APPLICATION, DEFAULT_MAX_UPLOAD_BYTES,
+    DEFAULT_UPLOADS_PER_APPLICATION, LENDING_JOBS_PER_APPLICATION_RANGE, MAX_UPLOAD_BYTES_RANGE,
+    UPLOADS_PER_APPLICATION_RANGE,
+};
+
 /// Why a configuration variable was rejected; always names the variable so the operator knows
 /// which Terraform input to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -158,6 +165,14 @@ pub mod vars {
     pub const LIVENESS_AUDIT_IMAGES_LIMIT: &str = "LIVENESS_AUDIT_IMAGES_LIMIT";
     /// Presigned PUT lifetime in seconds.
     pub const UPLOAD_URL_TTL_SECONDS: &str = "UPLOAD_URL_TTL_SECONDS";
+    /// Applications one caller may create per 24 hours ([`crate::quotas`]).
+    pub const APPLICATIONS_PER_DAY: &str = "APPLICATIONS_PER_DAY";
+    /// Upload URLs one application may request per 24 hours.
+    pub const UPLOADS_PER_APPLICATION: &str = "UPLOADS_PER_APPLICATION";
+    /// Largest upload in bytes, whatever its purpose allows.
+    pub const MAX_UPLOAD_BYTES: &str = "MAX_UPLOAD_BYTES";
+    /// Lending analyses one application may start per 24 hours.
+    pub const LENDING_JOBS_PER_APPLICATION: &str = "LENDING_JOBS_PER_APPLICATION";
     /// Comma list of checklist items.
     pub const REQUIRED_DOCUMENTS: &str = "REQUIRED_DOCUMENTS";
     /// The web front end's origin, echoed in CORS headers (Lambda proxy integrations must
@@ -401,6 +416,9 @@ impl FromStr for ChecklistItem {
 pub struct Settings {
     /// Decision thresholds.
     pub thresholds: Thresholds,
+    /// The per-user quotas; settings serialized before they existed read as the defaults.
+    #[serde(default)]
+    pub quotas: Quotas,
     /// Rekognition `AuditImagesLimit` (0–4), how many audit images liveness keeps.
     pub audit_images_limit: u8,
     /// Presigned upload URL lifetime in seconds (1–3600): short, since it grants write access.
@@ -468,6 +486,36 @@ impl Settings {
             )?,
         };
         thresholds.validate()?;
+        let quotas = Quotas {
+            applications_per_day: optional_int(
+                &lookup,
+                vars::APPLICATIONS_PER_DAY,
+                APPLICATIONS_PER_DAY_RANGE.0,
+                APPLICATIONS_PER_DAY_RANGE.1,
+                DEFAULT_APPLICATIONS_PER_DAY,
+            )?,
+            uploads_per_application: optional_int(
+                &lookup,
+                vars::UPLOADS_PER_APPLICATION,
+                UPLOADS_PER_APPLICATION_RANGE.0,
+                UPLOADS_PER_APPLICATION_RANGE.1,
+                DEFAULT_UPLOADS_PER_APPLICATION,
+            )?,
+            max_upload_bytes: optional_int(
+                &lookup,
+                vars::MAX_UPLOAD_BYTES,
+                MAX_UPLOAD_BYTES_RANGE.0,
+                MAX_UPLOAD_BYTES_RANGE.1,
+                DEFAULT_MAX_UPLOAD_BYTES,
+            )?,
+            lending_jobs_per_application: optional_int(
+                &lookup,
+                vars::LENDING_JOBS_PER_APPLICATION,
+                LENDING_JOBS_PER_APPLICATION_RANGE.0,
+                LENDING_JOBS_PER_APPLICATION_RANGE.1,
+                DEFAULT_LENDING_JOBS_PER_APPLICATION,
+            )?,
+        };
         let audit_images_limit = require_int(&lookup, vars::LIVENESS_AUDIT_IMAGES_LIMIT, 0u8, 4u8)?;
         let upload_url_ttl_secs =
             require_int(&lookup, vars::UPLOAD_URL_TTL_SECONDS, 1u32, 3600u32)?;
@@ -513,6 +561,7 @@ impl Settings {
         )?;
         Ok(Settings {
             thresholds,
+            quotas,
             audit_images_limit,
             upload_url_ttl_secs,
             required_documents,
@@ -697,6 +746,49 @@ mod tests {
             (vars::AUDIT_RETENTION_DAYS, "3654", "out of range"),
             (vars::REVIEWERS_GROUP, "reviewers,admins", "invalid"),
             (vars::REVIEWERS_GROUP, "[reviewers]", "invalid"),
+        ];
+        for (name, value, why) in cases {
+            let msg = load(&[(name, Some(value))]).unwrap_err().to_string();
+            assert!(msg.contains(name), "{msg}");
+            assert!(msg.contains(why), "{name}={value}: {msg}");
+        }
+    }
+
+    #[test]
+    fn quotas_default_when_unset_and_are_validated_when_set() {
+        let s = load(&[]).unwrap();
+        assert_eq!(s.quotas, Quotas::default());
+        assert_eq!(load(&[(vars::MAX_UPLOAD_BYTES, Some(" "))]), Ok(s));
+
+        let s = load(&[
+            (vars::APPLICATIONS_PER_DAY, Some("3")),
+            (vars::UPLOADS_PER_APPLICATION, Some(" 40 ")),
+            (vars::MAX_UPLOAD_BYTES, Some("20971520")),
+            (vars::LENDING_JOBS_PER_APPLICATION, Some("1")),
+        ])
+        .unwrap();
+        assert_eq!(
+            s.quotas,
+            Quotas {
+                applications_per_day: 3,
+                uploads_per_application: 40,
+                max_upload_bytes: 20 * 1024 * 1024,
+                lending_jobs_per_application: 1,
+            }
+        );
+
+        let cases: &[(&str, &str, &str)] = &[
+            (vars::APPLICATIONS_PER_DAY, "0", "out of range"),
+            (vars::APPLICATIONS_PER_DAY, "10001", "out of range"),
+            (vars::APPLICATIONS_PER_DAY, "five", "not a number"),
+            (vars::UPLOADS_PER_APPLICATION, "2", "out of range"),
+            (vars::UPLOADS_PER_APPLICATION, "-1", "out of range"),
+            (vars::LENDING_JOBS_PER_APPLICATION, "0", "out of range"),
+            (vars::LENDING_JOBS_PER_APPLICATION, "1001", "out of range"),
+            // Below the largest image a lending package may be, or above Textract's limit.
+            (vars::MAX_UPLOAD_BYTES, "10485759", "out of range"),
+            (vars::MAX_UPLOAD_BYTES, "524288001", "out of range"),
+            (vars::MAX_UPLOAD_BYTES, "50MiB", "not a number"),
         ];
         for (name, value, why) in cases {
             let msg = load(&[(name, Some(value))]).unwrap_err().to_string();

@@ -48,13 +48,25 @@ pub mod problems {
     /// 429: the application has used every identity verification attempt; waiting does not help
     /// (no `Retry-After`), a reviewer decides.
     pub const IDENTITY_ATTEMPTS_EXHAUSTED: &str = "identity-attempts-exhausted";
+    /// 429: the caller created `APPLICATIONS_PER_DAY` applications within the last 24 hours;
+    /// `Retry-After` says when the oldest of them leaves the window.
+    pub const APPLICATION_QUOTA_EXCEEDED: &str = "application-quota-exceeded";
+    /// 429: the application requested `UPLOADS_PER_APPLICATION` upload URLs within the last 24
+    /// hours; `Retry-After` says when the oldest of them leaves the window.
+    pub const UPLOAD_QUOTA_EXCEEDED: &str = "upload-quota-exceeded";
+    /// 429: the application started `LENDING_JOBS_PER_APPLICATION` lending analyses within the
+    /// last 24 hours; `Retry-After` says when the oldest of them leaves the window.
+    pub const LENDING_JOB_QUOTA_EXCEEDED: &str = "lending-job-quota-exceeded";
 
     /// Every slug above, for documentation checks.
-    pub const ALL: [&str; 4] = [
+    pub const ALL: [&str; 7] = [
         DECISION_FINAL,
         REVIEW_ALREADY_DECIDED,
         LIVENESS_LOCKED_OUT,
         IDENTITY_ATTEMPTS_EXHAUSTED,
+        APPLICATION_QUOTA_EXCEEDED,
+        UPLOAD_QUOTA_EXCEEDED,
+        LENDING_JOB_QUOTA_EXCEEDED,
     ];
 }
 
@@ -96,8 +108,9 @@ pub enum ApiError {
         /// Occurrence-specific explanation naming the state, safe to show.
         detail: String,
     },
-    /// The caller has used up a limit (429): the liveness lockout or the identity attempt cap.
-    /// Each limit is its own problem type, because one lifts by itself and the other never does.
+    /// The caller has used up a limit (429): the liveness lockout, the identity attempt cap or a
+    /// per-user quota. Each limit is its own problem type, because a client answers each
+    /// differently (the attempt cap never lifts; the others lift by themselves).
     #[error("too many requests {problem}: {detail}")]
     TooManyRequests {
         /// Problem type slug, one of the [`problems`] constants.
@@ -416,6 +429,15 @@ mod tests {
                 "identity-attempts-exhausted",
             ),
             (
+                ApiError::TooManyRequests {
+                    problem: problems::APPLICATION_QUOTA_EXCEEDED,
+                    detail: "x".into(),
+                    retry_after_secs: Some(3600),
+                },
+                429,
+                "application-quota-exceeded",
+            ),
+            (
                 ApiError::PayloadTooLarge("x".into()),
                 413,
                 "payload-too-large",
@@ -447,7 +469,9 @@ mod tests {
             assert!(body["title"].is_string());
             assert!(body["detail"].is_string());
             assert_eq!(body.get("errors").is_some(), status == 422);
-            let lifts_by_itself = status == 503 || slug == problems::LIVENESS_LOCKED_OUT;
+            let lifts_by_itself = status == 503
+                || slug == problems::LIVENESS_LOCKED_OUT
+                || slug.ends_with("-quota-exceeded");
             assert_eq!(err.retry_after().is_some(), lifts_by_itself, "{err:?}");
         }
     }

@@ -6,6 +6,10 @@
 //! - Rekognition CompareFaces and Textract AnalyzeID take JPEG/PNG images of at most 5 MB from S3
 //!   (ID front/back);
 //! - Textract's asynchronous Analyze Lending takes PDF/TIFF up to 500 MB and JPEG/PNG up to 10 MB.
+//!
+//! Below those, a configured ceiling (`MAX_UPLOAD_BYTES`, [`crate::quotas`], default 50 MiB)
+//! bounds every upload, so one account cannot make the platform store and analyse 500 MB files:
+//! an upload's limit is the smaller of its service limit and the ceiling.
 
 use std::fmt;
 use std::str::FromStr;
@@ -85,8 +89,15 @@ impl UploadPurpose {
         }
     }
 
-    /// Largest accepted size for a content type, or `None` if the type is not accepted at all.
-    /// `content_type` must already be lower-case without parameters.
+    /// Largest accepted size for a content type under the configured ceiling `max_upload_bytes`
+    /// (the smaller of the two), or `None` if the type is not accepted at all.
+    pub fn max_bytes_within(&self, content_type: &str, max_upload_bytes: u64) -> Option<u64> {
+        self.max_bytes(content_type)
+            .map(|limit| limit.min(max_upload_bytes))
+    }
+
+    /// Largest size the reading service accepts for a content type, or `None` if the type is not
+    /// accepted at all. `content_type` must already be lower-case without parameters.
     pub fn max_bytes(&self, content_type: &str) -> Option<u64> {
         match (self, content_type) {
             (UploadPurpose::IdFront | UploadPurpose::IdBack, "image/jpeg" | "image/png") => {
@@ -145,13 +156,14 @@ struct UploadRequestWire {
     content_length: u64,
 }
 
-/// Parses and validates an upload request.
+/// Parses and validates an upload request under the configured ceiling `max_upload_bytes`.
 ///
 /// Bad JSON, unknown or missing fields, or wrong JSON types → 400; an unknown purpose, an empty
 /// content type or a zero length → 422 (all reported together); a content type the purpose does
-/// not accept → 415; a size over the limit → 413. Checks run in that order so the client always
-/// fixes the most basic problem first.
-pub fn parse_upload_request(body: &[u8]) -> Result<UploadRequest, ApiError> {
+/// not accept → 415; a size over the purpose's limit or the ceiling, whichever is smaller → 413.
+/// Checks run in that order so the client always fixes the most basic problem first. The
+/// declared size is what the presigned PUT signs as `Content-Length`, so S3 refuses any other.
+pub fn parse_upload_request(body: &[u8], max_upload_bytes: u64) -> Result<UploadRequest, ApiError> {
     let wire: UploadRequestWire = ApiError::parse_json_object(body)?;
     let mut errors = Vec::new();
     let purpose = wire.purpose.parse::<UploadPurpose>().ok();
@@ -173,7 +185,7 @@ pub fn parse_upload_request(body: &[u8]) -> Result<UploadRequest, ApiError> {
     };
     // Parameters (`; charset=…`) are refused rather than stripped: the signed Content-Type must
     // equal what the browser sends, and none of the accepted types takes parameters.
-    let Some(max) = purpose.max_bytes(&content_type) else {
+    let Some(max) = purpose.max_bytes_within(&content_type, max_upload_bytes) else {
         return Err(ApiError::UnsupportedMediaType(format!(
             "{} uploads accept {}",
             purpose,
@@ -212,10 +224,56 @@ mod tests {
     use super::*;
 
     fn req(purpose: &str, content_type: &str, len: u64) -> Result<UploadRequest, ApiError> {
+        req_within(purpose, content_type, len, MAX_LENDING_DOCUMENT_BYTES)
+    }
+
+    fn req_within(
+        purpose: &str,
+        content_type: &str,
+        len: u64,
+        ceiling: u64,
+    ) -> Result<UploadRequest, ApiError> {
         let body = serde_json::json!({
             "purpose": purpose, "contentType": content_type, "contentLength": len
         });
-        parse_upload_request(body.to_string().as_bytes())
+        parse_upload_request(body.to_string().as_bytes(), ceiling)
+    }
+
+    #[test]
+    fn the_ceiling_lowers_the_limits_above_it_only() {
+        let ceiling = crate::quotas::DEFAULT_MAX_UPLOAD_BYTES;
+        let cases: &[(&str, &str, u64, u16)] = &[
+            // ID images and package images stay within their service limits.
+            ("ID_FRONT", "image/jpeg", MAX_ID_IMAGE_BYTES, 200),
+            ("ID_FRONT", "image/jpeg", MAX_ID_IMAGE_BYTES + 1, 413),
+            ("LENDING_PACKAGE", "image/png", MAX_LENDING_IMAGE_BYTES, 200),
+            // A PDF or TIFF up to the ceiling, not Textract's 500 MiB.
+            ("LENDING_PACKAGE", "application/pdf", ceiling, 200),
+            ("LENDING_PACKAGE", "application/pdf", ceiling + 1, 413),
+            (
+                "LENDING_PACKAGE",
+                "image/tiff",
+                MAX_LENDING_DOCUMENT_BYTES,
+                413,
+            ),
+        ];
+        for (purpose, ct, len, status) in cases {
+            let got = req_within(purpose, ct, *len, ceiling);
+            let got_status = got.as_ref().map(|_| 200).unwrap_or_else(ApiError::status);
+            assert_eq!(got_status, *status, "{purpose} {ct} {len}: {got:?}");
+        }
+        let err =
+            req_within("LENDING_PACKAGE", "application/pdf", ceiling + 1, ceiling).unwrap_err();
+        assert!(
+            err.detail().contains(&format!("at most {ceiling} bytes")),
+            "{err:?}"
+        );
+        for p in UploadPurpose::ALL {
+            for ct in p.allowed_content_types() {
+                let within = p.max_bytes_within(ct, ceiling).unwrap();
+                assert_eq!(within, p.max_bytes(ct).unwrap().min(ceiling));
+            }
+        }
     }
 
     #[test]
@@ -291,7 +349,9 @@ mod tests {
             r#"{"purpose":"ID_FRONT","contentType":"image/jpeg","contentLength":10,"x":1}"#,
         ] {
             assert_eq!(
-                parse_upload_request(body.as_bytes()).unwrap_err().status(),
+                parse_upload_request(body.as_bytes(), MAX_LENDING_DOCUMENT_BYTES)
+                    .unwrap_err()
+                    .status(),
                 400,
                 "{body}"
             );

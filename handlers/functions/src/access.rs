@@ -1,6 +1,7 @@
 //! The checks every route shares before it acts, in one place so handlers call them instead of
-//! borrowing them from each other: whose application it is, whether consent was given, whether
-//! liveness passed, and whether an upload arrived and is usable. Each answers with the
+//! borrowing them from each other: whose application it is, whether a quota admits one more,
+//! whether consent was given, whether liveness passed, and whether an upload arrived and is
+//! usable. Each answers with the
 //! [`ApiError`] the API documents for it.
 
 use lambda_http::Request;
@@ -10,9 +11,9 @@ use lendverify_aws::AwsError;
 use lendverify_core::content::{self, SNIFF_BYTES};
 use lendverify_core::ids::parse_path_id;
 use lendverify_core::uploads::{require_purpose, UploadPurpose};
-use lendverify_core::{ApiError, FieldError, UploadProblem};
+use lendverify_core::{ApiError, FieldError, Quota, UploadProblem};
 
-use crate::state::AppState;
+use crate::state::{parse_timestamp, AppState};
 use crate::web::{self, Caller};
 
 /// Loads the application in the path, if the caller owns it. Someone else's application and
@@ -30,6 +31,23 @@ pub async fn owned_application(
             resource: "application",
         }),
     }
+}
+
+/// Whether one more item may be created under `quota` (429 with `Retry-After` otherwise), given
+/// the stored `createdAt` of the items it counts. A timestamp that does not parse counts as now:
+/// a damaged item can never hide from a quota.
+pub fn within_quota<'a>(
+    state: &AppState,
+    quota: Quota,
+    created_at: impl IntoIterator<Item = &'a str>,
+) -> Result<(), ApiError> {
+    let now = state.now().unix_timestamp();
+    let created: Vec<i64> = created_at
+        .into_iter()
+        .map(|at| parse_timestamp(at).map_or(now, |t| t.unix_timestamp()))
+        .collect();
+    state.settings.quotas.check(quota, &created, now)?;
+    Ok(())
 }
 
 /// Biometric processing needs the applicant's recorded consent (`PUT .../consent`).

@@ -6,10 +6,10 @@ use lendverify_aws::records::{ApplicationItem, ApplicationItems, ErasureItem, Id
 use lendverify_aws::{AwsError, AwsSettings};
 use lendverify_core::application::{self, derive_status};
 use lendverify_core::audit::{verify_chain, EventKind};
-use lendverify_core::ApiError;
+use lendverify_core::{ApiError, Quota};
 use serde_json::json;
 
-use crate::access::owned_application;
+use crate::access::{owned_application, within_quota};
 use crate::audit;
 use crate::state::AppState;
 use crate::web::{self, Caller};
@@ -39,6 +39,15 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
             return web::json(201, &created_body(&existing, derive_status(None, None)));
         }
     }
+    // After the replay: a retry of a created application is answered as the first call was,
+    // whatever the quota says now. Counted from the owner index, which is eventually consistent
+    // (an application created a moment ago may be missed: a quota bounds abuse, it is no ledger).
+    let owned = state.aws.store.owned_applications(&caller.sub).await?;
+    within_quota(
+        state,
+        Quota::Applications,
+        owned.iter().map(|app| app.created_at.as_str()),
+    )?;
 
     let id = uuid::Uuid::new_v4().to_string();
     let now = state.now();

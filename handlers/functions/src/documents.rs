@@ -9,10 +9,10 @@ use lendverify_core::lending::{
     flags, missing_required, parse_start_document_request, DocumentStatus,
 };
 use lendverify_core::uploads::UploadPurpose;
-use lendverify_core::{ApiError, UploadProblem};
+use lendverify_core::{ApiError, Quota, UploadProblem};
 use serde_json::json;
 
-use crate::access::{owned_application, received_upload, unusable_uploads};
+use crate::access::{owned_application, received_upload, unusable_uploads, within_quota};
 use crate::state::AppState;
 use crate::web;
 
@@ -47,6 +47,12 @@ pub async fn start(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     {
         return accepted(&existing.document_id, existing.status);
     }
+    // A retry of a started analysis was answered above; a new one is a paid Textract job.
+    within_quota(
+        state,
+        Quota::LendingJobs,
+        items.documents.iter().map(|d| d.created_at.as_str()),
+    )?;
     let job_id = match state.aws.lending.start(&location, &id, &document_id).await {
         Ok(job_id) => job_id,
         Err(err) => {

@@ -7,19 +7,28 @@ use lendverify_aws::objects::S3Location;
 use lendverify_aws::records::UploadItem;
 use lendverify_aws::AwsSettings;
 use lendverify_core::uploads::parse_upload_request;
-use lendverify_core::ApiError;
+use lendverify_core::{ApiError, Quota};
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
-use crate::access::owned_application;
+use crate::access::{owned_application, within_quota};
 use crate::state::AppState;
 use crate::web;
 
 pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
     let caller = web::caller(req)?;
-    // Validation (type 415, size 413, fields 422) happens before anything is read or signed.
-    let upload = parse_upload_request(web::json_body(req)?)?;
-    let (id, _) = owned_application(state, &caller, req).await?;
+    // Validation (type 415, size 413 over the purpose's limit or the configured ceiling, fields
+    // 422) happens before anything is read or signed.
+    let upload =
+        parse_upload_request(web::json_body(req)?, state.settings.quotas.max_upload_bytes)?;
+    let (id, items) = owned_application(state, &caller, req).await?;
+    // Every upload URL issued counts, whether or not its PUT happened: each could have stored a
+    // file. Refused before anything is signed or written.
+    within_quota(
+        state,
+        Quota::Uploads,
+        items.uploads.iter().map(|u| u.created_at.as_str()),
+    )?;
 
     let upload_id = uuid::Uuid::new_v4().to_string();
     let location = S3Location::latest(

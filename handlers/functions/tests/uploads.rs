@@ -134,7 +134,7 @@ async fn normalizes_the_content_type_before_signing_it() {
 
     let answer = request(
         &setup,
-        json!({ "purpose": "LENDING_PACKAGE", "contentType": " Application/PDF ", "contentLength": 104_857_600 }),
+        json!({ "purpose": "LENDING_PACKAGE", "contentType": " Application/PDF ", "contentLength": 20_971_520 }),
     )
     .await;
 

@@ -185,6 +185,7 @@ impl Mocks {
         dynamodb_rules.extend(self.audit.rules());
         dynamodb_rules.extend(self.dynamodb.iter().cloned());
         dynamodb_rules.push(no_applicant_records());
+        dynamodb_rules.push(owned_applications(Vec::new()));
         let dynamodb = mock_client!(
             aws_sdk_dynamodb,
             RuleMode::MatchAny,
@@ -417,6 +418,20 @@ fn no_applicant_records() -> Rule {
                 .is_some_and(|pk| pk.starts_with("APPLICANT#"))
         })
         .then_output(|| aws_sdk_dynamodb::operation::query::QueryOutput::builder().build())
+}
+
+/// The caller's applications in the owner index (`GSI owner-index`), which the applications
+/// quota counts; none unless a test says otherwise (a test's rule comes first).
+pub fn owned_applications(apps: Vec<ApplicationItem>) -> Rule {
+    let items: Vec<Item> = apps.iter().map(item).collect();
+    mock!(DynamoDb::query)
+        .match_requests(|r| r.index_name() == Some("owner-index"))
+        .then_output(move || {
+            aws_sdk_dynamodb::operation::query::QueryOutput::builder()
+                .count(items.len() as i32)
+                .set_items(Some(items.clone()))
+                .build()
+        })
 }
 
 /// Every decision event published to SNS, as its JSON body.
