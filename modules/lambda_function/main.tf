@@ -129,7 +129,7 @@ resource "aws_cloudwatch_log_group" "this" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_116:API handlers are invoked synchronously (errors return to the caller); the SQS consumer's failed messages go to the queue's redrive DLQ. An async DLQ would never receive anything.
+  #checkov:skip=CKV_AWS_116:API handlers are invoked synchronously (errors return to the caller); the SQS consumer's failed messages go to the queue's redrive DLQ. A scheduled function (schedule_expression) is invoked asynchronously, but its event carries no work: what is due stays where it is (e.g. the sweep-index) and the next run takes it up, and its errors raise the observability alarms; a DLQ would only collect empty schedule events.
   #checkov:skip=CKV_AWS_272:Integrity comes from digest promotion, not signing: the one artifact is built once in CI and staging/prod take it only by S3 key + SHA-256 (source_code_hash), with the S3 object's ChecksumSHA256 verified against that digest before every apply, so they run exactly the bytes CI built and tested. AWS Signer is supported: set var.code_signing_config_arn to enforce signatures.
   #checkov:skip=CKV_AWS_117:The functions only call regional AWS APIs (DynamoDB, S3, Rekognition, Textract, SQS) over TLS with IAM auth and reach no private resources; a VPC would add NAT/endpoints without reducing exposure.
   function_name                  = local.function_name
@@ -185,4 +185,37 @@ resource "aws_lambda_event_source_mapping" "sqs" {
 
   # Lambda checks the role can read the queue when the mapping is created.
   depends_on = [aws_iam_role_policy.this]
+}
+
+# ---------------------------------------------------------------------------------------------
+# Optional schedule (EventBridge rule -> this function)
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_event_rule" "schedule" {
+  count = var.schedule_expression == null ? 0 : 1
+
+  name                = local.function_name
+  description         = "Invokes ${local.function_name} on ${var.schedule_expression}"
+  schedule_expression = var.schedule_expression
+
+  tags = merge(var.tags, { Name = local.function_name })
+}
+
+resource "aws_cloudwatch_event_target" "schedule" {
+  count = var.schedule_expression == null ? 0 : 1
+
+  rule      = aws_cloudwatch_event_rule.schedule[0].name
+  target_id = "function"
+  arn       = aws_lambda_function.this.arn
+}
+
+# Only this rule may invoke the function through EventBridge (source_arn), not any rule of the account.
+resource "aws_lambda_permission" "schedule" {
+  count = var.schedule_expression == null ? 0 : 1
+
+  statement_id  = "AllowEventBridgeSchedule"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.this.function_name
+  principal     = "events.amazonaws.com"
+  source_arn    = aws_cloudwatch_event_rule.schedule[0].arn
 }

@@ -37,3 +37,8 @@ output "event_source_mapping_uuid" {
   description = "UUID of the SQS event source mapping, or null without sqs_event_source."
   value       = one(aws_lambda_event_source_mapping.sqs[*].uuid)
 }
+
+output "schedule_rule_arn" {
+  description = "ARN of the EventBridge rule invoking the function on schedule_expression, or null without one."
+  value       = one(aws_cloudwatch_event_rule.schedule[*].arn)
+}

@@ -210,3 +210,14 @@ variable "code_signing_config_arn" {
   type        = string
   default     = null
 }
+
+variable "schedule_expression" {
+  description = "Optional EventBridge schedule (`rate(...)` or `cron(...)`) that invokes the function, e.g. `rate(15 minutes)`. The module creates the rule, its target and the invoke permission for events.amazonaws.com scoped to that rule. Null: no schedule."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.schedule_expression == null || can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\([^()]+\\))$", var.schedule_expression))
+    error_message = "schedule_expression must be null, rate(<n> <unit>) (1 minute/hour/day, or n >= 2 minutes/hours/days) or cron(<six fields>)."
+  }
+}

@@ -25,6 +25,7 @@ output "handler_environment" {
     AUDIT_TABLE                     = module.tables.audit_table_name
     AUDIT_RETENTION_DAYS            = tostring(var.audit_retention_days)
     PERSONAL_DATA_RETENTION_DAYS    = tostring(var.personal_data_retention_days)
+    LONGEST_JOB_SECONDS             = tostring(var.longest_job_seconds)
     DECISION_EVENTS_TOPIC_ARN       = module.decision_events.topic_arn
     WEBHOOK_SECRET_ARN              = module.decision_events.webhook_secret_arn
     WEBHOOK_ENDPOINTS               = jsonencode([for e in var.webhook_endpoints : { name = e.name, url = e.url }])
@@ -68,6 +69,11 @@ output "job_index_arn" {
 output "review_index_arn" {
   description = "ARN of the table's sparse review-index (the review queue)."
   value       = module.tables.review_index_arn
+}
+
+output "sweep_index_arn" {
+  description = "ARN of the table's sparse sweep-index (erasures whose late-write sweep is due)."
+  value       = module.tables.sweep_index_arn
 }
 
 output "audit_table_name" {

@@ -246,6 +246,18 @@ variable "personal_data_retention_days" {
   }
 }
 
+variable "longest_job_seconds" {
+  description = "Seconds a Textract lending job or a Face Liveness session started before an erasure may still write under the erased application's prefixes (LONGEST_JOB_SECONDS). The erasure sweep runs UPLOAD_URL_TTL_SECONDS + this after the erasure and removes those late writes. 7200 (two hours) by default; 300-604800 (five minutes to seven days)."
+  type        = number
+  default     = 7200
+  nullable    = false
+
+  validation {
+    condition     = var.longest_job_seconds >= 300 && var.longest_job_seconds <= 604800 && floor(var.longest_job_seconds) == var.longest_job_seconds
+    error_message = "longest_job_seconds must be a whole number of seconds between 300 (five minutes) and 604800 (seven days)."
+  }
+}
+
 # ---------------------------------------------------------------------------------------------
 # Textract completion path, decision events and sign-in
 # ---------------------------------------------------------------------------------------------

@@ -46,6 +46,16 @@ resource "aws_dynamodb_table" "this" {
     type = "S"
   }
 
+  attribute {
+    name = "sweep_queue"
+    type = "S"
+  }
+
+  attribute {
+    name = "sweep_at"
+    type = "S"
+  }
+
   # GET /applications lists the caller's applications newest first.
   global_secondary_index {
     name            = "owner-index"
@@ -68,6 +78,17 @@ resource "aws_dynamodb_table" "this" {
     name            = "review-index"
     hash_key        = "review_queue"
     range_key       = "queued_at"
+    projection_type = "ALL"
+  }
+
+  # The erasure sweep: sparse, only erasure tombstones whose late-write sweep is still due carry
+  # sweep_queue and sweep_at (erasure time + the longest upload-URL lifetime + the longest job);
+  # sweep-erasures reads the due ones (sweep_at <= now) and clears both when done, so the tombstone
+  # leaves the index.
+  global_secondary_index {
+    name            = "sweep-index"
+    hash_key        = "sweep_queue"
+    range_key       = "sweep_at"
     projection_type = "ALL"
   }
 

@@ -9,7 +9,7 @@ output "table_arn" {
 }
 
 output "index_arns" {
-  description = "Map of GSI name (`owner-index`, `job-index`, `review-index`) to index ARN, for IAM policies."
+  description = "Map of GSI name (`owner-index`, `job-index`, `review-index`, `sweep-index`) to index ARN, for IAM policies."
   value       = { for gsi in aws_dynamodb_table.this.global_secondary_index : gsi.name => "${aws_dynamodb_table.this.arn}/index/${gsi.name}" }
 }
 
@@ -26,6 +26,11 @@ output "job_index_arn" {
 output "review_index_arn" {
   description = "ARN of the sparse `review-index` GSI (the review queue, oldest first)."
   value       = "${aws_dynamodb_table.this.arn}/index/review-index"
+}
+
+output "sweep_index_arn" {
+  description = "ARN of the sparse `sweep-index` GSI (erasures whose late-write sweep is due, by sweep time)."
+  value       = "${aws_dynamodb_table.this.arn}/index/sweep-index"
 }
 
 output "audit_table_name" {

@@ -41,6 +41,12 @@ mock_provider "aws" {
     }
   }
 
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = {
+      arn = "arn:aws:events:us-east-1:123456789012:rule/lendverify-test-sweep-erasures"
+    }
+  }
+
   mock_resource "aws_lambda_event_source_mapping" {
     defaults = {
       uuid = "00000000-0000-0000-0000-000000000000"
@@ -210,6 +216,64 @@ run "sqs_consumer_reports_batch_item_failures" {
     condition     = aws_lambda_event_source_mapping.sqs[0].event_source_arn == "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed" && aws_lambda_event_source_mapping.sqs[0].batch_size == 5 && aws_lambda_event_source_mapping.sqs[0].maximum_batching_window_in_seconds == 2
     error_message = "Queue ARN, batch size and batching window must be honoured."
   }
+}
+
+run "no_schedule_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.schedule) == 0 && length(aws_cloudwatch_event_target.schedule) == 0 && length(aws_lambda_permission.schedule) == 0 && output.schedule_rule_arn == null
+    error_message = "Without schedule_expression there must be no rule, target or permission."
+  }
+}
+
+run "schedule_invokes_only_from_its_rule" {
+  command = plan
+
+  variables {
+    handler             = "sweep-erasures"
+    schedule_expression = "rate(15 minutes)"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_rule.schedule[0].schedule_expression == "rate(15 minutes)" && aws_cloudwatch_event_rule.schedule[0].name == "lendverify-test-sweep-erasures"
+    error_message = "The rule must carry the schedule and be named after the function."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.schedule[0].rule == "lendverify-test-sweep-erasures" && aws_cloudwatch_event_target.schedule[0].arn == "arn:aws:lambda:us-east-1:123456789012:function:lendverify-test-verify-identity"
+    error_message = "The rule's target must be this function."
+  }
+
+  assert {
+    condition = (
+      aws_lambda_permission.schedule[0].principal == "events.amazonaws.com" &&
+      aws_lambda_permission.schedule[0].action == "lambda:InvokeFunction" &&
+      aws_lambda_permission.schedule[0].function_name == "lendverify-test-sweep-erasures" &&
+      aws_lambda_permission.schedule[0].source_arn == "arn:aws:events:us-east-1:123456789012:rule/lendverify-test-sweep-erasures"
+    )
+    error_message = "Only this rule may invoke the function through EventBridge."
+  }
+}
+
+run "rejects_bad_schedule_expression" {
+  command = plan
+
+  variables {
+    schedule_expression = "every 15 minutes"
+  }
+
+  expect_failures = [var.schedule_expression]
+}
+
+run "rejects_singular_rate_unit_mismatch" {
+  command = plan
+
+  variables {
+    schedule_expression = "rate(15 minute)"
+  }
+
+  expect_failures = [var.schedule_expression]
 }
 
 run "s3_package_hex_sha256_becomes_base64" {

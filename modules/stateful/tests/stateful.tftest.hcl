@@ -195,3 +195,37 @@ run "audit_retention_is_validated" {
 
   expect_failures = [var.audit_retention_days]
 }
+
+run "longest_job_reaches_the_handlers" {
+  command = plan
+
+  assert {
+    condition     = output.handler_environment.LONGEST_JOB_SECONDS == "7200"
+    error_message = "LONGEST_JOB_SECONDS must default to 7200 (two hours)."
+  }
+
+  assert {
+    condition     = endswith(output.sweep_index_arn, "/index/sweep-index")
+    error_message = "sweep_index_arn must name the table's sweep-index."
+  }
+}
+
+run "longest_job_is_validated" {
+  command = plan
+
+  variables {
+    longest_job_seconds = 604801
+  }
+
+  expect_failures = [var.longest_job_seconds]
+}
+
+run "longest_job_has_a_floor" {
+  command = plan
+
+  variables {
+    longest_job_seconds = 299
+  }
+
+  expect_failures = [var.longest_job_seconds]
+}

@@ -33,8 +33,9 @@ run "keys_and_indexes_follow_the_data_layout" {
   assert {
     condition = toset([for a in aws_dynamodb_table.this.attribute : "${a.name}:${a.type}"]) == toset([
       "pk:S", "sk:S", "ownerSub:S", "createdAt:S", "textractJobId:S", "review_queue:S", "queued_at:S",
+      "sweep_queue:S", "sweep_at:S",
     ])
-    error_message = "Key attributes must be exactly pk, sk, ownerSub, createdAt, textractJobId, review_queue, queued_at, all strings."
+    error_message = "Key attributes must be exactly pk, sk, ownerSub, createdAt, textractJobId, review_queue, queued_at, sweep_queue, sweep_at, all strings."
   }
 
   assert {
@@ -49,8 +50,8 @@ run "keys_and_indexes_follow_the_data_layout" {
     condition = anytrue([
       for g in aws_dynamodb_table.this.global_secondary_index :
       g.name == "job-index" && g.hash_key == "textractJobId" && g.projection_type == "ALL"
-    ]) && length(aws_dynamodb_table.this.global_secondary_index) == 3
-    error_message = "job-index must be textractJobId with projection ALL, and there must be exactly three GSIs."
+    ]) && length(aws_dynamodb_table.this.global_secondary_index) == 4
+    error_message = "job-index must be textractJobId with projection ALL, and there must be exactly four GSIs."
   }
 
   assert {
@@ -59,6 +60,14 @@ run "keys_and_indexes_follow_the_data_layout" {
       g.name == "review-index" && g.hash_key == "review_queue" && g.range_key == "queued_at" && g.projection_type == "ALL"
     ])
     error_message = "review-index must be review_queue/queued_at with projection ALL (the sparse review queue)."
+  }
+
+  assert {
+    condition = anytrue([
+      for g in aws_dynamodb_table.this.global_secondary_index :
+      g.name == "sweep-index" && g.hash_key == "sweep_queue" && g.range_key == "sweep_at" && g.projection_type == "ALL"
+    ])
+    error_message = "sweep-index must be sweep_queue/sweep_at with projection ALL (the sparse erasure sweep)."
   }
 
   assert {
@@ -95,6 +104,7 @@ run "pitr_sse_and_deletion_protection" {
       "owner-index"  = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/owner-index"
       "job-index"    = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/job-index"
       "review-index" = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/review-index"
+      "sweep-index"  = "arn:aws:dynamodb:us-east-1:123456789012:table/lendverify-test-applications/index/sweep-index"
     }
     error_message = "index_arns must map each GSI name to its ARN."
   }
