@@ -100,8 +100,9 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
 
 # Every new evidence version is locked in GOVERNANCE mode for the retention period: no one can delete
 # or overwrite it before then unless they hold s3:BypassGovernanceRetention, which the bucket policy
-# denies to all but the break-glass role. The lifecycle rule below then destroys it. A legal hold on a
-# version (s3:PutObjectLegalHold) blocks that destruction until it is lifted.
+# denies to every principal (break-glass included). The lifecycle rule below then destroys it. A legal
+# hold on a version (s3:PutObjectLegalHold, the break-glass role's alone) blocks that destruction, past
+# the retention and the lifecycle expiry, until it is lifted.
 resource "aws_s3_bucket_object_lock_configuration" "evidence" {
   bucket = aws_s3_bucket.this["evidence"].id
 
@@ -308,9 +309,30 @@ data "aws_iam_policy_document" "bucket" {
     }
   }
 
-  # Evidence is destroyed by the lifecycle rule when its retention ends, never by a caller: deleting,
-  # shortening a lock or bypassing governance mode is left to the break-glass role alone (e.g. a court
-  # order), whatever IAM policy a role holds. S3 Lifecycle is not subject to bucket policies.
+  # Nobody deletes evidence early: a bucket policy Deny wins over any Allow, so no role (break-glass and
+  # the account root included) can bypass governance mode while this policy is attached, whatever its
+  # IAM policy says. Only changing the bucket policy itself (the deployer's PutBucketPolicy, logged in
+  # CloudTrail) could undo that; a locked version then still needs the bypass to go.
+  dynamic "statement" {
+    for_each = each.key == "evidence" ? [1] : []
+
+    content {
+      sid       = "DenyGovernanceBypassToEveryone"
+      effect    = "Deny"
+      actions   = ["s3:BypassGovernanceRetention"]
+      resources = [each.value.arn, "${each.value.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+    }
+  }
+
+  # Evidence is destroyed by the lifecycle rule when its retention ends, never by a caller: deleting a
+  # version whose lock has ended or shortening a lock is left to the break-glass role alone (e.g. a
+  # court order), whatever IAM policy a role holds. S3 Lifecycle is not subject to bucket policies, but
+  # it never removes a locked or legally held version.
   dynamic "statement" {
     for_each = each.key == "evidence" ? [1] : []
 
@@ -318,7 +340,6 @@ data "aws_iam_policy_document" "bucket" {
       sid    = "DenyEvidenceDeletionExceptBreakGlass"
       effect = "Deny"
       actions = [
-        "s3:BypassGovernanceRetention",
         "s3:DeleteObject",
         "s3:DeleteObjectVersion",
         "s3:PutBucketObjectLockConfiguration",
@@ -326,6 +347,31 @@ data "aws_iam_policy_document" "bucket" {
         "s3:PutObjectRetention",
       ]
       resources = [each.value.arn, "${each.value.arn}/*"]
+
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalArn"
+        values   = [var.break_glass_role_arn]
+      }
+    }
+  }
+
+  # A legal hold (investigation, litigation) keeps a version past its retention and its lifecycle
+  # expiry until lifted. Placing or lifting one is the break-glass role's alone (its IAM policy must
+  # allow s3:PutObjectLegalHold); no function role may, so an erasure can never lift a hold.
+  dynamic "statement" {
+    for_each = each.key == "evidence" ? [1] : []
+
+    content {
+      sid       = "DenyLegalHoldChangesExceptBreakGlass"
+      effect    = "Deny"
+      actions   = ["s3:PutObjectLegalHold"]
+      resources = ["${each.value.arn}/*"]
 
       principals {
         type        = "*"

@@ -236,15 +236,40 @@ run "evidence_is_locked_in_governance_mode_and_only_break_glass_deletes" {
     error_message = "Only the named evidence readers and the break-glass role may read evidence."
   }
 
-  # No function role (nobody but break-glass) can delete, shorten a lock or bypass governance mode.
+  # No function role (nobody but break-glass) can delete or shorten a lock.
   assert {
     condition = length([
       for s in data.aws_iam_policy_document.bucket["evidence"].statement : s
       if s.effect == "Deny" && flatten([for p in s.principals : p.identifiers]) == ["*"] &&
-      length(setsubtract(["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention", "s3:PutObjectRetention"], s.actions)) == 0 &&
+      length(setsubtract(["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:PutObjectRetention"], s.actions)) == 0 &&
       alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset(["arn:aws:iam::123456789012:role/lendverify-break-glass"])])
     ]) == 1
-    error_message = "The evidence bucket must deny deletion, retention changes and governance bypass to every principal but the break-glass role."
+    error_message = "The evidence bucket must deny deletion and retention changes to every principal but the break-glass role."
+  }
+
+  # Nobody deletes early: governance bypass is denied to every principal, without any exception.
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.bucket["evidence"].statement : s
+      if s.effect == "Deny" && flatten([for p in s.principals : p.identifiers]) == ["*"] &&
+      contains(s.actions, "s3:BypassGovernanceRetention") && length(s.condition) == 0
+      ]) == 1 && alltrue([
+      for s in data.aws_iam_policy_document.bucket["evidence"].statement :
+      !contains(s.actions, "s3:BypassGovernanceRetention") || length(s.condition) == 0
+    ])
+    error_message = "The evidence bucket must deny s3:BypassGovernanceRetention to every principal, unconditionally."
+  }
+
+  # Only the break-glass role places or lifts a legal hold.
+  assert {
+    condition = length([
+      for s in data.aws_iam_policy_document.bucket["evidence"].statement : s
+      if s.effect == "Deny" && flatten([for p in s.principals : p.identifiers]) == ["*"] &&
+      contains(s.actions, "s3:PutObjectLegalHold") &&
+      alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset(["arn:aws:iam::123456789012:role/lendverify-break-glass"])]) &&
+      length(s.condition) == 1
+    ]) == 1
+    error_message = "The evidence bucket must deny s3:PutObjectLegalHold to every principal but the break-glass role."
   }
 
   assert {
