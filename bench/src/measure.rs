@@ -154,6 +154,7 @@ pub fn lambda_environment(
         ("UPLOADS_BUCKET", fixture.uploads_bucket.into()),
         ("BIOMETRICS_BUCKET", fixture.biometrics_bucket.into()),
         ("TEXTRACT_OUTPUT_BUCKET", "bench-textract-output".into()),
+        ("EVIDENCE_BUCKET", "bench-evidence".into()),
         ("KMS_KEY_ARN", "arn:aws:kms:us-east-1:123456789012:key/0b9c4b7e-3f1a-4d2b-9c8e-1a2b3c4d5e6f".into()),
         ("LENDING_TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:bench-lending".into()),
         ("TEXTRACT_PUBLISH_ROLE_ARN", "arn:aws:iam::123456789012:role/bench-textract-publish".into()),

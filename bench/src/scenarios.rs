@@ -17,6 +17,8 @@ pub enum Expect {
     Status(u16),
     /// An SQS batch response with no `batchItemFailures`.
     NoBatchFailures,
+    /// A scheduled function's JSON result (not a Lambda error).
+    Completed,
 }
 
 #[derive(Clone, Debug)]
@@ -92,7 +94,6 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
                     200,
                     fixture,
                 ),
-                api(ApiRequest::new("DELETE", applications).param("applicationId", app), 204, fixture),
                 api(
                     ApiRequest::new("GET", "/applications/{applicationId}/events")
                         .param("applicationId", app),
@@ -197,6 +198,33 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
             }],
         },
         Scenario {
+            handler: "erase-application",
+            // The bench application has no identity decision: nothing is kept as evidence.
+            routes: vec![api(
+                ApiRequest::new("DELETE", applications).param("applicationId", app),
+                204,
+                fixture,
+            )],
+        },
+        Scenario {
+            handler: "sweep-erasures",
+            routes: vec![Route {
+                name: "EventBridge schedule (no erasure due)".into(),
+                event: json!({
+                    "version": "0",
+                    "id": "89d1a02d-5ec7-412e-82f5-13505f849b41",
+                    "detail-type": "Scheduled Event",
+                    "source": "aws.events",
+                    "account": "123456789012",
+                    "time": "2026-11-27T12:00:00Z",
+                    "region": "us-east-1",
+                    "resources": ["arn:aws:events:us-east-1:123456789012:rule/lendverify-sweep-erasures"],
+                    "detail": {},
+                }),
+                expect: Expect::Completed,
+            }],
+        },
+        Scenario {
             handler: "deliver-decision-events",
             routes: vec![Route {
                 name: "SQS decision event (one signed webhook)".into(),
@@ -241,6 +269,8 @@ pub fn check(expect: Expect, response: &[u8]) -> Result<(), String> {
             Some(failures) if failures.is_empty() => Ok(()),
             _ => Err(format!("batch item failures: {value}")),
         },
+        Expect::Completed if value.is_object() && value.get("errorType").is_none() => Ok(()),
+        Expect::Completed => Err(format!("not a result: {value}")),
     }
 }
 
@@ -249,12 +279,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ten_functions_each_with_a_cold_start_event() {
+    fn twelve_functions_each_with_a_cold_start_event() {
         let scenarios = all(&Fixture::default());
-        assert_eq!(scenarios.len(), 10);
+        assert_eq!(scenarios.len(), 12);
         assert!(scenarios.iter().all(|s| !s.routes.is_empty()));
         let routes: usize = scenarios.iter().map(|s| s.routes.len()).sum();
-        assert_eq!(routes, 18, "sixteen API routes and the two SQS consumers");
+        assert_eq!(
+            routes, 19,
+            "sixteen API routes, the two SQS consumers and the erasure sweep's schedule"
+        );
     }
 
     #[test]

@@ -66,6 +66,7 @@ fn main() {
         every_error_of_the_table_is_answered_as_documented,
         racing_identity_submissions_get_one_decision,
         a_presigned_put_is_single_use_and_the_decision_records_its_version,
+        erasure_keeps_decided_evidence_and_sweeps_late_writes,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -251,7 +252,7 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
     );
     let items = w.items_of(&app).await?;
     ensure!(
-        items == vec![(format!("ERASURE#{app}"), "ERASURE".to_string())],
+        items == vec![(records::application_pk(&app), records::ERASURE_SK.to_string())],
         "items left after erasure: {items:?}"
     );
     api.get(&format!("/applications/{app}"))
@@ -1130,6 +1131,169 @@ async fn a_presigned_put_is_single_use_and_the_decision_records_its_version(
             .and_then(|v| v.as_s().ok())
             .is_some_and(|v| !v.is_empty()),
         "the ID front's version: {versions:?}"
+    );
+    Ok(())
+}
+
+/// Erasure of a decided application (issue 12): the tombstone refuses every other route at once;
+/// the evidence its decision read (ID image, liveness reference, the decision record with its
+/// audit chain) is kept in the evidence bucket, locked; everything else is gone; an upload URL
+/// issued before the erasure still writes afterwards, and the sweep removes what it wrote.
+async fn erasure_keeps_decided_evidence_and_sweeps_late_writes(w: Arc<World>) -> Result<()> {
+    let app = verified_application(&w, "erin").await?;
+    let api = w.user("erin").await?;
+    // An upload URL issued before the erasure, used after it.
+    let late = fixtures::passport_png(&fixtures::good_passport("erin"));
+    let grant = api
+        .post(
+            &format!("/applications/{app}/uploads"),
+            json!({ "purpose": "ID_BACK", "contentType": "image/png", "contentLength": late.len() }),
+        )
+        .await?
+        .expect(201)?;
+
+    api.delete(&format!("/applications/{app}"))
+        .await?
+        .expect(204)?;
+    ensure!(
+        w.objects_of(&app).await?.is_empty(),
+        "objects left after the erasure"
+    );
+    let items = w.items_of(&app).await?;
+    ensure!(
+        items == vec![(records::application_pk(&app), records::ERASURE_SK.into())],
+        "only the tombstone remains: {items:?}"
+    );
+    for path in ["", "/events"] {
+        api.get(&format!("/applications/{app}{path}"))
+            .await?
+            .expect_problem(404)?;
+    }
+    api.post(&format!("/applications/{app}/liveness-sessions"), json!({}))
+        .await?
+        .expect_problem(404)?;
+    // The owner's repeated DELETE is answered as the first; anyone else's is 404.
+    api.delete(&format!("/applications/{app}"))
+        .await?
+        .expect(204)?;
+    w.user("mallory")
+        .await?
+        .delete(&format!("/applications/{app}"))
+        .await?
+        .expect_problem(404)?;
+
+    // The evidence: locked copies and the decision record, whose audit chain verifies.
+    let evidence_bucket = w.env("EVIDENCE_BUCKET");
+    let listed = w
+        .s3
+        .list_objects_v2()
+        .bucket(&evidence_bucket)
+        .prefix(format!("applications/{app}/"))
+        .send()
+        .await?;
+    let keys: Vec<String> = listed
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_string))
+        .collect();
+    ensure!(
+        keys.iter().any(|k| k.contains("/uploads/"))
+            && keys.iter().any(|k| k.contains("/liveness/"))
+            && keys.iter().any(|k| k.ends_with("evidence/decision-record.json")),
+        "the ID image, the liveness reference and the decision record are kept: {keys:?}"
+    );
+    let record_key = format!("applications/{app}/evidence/decision-record.json");
+    let record = w
+        .s3
+        .get_object()
+        .bucket(&evidence_bucket)
+        .key(&record_key)
+        .send()
+        .await?;
+    let retention = record.object_lock_retain_until_date().is_some();
+    let record: serde_json::Value =
+        serde_json::from_slice(&record.body.collect().await?.into_bytes())?;
+    ensure!(
+        record["verifications"][0]["decision"] == "APPROVED",
+        "the decision is kept: {record}"
+    );
+    let events: Vec<lendverify_core::audit::AuditEvent> = record["auditEvents"]
+        .as_array()
+        .context("auditEvents")?
+        .iter()
+        .map(|e| lendverify_core::audit::AuditEvent {
+            seq: e["seq"].as_u64().unwrap_or_default(),
+            body: e["body"].as_str().unwrap_or_default().into(),
+            hash: e["hash"].as_str().unwrap_or_default().into(),
+        })
+        .collect();
+    lendverify_core::audit::verify_chain(&app, &events, None)
+        .map_err(|e| anyhow::anyhow!("the kept audit chain does not verify: {e}"))?;
+    ensure!(
+        events.iter().any(|e| e.body.contains("erasure.requested")),
+        "the kept chain ends with the erasure request"
+    );
+    ensure!(
+        retention,
+        "the evidence bucket's default retention locks the record"
+    );
+    let version = w
+        .s3
+        .head_object()
+        .bucket(&evidence_bucket)
+        .key(&record_key)
+        .send()
+        .await?
+        .version_id()
+        .context("a versioned record")?
+        .to_string();
+    let early = w
+        .s3
+        .delete_object()
+        .bucket(&evidence_bucket)
+        .key(&record_key)
+        .version_id(&version)
+        .send()
+        .await;
+    ensure!(early.is_err(), "a locked evidence version was deleted early");
+
+    // The late write lands (the key is free again), and the sweep removes it once it is due.
+    let mut put = w.http.put(grant["url"].as_str().context("url")?);
+    for (name, value) in grant["headers"].as_object().context("headers")? {
+        if !name.eq_ignore_ascii_case("content-length") {
+            put = put.header(name.as_str(), value.as_str().unwrap_or_default());
+        }
+    }
+    ensure!(
+        put.body(late).send().await?.status().is_success(),
+        "the late PUT lands"
+    );
+    ensure!(
+        !w.objects_of(&app).await?.is_empty(),
+        "the late write is there"
+    );
+    let mut not_yet = w.stage.state.clone();
+    not_yet.clock = time::OffsetDateTime::now_utc;
+    let report = lendverify_functions::erasure::sweep(&not_yet).await?;
+    ensure!(
+        !w.objects_of(&app).await?.is_empty(),
+        "swept before it was due: {report:?}"
+    );
+    let mut due = w.stage.state.clone();
+    due.clock = || time::OffsetDateTime::now_utc() + time::Duration::days(8);
+    let report = lendverify_functions::erasure::sweep(&due).await?;
+    ensure!(report.objects_deleted >= 1, "sweep: {report:?}");
+    ensure!(
+        w.objects_of(&app).await?.is_empty(),
+        "the late write was swept"
+    );
+    let tombstone = w
+        .item(&records::application_pk(&app), records::ERASURE_SK)
+        .await?
+        .context("tombstone")?;
+    ensure!(
+        tombstone.contains_key("sweptAt") && !tombstone.contains_key("sweep_queue"),
+        "the erasure left the sweep index: {tombstone:?}"
     );
     Ok(())
 }

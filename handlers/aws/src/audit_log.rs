@@ -74,10 +74,22 @@ impl Change {
         Self::default()
     }
 
-    /// This change and `other`, in one transaction.
+    /// This change and `other`, in one transaction. A condition check both carry (the
+    /// application is not erased) is sent once: DynamoDB refuses two operations on one item.
     #[must_use]
     pub fn and(mut self, other: Change) -> Self {
-        self.items.extend(other.items);
+        for item in other.items {
+            let repeated = item.condition_check().is_some_and(|check| {
+                self.items.iter().any(|mine| {
+                    mine.condition_check().is_some_and(|c| {
+                        c.table_name() == check.table_name() && c.key() == check.key()
+                    })
+                })
+            });
+            if !repeated {
+                self.items.push(item);
+            }
+        }
         self
     }
 }

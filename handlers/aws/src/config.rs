@@ -11,6 +11,9 @@ pub struct AwsSettings {
     pub uploads_bucket: String,
     pub biometrics_bucket: String,
     pub textract_output_bucket: String,
+    /// The evidence bucket (`EVIDENCE_BUCKET`, S3 Object Lock): a decided application's evidence,
+    /// kept through its erasure for the retention period.
+    pub evidence_bucket: String,
     pub kms_key_arn: String,
     pub lending_topic_arn: String,
     pub textract_publish_role_arn: String,
@@ -116,6 +119,7 @@ impl AwsSettings {
             uploads_bucket: require(&lookup, "UPLOADS_BUCKET")?,
             biometrics_bucket: require(&lookup, "BIOMETRICS_BUCKET")?,
             textract_output_bucket: require(&lookup, "TEXTRACT_OUTPUT_BUCKET")?,
+            evidence_bucket: require(&lookup, "EVIDENCE_BUCKET")?,
             kms_key_arn: require(&lookup, "KMS_KEY_ARN")?,
             lending_topic_arn: require(&lookup, "LENDING_TOPIC_ARN")?,
             textract_publish_role_arn: require(&lookup, "TEXTRACT_PUBLISH_ROLE_ARN")?,

@@ -1,4 +1,4 @@
-//! S3: presigned uploads, the first bytes of an upload, and erasure.
+//! S3: presigned uploads, the first bytes of an upload, erasure, and the evidence kept from it.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -175,6 +175,51 @@ impl Objects {
         // A server that ignores Range sends everything; only the head is wanted.
         bytes.truncate(usize::try_from(len).unwrap_or(usize::MAX));
         Ok(Some(ObjectHead { bytes, version }))
+    }
+
+    /// Copies exactly `source` (its version, when it names one) to `key` in the evidence bucket,
+    /// where the bucket's Object Lock default retention locks the copy on arrival.
+    pub async fn copy_to_evidence(
+        &self,
+        source: &S3Location,
+        evidence_bucket: &str,
+        key: &str,
+    ) -> Result<(), AwsError> {
+        // CopySource is `bucket/key[?versionId=]`, URL-encoded; our keys are ids and `/` only.
+        let mut copy_source = format!("{}/{}", source.bucket, source.key);
+        if let Some(version) = &source.version {
+            copy_source.push_str("?versionId=");
+            copy_source.push_str(version);
+        }
+        self.client
+            .copy_object()
+            .bucket(evidence_bucket)
+            .key(key)
+            .copy_source(copy_source)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(Op::CopyObject, e))
+    }
+
+    /// Writes a JSON record of the evidence (the decision and its audit events) to `key` in the
+    /// evidence bucket, locked on arrival like the copies.
+    pub async fn put_evidence_record(
+        &self,
+        evidence_bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+    ) -> Result<(), AwsError> {
+        self.client
+            .put_object()
+            .bucket(evidence_bucket)
+            .key(key)
+            .content_type("application/json")
+            .body(body.into())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|e| AwsError::classify(Op::PutEvidence, e))
     }
 
     /// Deletes every version and delete marker under a prefix. The buckets are versioned, so a

@@ -20,8 +20,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::objects::S3Location;
 
+/// The partition of one application's items.
+pub const APPLICATION_PK_PREFIX: &str = "APP#";
+
 pub fn application_pk(application_id: &str) -> String {
-    format!("APP#{application_id}")
+    format!("{APPLICATION_PK_PREFIX}{application_id}")
 }
 
 pub const APPLICATION_SK: &str = "APPLICATION";
@@ -58,10 +61,6 @@ pub const ERASURE_SK: &str = "ERASURE";
 
 pub fn idempotency_pk(owner_sub: &str, key: &str) -> String {
     format!("IDEMPOTENCY#{owner_sub}#{key}")
-}
-
-pub fn erasure_pk(application_id: &str) -> String {
-    format!("ERASURE#{application_id}")
 }
 
 pub fn liveness_sk(session_id: &str) -> String {
@@ -663,7 +662,13 @@ impl DocumentItem {
     }
 }
 
-/// All that remains of an erased application: who asked, when, and how much was removed.
+/// The erasure tombstone of an application (`DELETE /applications/{applicationId}`), under the
+/// application's own key (`APP#{id}` / `ERASURE`), so the query every handler starts with sees
+/// it. Written first, with the `erasure.requested` event in one transaction; from then on every
+/// state change of the application is refused (each carries a condition that this item does not
+/// exist: [`crate::store::Store`]), and the application answers 404 to all but its owner's
+/// DELETE, which resumes an interrupted erasure. What remains afterwards: who asked, when, how
+/// much was removed, and where the decided application's evidence went.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ErasureItem {
@@ -671,27 +676,101 @@ pub struct ErasureItem {
     pub sk: String,
     pub application_id: String,
     pub erased_at: String,
+    /// The owner's `sub`: the only caller who may resume the erasure.
     pub erased_by: String,
+    pub state: ErasureState,
+    #[serde(default)]
     pub objects_deleted: u32,
+    #[serde(default)]
     pub items_deleted: u32,
+    /// The evidence bucket's keys of what was kept (a decided application only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence_keys: Vec<String>,
+    /// [`SWEEP_QUEUE`] until the late-write sweep ran (the hash key of the sparse GSI
+    /// `sweep-index`).
+    #[serde(
+        default,
+        rename = "sweep_queue",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub sweep_queue: Option<String>,
+    /// When the sweep is due (RFC 3339; the range key of `sweep-index`): after the longest an
+    /// upload URL, a liveness session or a Textract job started before the erasure may still
+    /// write under the application's prefixes.
+    #[serde(default, rename = "sweep_at", skip_serializing_if = "Option::is_none")]
+    pub sweep_at: Option<String>,
+    /// When the sweep ran, and what it still found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swept_at: Option<String>,
+    #[serde(default)]
+    pub late_objects_deleted: u32,
+    #[serde(default)]
+    pub late_items_deleted: u32,
 }
 
+/// Where an erasure is: the tombstone is written `ERASING`, and becomes `ERASED` once every copy
+/// the erasure can reach is gone (the sweep follows later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErasureState {
+    Erasing,
+    Erased,
+}
+
+/// The one value of `sweep_queue`: the sparse GSI `sweep-index` holds exactly the erasures whose
+/// late-write sweep has not run.
+pub const SWEEP_QUEUE: &str = "PENDING";
+
 impl ErasureItem {
-    pub fn new(
-        application_id: String,
-        erased_at: String,
-        erased_by: String,
-        objects_deleted: u32,
-        items_deleted: u32,
-    ) -> Self {
+    /// The tombstone of an erasure the owner `erased_by` asked for at `erased_at`.
+    pub fn requested(application_id: String, erased_at: String, erased_by: String) -> Self {
         Self {
-            pk: erasure_pk(&application_id),
+            pk: application_pk(&application_id),
             sk: ERASURE_SK.into(),
             application_id,
             erased_at,
             erased_by,
+            state: ErasureState::Erasing,
+            objects_deleted: 0,
+            items_deleted: 0,
+            evidence_keys: Vec::new(),
+            sweep_queue: None,
+            sweep_at: None,
+            swept_at: None,
+            late_objects_deleted: 0,
+            late_items_deleted: 0,
+        }
+    }
+
+    /// The erasure is done; the late-write sweep is due at `sweep_at`.
+    #[must_use]
+    pub fn erased(
+        self,
+        objects_deleted: u32,
+        items_deleted: u32,
+        evidence_keys: Vec<String>,
+        sweep_at: String,
+    ) -> Self {
+        Self {
+            state: ErasureState::Erased,
             objects_deleted,
             items_deleted,
+            evidence_keys,
+            sweep_queue: Some(SWEEP_QUEUE.into()),
+            sweep_at: Some(sweep_at),
+            ..self
+        }
+    }
+
+    /// The sweep ran at `swept_at`: the erasure leaves `sweep-index`.
+    #[must_use]
+    pub fn swept(self, swept_at: String, objects_deleted: u32, items_deleted: u32) -> Self {
+        Self {
+            sweep_queue: None,
+            swept_at: Some(swept_at),
+            late_objects_deleted: objects_deleted,
+            late_items_deleted: items_deleted,
+            ..self
         }
     }
 }
@@ -708,7 +787,9 @@ pub struct ApplicationItems {
     pub attempts: Vec<AttemptItem>,
     /// Reviewer decisions, at most one per verification.
     pub reviews: Vec<ReviewItem>,
-    /// Every (pk, sk) read, for erasure.
+    /// The erasure tombstone: the application is being (or was) erased.
+    pub erasure: Option<ErasureItem>,
+    /// Every (pk, sk) read, for erasure (the tombstone's is not among them).
     pub keys: Vec<(String, String)>,
 }
 
@@ -739,6 +820,68 @@ impl ApplicationItems {
         self.liveness
             .iter()
             .max_by(|a, b| a.created_at.cmp(&b.created_at))
+    }
+
+    /// Whether a Textract lending analysis of the application is still running: its output
+    /// would land under the application's prefix after an erasure (`409 analysis-running`).
+    pub fn analysis_running(&self) -> bool {
+        self.documents
+            .iter()
+            .any(|d| d.status == DocumentStatus::InProgress)
+    }
+
+    /// What a decided application's evidence is made of: for each identity decision, the ID
+    /// images and the liveness reference at the versions the decision read, and the session's
+    /// audit images. Empty without an identity decision (then nothing is kept).
+    pub fn evidence_objects(&self, biometrics_bucket: &str) -> Vec<S3Location> {
+        let mut objects = Vec::new();
+        for verification in &self.verifications {
+            let versions = &verification.object_versions;
+            let uploads = [
+                (&verification.id_front_upload_id, "idFront"),
+                (&verification.id_back_upload_id, "idBack"),
+            ];
+            for (upload_id, role) in uploads {
+                let Some(upload) = upload_id
+                    .as_deref()
+                    .and_then(|id| self.uploads.iter().find(|u| u.upload_id == id))
+                else {
+                    continue;
+                };
+                objects.push(S3Location {
+                    version: versions.get(role).cloned(),
+                    ..upload.location()
+                });
+            }
+            let Some(liveness) = self
+                .liveness
+                .iter()
+                .find(|l| l.session_id == verification.liveness_session_id)
+            else {
+                continue;
+            };
+            if let Some(key) = &liveness.reference_image_key {
+                objects.push(S3Location {
+                    bucket: biometrics_bucket.to_string(),
+                    key: key.clone(),
+                    version: versions
+                        .get("livenessReference")
+                        .or(liveness.reference_image_version.as_ref())
+                        .cloned(),
+                });
+            }
+            for key in &liveness.audit_image_keys {
+                objects.push(S3Location::latest(biometrics_bucket, key.clone()));
+            }
+        }
+        // Two decisions on the same images keep one copy.
+        let mut unique: Vec<S3Location> = Vec::with_capacity(objects.len());
+        for object in objects {
+            if !unique.contains(&object) {
+                unique.push(object);
+            }
+        }
+        unique
     }
 
     /// The most recent PASSED liveness session, whose reference image identity verification uses.

@@ -19,6 +19,8 @@ pub const JOB_INDEX: &str = "job-index";
 /// The sparse GSI of NEEDS_REVIEW verifications awaiting a reviewer (hash `review_queue`,
 /// range `queued_at`, projection ALL).
 pub const REVIEW_INDEX: &str = "review-index";
+/// The erasures waiting for their late-write sweep (sparse: `sweep_queue`, `sweep_at`).
+pub const SWEEP_INDEX: &str = "sweep-index";
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -244,9 +246,34 @@ impl Store {
         )
         .build()
         .map_err(|_| AwsError::malformed(OP, "Put"))?;
-        Ok(Change {
-            items: vec![TransactWriteItem::builder().put(put).build()],
-        })
+        let application_id = put
+            .item()
+            .get("pk")
+            .and_then(|pk| pk.as_s().ok())
+            .and_then(|pk| pk.strip_prefix(APPLICATION_PK_PREFIX))
+            .map(str::to_string);
+        let mut items = vec![TransactWriteItem::builder().put(put).build()];
+        // A change of an application is refused once its erasure has begun; the tombstone itself
+        // (whose own condition is that it is new) is the one change that needs no guard.
+        let is_tombstone = items[0].put().is_some_and(|p| {
+            p.item().get("sk").and_then(|sk| sk.as_s().ok()) == Some(&ERASURE_SK.to_string())
+        });
+        if let (Some(id), false) = (application_id, is_tombstone) {
+            items.push(self.not_erased(&id)?);
+        }
+        Ok(Change { items })
+    }
+
+    /// A condition that the application has no erasure tombstone.
+    fn not_erased(&self, application_id: &str) -> Result<TransactWriteItem, AwsError> {
+        let check = aws_sdk_dynamodb::types::ConditionCheck::builder()
+            .table_name(&self.table)
+            .key("pk", s(&application_pk(application_id)))
+            .key("sk", s(ERASURE_SK))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(|_| AwsError::malformed(Op::TransactWriteItems, "ConditionCheck"))?;
+        Ok(TransactWriteItem::builder().condition_check(check).build())
     }
 
     /// Writes a change that no audit event describes (an upload marked rejected, say), in one
@@ -330,6 +357,10 @@ impl Store {
             let (Some(pk), Some(sk)) = (pk, sk) else {
                 continue;
             };
+            if sk == ERASURE_SK {
+                items.erasure = Some(from_item(Op::Query, item)?);
+                continue;
+            }
             items.keys.push((pk, sk.clone()));
             if sk == APPLICATION_SK {
                 items.application = Some(from_item(Op::Query, item)?);
@@ -404,8 +435,27 @@ impl Store {
             .transpose()
     }
 
+    /// The application's erasure tombstone, if it is being or was erased.
     pub async fn erasure(&self, application_id: &str) -> Result<Option<ErasureItem>, AwsError> {
-        self.get(&erasure_pk(application_id), ERASURE_SK).await
+        self.get(&application_pk(application_id), ERASURE_SK).await
+    }
+
+    /// The erasures whose late-write sweep is due at `now` (RFC 3339), oldest first (GSI
+    /// `sweep-index`, sparse: only tombstones still waiting for their sweep).
+    pub async fn erasures_due(&self, now: &str) -> Result<Vec<ErasureItem>, AwsError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(SWEEP_INDEX)
+            .key_condition_expression("sweep_queue = :queue AND sweep_at <= :now")
+            .expression_attribute_values(":queue", s(SWEEP_QUEUE))
+            .expression_attribute_values(":now", s(now));
+        Self::all_pages(query)
+            .await?
+            .into_iter()
+            .map(|i| from_item(Op::Query, i))
+            .collect()
     }
 
     /// The record of an `Idempotency-Key` the owner sent.

@@ -64,6 +64,7 @@ fn settings() -> AwsSettings {
         uploads_bucket: "uploads".into(),
         biometrics_bucket: "biometrics".into(),
         textract_output_bucket: "output".into(),
+        evidence_bucket: "evidence".into(),
         kms_key_arn: "arn:aws:kms:us-east-1:123456789012:key/k".into(),
         lending_topic_arn: "arn:aws:sns:us-east-1:123456789012:lending".into(),
         textract_publish_role_arn: "arn:aws:iam::123456789012:role/publish".into(),

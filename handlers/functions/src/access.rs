@@ -26,7 +26,9 @@ pub async fn owned_application(
     let id = parse_path_id("application", &web::path_param(req, "applicationId")?)?;
     let items = state.aws.store.application_items(&id).await?;
     match &items.application {
-        Some(app) if app.owner_sub == caller.sub => Ok((id, items)),
+        // Once its erasure has begun, the application is gone for every route but the DELETE
+        // that resumes it (`crate::erasure`).
+        Some(app) if app.owner_sub == caller.sub && items.erasure.is_none() => Ok((id, items)),
         _ => Err(ApiError::NotFound {
             resource: "application",
         }),

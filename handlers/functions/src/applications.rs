@@ -1,9 +1,9 @@
-//! `POST /applications`, `GET /applications`, `GET` and `DELETE /applications/{applicationId}`,
-//! and `PUT /applications/{applicationId}/consent`.
+//! `POST /applications`, `GET /applications`, `GET /applications/{applicationId}`, `PUT
+//! /applications/{applicationId}/consent` and `GET .../events` (`DELETE` is `crate::erasure`).
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::records::{ApplicationItem, ApplicationItems, ErasureItem, IdempotencyItem};
-use lendverify_aws::{AwsError, AwsSettings};
+use lendverify_aws::records::{ApplicationItem, ApplicationItems, IdempotencyItem};
+use lendverify_aws::AwsError;
 use lendverify_core::application::{self, derive_status};
 use lendverify_core::audit::{verify_chain, EventKind};
 use lendverify_core::{ApiError, Quota};
@@ -233,41 +233,6 @@ pub async fn consent(state: &AppState, req: &Request) -> Result<Response<Body>, 
         }
     };
     web::json(200, &json!({ "applicationId": id, "consent": consent }))
-}
-
-/// Erases every object and item of the application, leaving only who asked and when.
-pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, ApiError> {
-    let caller = web::caller(req)?;
-    let (id, items) = owned_application(state, &caller, req).await?;
-    let prefix = AwsSettings::application_prefix(&id);
-    let mut objects_deleted = 0;
-    for bucket in state.aws.settings.buckets() {
-        objects_deleted += state.aws.objects.erase_prefix(bucket, &prefix).await?;
-    }
-    let items_deleted = state.aws.store.delete_application(&items).await?;
-    state
-        .aws
-        .store
-        .put(&ErasureItem::new(
-            id.clone(),
-            state.timestamp(),
-            caller.sub.clone(),
-            objects_deleted,
-            items_deleted,
-        ))
-        .await?;
-    tracing::info!(application_id = %id, objects_deleted, items_deleted, "application erased");
-    // The audit trail outlives the erasure (its own retention): it records who erased what.
-    let mut draft = audit::draft(
-        state,
-        EventKind::ErasureRequested,
-        audit::applicant(&caller.sub),
-    );
-    draft.inputs = json!({ "objectsDeleted": objects_deleted, "itemsDeleted": items_deleted });
-    draft.state_before = Some(audit::state_name(audit::identity_state(&items)));
-    draft.state_after = Some("ERASED".into());
-    audit::append(state, &id, draft).await?;
-    web::no_content()
 }
 
 /// `GET /applications/{applicationId}/events`: the application's audit trail as its owner sees

@@ -188,6 +188,17 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
             publish_analysis(state, &updated).await?;
             Ok(Outcome::Recorded(updated.status))
         }
+        // The application's erasure has begun: its analysis is not recorded (the sweep removes
+        // the output).
+        None if state
+            .aws
+            .store
+            .erasure(&updated.application_id)
+            .await?
+            .is_some() =>
+        {
+            Ok(Outcome::Erased)
+        }
         // A concurrent delivery recorded it (and publishes it).
         None => Ok(Outcome::Duplicate),
     }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod consumer;
 pub mod dispatcher;
 pub mod documents;
+pub mod erasure;
 pub mod identity;
 pub mod liveness;
 pub mod review;
@@ -88,7 +89,7 @@ async fn run(
         Operation::CreateApplication => applications::create(state, req).await,
         Operation::ListApplications => applications::list(state, req).await,
         Operation::GetApplication => applications::get(state, req).await,
-        Operation::EraseApplication => applications::erase(state, req).await,
+        Operation::EraseApplication => erasure::erase(state, req).await,
         Operation::GiveConsent => applications::consent(state, req).await,
         Operation::CreateLivenessSession => liveness::create(state, req).await,
         Operation::GetLivenessResults => liveness::get(state, req).await,

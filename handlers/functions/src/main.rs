@@ -12,7 +12,7 @@ use std::convert::Infallible;
 use lambda_http::Request;
 use lambda_runtime::{service_fn, LambdaEvent};
 use lendverify_functions::routes::Function;
-use lendverify_functions::{consumer, dispatcher, handle, init_tracing, AppState};
+use lendverify_functions::{consumer, dispatcher, erasure, handle, init_tracing, AppState};
 
 fn main() -> Result<(), lambda_runtime::Error> {
     // Changes the process environment, so before the runtime (or anything else) starts a thread.
@@ -52,6 +52,19 @@ async fn run() -> Result<(), lambda_runtime::Error> {
             lambda_runtime::run(service_fn(
                 move |event: LambdaEvent<aws_lambda_events::event::sqs::SqsEvent>| async move {
                     Ok::<_, Infallible>(dispatcher::handle_batch(state, event.payload).await)
+                },
+            ))
+            .await
+        }
+        Function::SweepErasures => {
+            // An EventBridge scheduled event; its content does not matter. An error fails the
+            // invocation, and the next run repeats whatever is still due.
+            lambda_runtime::run(service_fn(
+                move |_: LambdaEvent<serde_json::Value>| async move {
+                    erasure::sweep(state).await.map_err(|err| {
+                        err.log_as_ours("sweep-erasures");
+                        lambda_runtime::Error::from(err.to_string())
+                    })
                 },
             ))
             .await

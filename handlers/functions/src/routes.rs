@@ -18,10 +18,15 @@ pub enum Function {
     Review,
     /// The SQS consumer of decision events: signed webhooks to the lenders' endpoints.
     DeliverDecisionEvents,
+    /// `DELETE /applications/{applicationId}`: erasure, a function of its own because it alone
+    /// (besides the decision and review) reads biometric images, to keep them as evidence.
+    EraseApplication,
+    /// The late-write sweep after erasures, on a schedule.
+    SweepErasures,
 }
 
 impl Function {
-    pub const ALL: [Function; 10] = [
+    pub const ALL: [Function; 12] = [
         Function::Applications,
         Function::CreateLivenessSession,
         Function::GetLivenessResults,
@@ -32,6 +37,8 @@ impl Function {
         Function::LendingAnalysisCompleted,
         Function::Review,
         Function::DeliverDecisionEvents,
+        Function::EraseApplication,
+        Function::SweepErasures,
     ];
 
     pub fn handler_name(self) -> &'static str {
@@ -46,6 +53,8 @@ impl Function {
             Function::LendingAnalysisCompleted => "lending-analysis-completed",
             Function::Review => "review",
             Function::DeliverDecisionEvents => "deliver-decision-events",
+            Function::EraseApplication => "erase-application",
+            Function::SweepErasures => "sweep-erasures",
         }
     }
 
@@ -109,7 +118,7 @@ pub static ROUTES: [Route; 16] = [
         DELETE,
         "/applications/{applicationId}",
         EraseApplication,
-        Applications
+        EraseApplication
     ),
     route!(
         PUT,

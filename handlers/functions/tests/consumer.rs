@@ -588,7 +588,7 @@ async fn malformed_bodies_are_reported_as_batch_item_failures() {
 
 #[tokio::test]
 async fn an_unknown_job_is_reported_so_sqs_redelivers_it() {
-    let erasure = get_item(&erasure_pk(APP_ID), "ERASURE", None);
+    let erasure = get_item(&application_pk(APP_ID), ERASURE_SK, None);
     let setup = Setup::with(document_by_job(None), summary_ok(), &[&erasure]);
     let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
 
@@ -617,16 +617,9 @@ async fn an_unknown_job_without_a_tag_is_reported() {
 
 #[tokio::test]
 async fn a_job_of_an_erased_application_is_dropped_quietly() {
-    let record = ErasureItem {
-        pk: erasure_pk(APP_ID),
-        sk: "ERASURE".into(),
-        application_id: APP_ID.into(),
-        erased_at: "2026-11-27T11:55:00Z".into(),
-        erased_by: OWNER.into(),
-        objects_deleted: 3,
-        items_deleted: 4,
-    };
-    let erasure = get_item(&erasure_pk(APP_ID), "ERASURE", Some(item(&record)));
+    let record = ErasureItem::requested(APP_ID.into(), "2026-11-27T11:55:00Z".into(), OWNER.into())
+        .erased(3, 4, Vec::new(), "2026-11-27T14:00:00Z".into());
+    let erasure = get_item(&application_pk(APP_ID), ERASURE_SK, Some(item(&record)));
     let setup = Setup::with(document_by_job(None), summary_ok(), &[&erasure]);
     let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));
 

@@ -62,6 +62,8 @@ pub struct Options {
     pub webhook_retry_delays: Option<Vec<Duration>>,
     /// Like `consumer_visibility_timeout`, for the decision deliveries queue.
     pub dispatcher_visibility_timeout: Option<Duration>,
+    /// How often `sweep-erasures` runs, as its EventBridge schedule does on AWS.
+    pub erasure_sweep_interval: Duration,
 }
 
 impl Options {
@@ -83,6 +85,7 @@ impl Options {
                 .filter(|v| !v.trim().is_empty()),
             webhook_retry_delays: None,
             dispatcher_visibility_timeout: None,
+            erasure_sweep_interval: Duration::from_secs(60),
         }
     }
 }
@@ -99,6 +102,9 @@ pub struct LocalStage {
     /// The web app's URL, when `web_dist` holds a build.
     pub web_url: Option<String>,
     pub outputs: Outputs,
+    /// What the stage's functions run with, so a test can invoke one directly (the erasure
+    /// sweep, with a clock past its due time).
+    pub state: AppState,
     stop: CancellationToken,
     tasks: Vec<JoinHandle<()>>,
     services: Vec<Service>,
@@ -304,8 +310,13 @@ impl LocalStage {
                 "environments/local has no decision_queue_url output: decision events are not delivered"
             ),
         }
+        tasks.push(tokio::spawn(queue::run_erasure_sweeps(
+            state.clone(),
+            options.erasure_sweep_interval,
+            stop.clone(),
+        )));
         let consumer = tokio::spawn(queue::run(
-            state,
+            state.clone(),
             aws_sdk_sqs::Client::new(&sdk),
             outputs.queue_url.clone(),
             queue_arn(&outputs.queue_url),
@@ -321,6 +332,7 @@ impl LocalStage {
             liveness_spki_sha256: tls.spki_sha256,
             web_url,
             outputs,
+            state,
             stop,
             tasks,
             services: vec![emulator, moto],

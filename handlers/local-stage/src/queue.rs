@@ -2,7 +2,7 @@
 //! real SQS event records, deleting only what the function did not report as failed — exactly
 //! what Lambda does with `ReportBatchItemFailures`. The lending queue feeds the consumer
 //! (`lending-analysis-completed`), the decision deliveries queue the dispatcher
-//! (`deliver-decision-events`).
+//! (`deliver-decision-events`). Beside them, the erasure sweep's schedule (`sweep-erasures`).
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -47,6 +47,23 @@ pub async fn run_dispatcher(
         async move { dispatcher::handle_batch_with(&state, event, &policy).await }
     };
     poll(sqs, queue_url, queue_arn, visibility_timeout, stop, handle).await
+}
+
+/// `sweep-erasures` every `interval`, as its EventBridge rule invokes it on AWS; a failed sweep
+/// is logged and repeated at the next tick, as the next scheduled invocation would.
+pub async fn run_erasure_sweeps(state: AppState, interval: Duration, stop: CancellationToken) {
+    let mut ticks = tokio::time::interval(interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = ticks.tick() => {
+                if let Err(err) = lendverify_functions::erasure::sweep(&state).await {
+                    err.log_as_ours("sweep-erasures");
+                }
+            }
+        }
+    }
 }
 
 /// Receives batches of up to 10 messages and hands each to `handle` as Lambda would.

@@ -73,14 +73,18 @@ pub fn full() -> String {
          says), **outcome** (a result for the decision rules), **browser** (answered by S3 to the \
          browser's presigned PUT).\n\n\
          An error code no row names is answered by its HTTP status: 5xx and 429 are transient, \
-         anything else is ours; except for PutObject, which is only presigned, so every answer S3 \
+         anything else is ours; except for the presigned PutObject, so every answer S3 \
          gives it goes to the browser. A timeout or a connection failure is transient; a response the SDK \
          cannot read is transient when it is a 5xx, else ours.\n",
     );
     for service in Service::ALL {
         let _ = write!(out, "\n## {}\n", service.title());
         for op in Op::ALL.iter().copied().filter(|op| op.service() == service) {
-            let _ = write!(out, "\n### {}\n\n", op.name());
+            let heading = match op {
+                Op::PutEvidence => "PutObject (the evidence record)",
+                other => other.name(),
+            };
+            let _ = write!(out, "\n### {heading}\n\n");
             let consumer = op.consumer_calls();
             out.push_str("| error | answer | SDK retries | API answer |");
             if consumer {

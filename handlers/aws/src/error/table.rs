@@ -90,6 +90,11 @@ pub enum Op {
     DeleteObjects,
     /// Presigned only: the browser sends the request, S3 answers it.
     PutObject,
+    /// Erasure: a decided application's evidence is copied into the evidence bucket.
+    CopyObject,
+    /// Erasure: the evidence record (the decision and its audit events) is written to the
+    /// evidence bucket: S3's PutObject, sent by us rather than by a browser.
+    PutEvidence,
     CreateFaceLivenessSession,
     GetFaceLivenessSessionResults,
     CompareFaces,
@@ -104,7 +109,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 18] = [
+    pub const ALL: [Op; 20] = [
         Op::GetItem,
         Op::Query,
         Op::PutItem,
@@ -114,6 +119,8 @@ impl Op {
         Op::ListObjectVersions,
         Op::DeleteObjects,
         Op::PutObject,
+        Op::CopyObject,
+        Op::PutEvidence,
         Op::CreateFaceLivenessSession,
         Op::GetFaceLivenessSessionResults,
         Op::CompareFaces,
@@ -130,9 +137,12 @@ impl Op {
             Op::GetItem | Op::Query | Op::PutItem | Op::DeleteItem | Op::TransactWriteItems => {
                 Service::DynamoDb
             }
-            Op::GetObject | Op::ListObjectVersions | Op::DeleteObjects | Op::PutObject => {
-                Service::S3
-            }
+            Op::GetObject
+            | Op::ListObjectVersions
+            | Op::DeleteObjects
+            | Op::PutObject
+            | Op::CopyObject
+            | Op::PutEvidence => Service::S3,
             Op::CreateFaceLivenessSession
             | Op::GetFaceLivenessSessionResults
             | Op::CompareFaces => Service::Rekognition,
@@ -156,7 +166,8 @@ impl Op {
             Op::GetObject => "GetObject",
             Op::ListObjectVersions => "ListObjectVersions",
             Op::DeleteObjects => "DeleteObjects",
-            Op::PutObject => "PutObject",
+            Op::PutObject | Op::PutEvidence => "PutObject",
+            Op::CopyObject => "CopyObject",
             Op::CreateFaceLivenessSession => "CreateFaceLivenessSession",
             Op::GetFaceLivenessSessionResults => "GetFaceLivenessSessionResults",
             Op::CompareFaces => "CompareFaces",
@@ -180,7 +191,8 @@ impl Op {
             Op::GetObject => "get_object",
             Op::ListObjectVersions => "list_object_versions",
             Op::DeleteObjects => "delete_objects",
-            Op::PutObject => "put_object",
+            Op::PutObject | Op::PutEvidence => "put_object",
+            Op::CopyObject => "copy_object",
             Op::CreateFaceLivenessSession => "create_face_liveness_session",
             Op::GetFaceLivenessSessionResults => "get_face_liveness_session_results",
             Op::CompareFaces => "compare_faces",
@@ -460,6 +472,17 @@ pub const ROWS: &[Row] = &[
         Browser,
         "not in the model: the presigned URL expired (UPLOAD_URL_TTL_SECONDS)",
     ),
+    // ---- S3 CopyObject and PutObject of the evidence (erasure of a decided application).
+    op(
+        Op::CopyObject,
+        "ObjectNotInActiveTierError",
+        Ours,
+        "evidence sources stay in S3 Standard until they expire; an archived one is looked at",
+    ),
+    op(Op::PutEvidence, "EncryptionTypeMismatch", Ours, "only for directory buckets, which the evidence bucket is not"),
+    op(Op::PutEvidence, "InvalidRequest", Ours, WE_BUILD_IT),
+    op(Op::PutEvidence, "InvalidWriteOffset", Ours, "only for appends to directory buckets; we write whole objects"),
+    op(Op::PutEvidence, "TooManyParts", Ours, "only for multipart uploads; a record is one PUT"),
     // ---- Rekognition CreateFaceLivenessSession.
     op(Op::CreateFaceLivenessSession, "AccessDeniedException", Ours, DENIED),
     op(Op::CreateFaceLivenessSession, "InternalServerError", Transient, SERVER),
