@@ -190,6 +190,9 @@ pub mod vars {
     pub const AUDIT_RETENTION_DAYS: &str = "AUDIT_RETENTION_DAYS";
     /// Days an item holding personal data is kept after its last write (its TTL).
     pub const PERSONAL_DATA_RETENTION_DAYS: &str = "PERSONAL_DATA_RETENTION_DAYS";
+    /// The longest a Textract lending job or a liveness session may still write after an
+    /// erasure; the late-write sweep runs this plus the upload URL lifetime after it.
+    pub const LONGEST_JOB_SECONDS: &str = "LONGEST_JOB_SECONDS";
 }
 
 /// AWS's recommendation for Face Liveness: lock out after 5 failed sessions within 3 minutes.
@@ -206,6 +209,11 @@ pub const DEFAULT_AUDIT_RETENTION_DAYS: u32 = 2555;
 /// Five years, the US CIP record-keeping period: the longest the environments keep personal
 /// data unless configured otherwise.
 pub const DEFAULT_PERSONAL_DATA_RETENTION_DAYS: u32 = 1825;
+/// Two hours: a lending package of a few hundred pages finishes well within it, and a liveness
+/// session expires after three minutes.
+pub const DEFAULT_LONGEST_JOB_SECONDS: u32 = 7200;
+/// Five minutes to a week (Textract keeps a job's results for seven days).
+pub const LONGEST_JOB_RANGE: (u32, u32) = (300, 604_800);
 
 fn default_liveness_lockout_failures() -> u32 {
     DEFAULT_LIVENESS_LOCKOUT_FAILURES
@@ -433,12 +441,22 @@ pub struct Settings {
     pub audit_retention_days: u32,
     /// Days an item with personal data is kept after its last write before its TTL expires it.
     pub personal_data_retention_days: u32,
+    /// The longest a job started before an erasure may still write (`LONGEST_JOB_SECONDS`).
+    pub longest_job_secs: u32,
 }
 
 impl Settings {
     /// How long an item holding personal data is kept after its last write.
     pub fn personal_data_retention(&self) -> std::time::Duration {
         std::time::Duration::from_secs(u64::from(self.personal_data_retention_days) * 24 * 60 * 60)
+    }
+
+    /// How long after an erasure something started before it may still write under the
+    /// application's prefixes: an upload URL issued just before it, or the longest job.
+    pub fn late_write_window(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(
+            u64::from(self.upload_url_ttl_secs) + u64::from(self.longest_job_secs),
+        )
     }
 }
 
@@ -559,6 +577,13 @@ impl Settings {
             AUDIT_RETENTION_RANGE.1,
             DEFAULT_PERSONAL_DATA_RETENTION_DAYS,
         )?;
+        let longest_job_secs = optional_int(
+            &lookup,
+            vars::LONGEST_JOB_SECONDS,
+            LONGEST_JOB_RANGE.0,
+            LONGEST_JOB_RANGE.1,
+            DEFAULT_LONGEST_JOB_SECONDS,
+        )?;
         Ok(Settings {
             thresholds,
             quotas,
@@ -569,6 +594,7 @@ impl Settings {
             reviewers_group,
             audit_retention_days,
             personal_data_retention_days,
+            longest_job_secs,
         })
     }
 }
@@ -689,6 +715,8 @@ mod tests {
             ("ALLOWED_ORIGIN", "*", "invalid"),
             ("PERSONAL_DATA_RETENTION_DAYS", "0", "out of range"),
             ("PERSONAL_DATA_RETENTION_DAYS", "3654", "out of range"),
+            ("LONGEST_JOB_SECONDS", "299", "out of range"),
+            ("LONGEST_JOB_SECONDS", "604801", "out of range"),
         ];
         for (name, value, why) in cases {
             let err = load(&[(name, Some(value))]).unwrap_err();
@@ -707,6 +735,11 @@ mod tests {
         assert_eq!(s.reviewers_group, "reviewers");
         assert_eq!(s.audit_retention_days, 2555);
         assert_eq!(s.personal_data_retention_days, 1825);
+        assert_eq!(s.longest_job_secs, 7200);
+        assert_eq!(
+            s.late_write_window(),
+            std::time::Duration::from_secs(u64::from(s.upload_url_ttl_secs) + 7200)
+        );
         assert_eq!(
             load(&[(vars::PERSONAL_DATA_RETENTION_DAYS, Some("30"))])
                 .unwrap()

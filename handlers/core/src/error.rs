@@ -57,9 +57,12 @@ pub mod problems {
     /// 429: the application started `LENDING_JOBS_PER_APPLICATION` lending analyses within the
     /// last 24 hours; `Retry-After` says when the oldest of them leaves the window.
     pub const LENDING_JOB_QUOTA_EXCEEDED: &str = "lending-job-quota-exceeded";
+    /// 409: a lending analysis of the application is still running, and its output would land
+    /// after the erasure; erase once it ends (`GET .../documents/{documentId}` says when).
+    pub const ANALYSIS_RUNNING: &str = "analysis-running";
 
     /// Every slug above, for documentation checks.
-    pub const ALL: [&str; 7] = [
+    pub const ALL: [&str; 8] = [
         DECISION_FINAL,
         REVIEW_ALREADY_DECIDED,
         LIVENESS_LOCKED_OUT,
@@ -67,6 +70,7 @@ pub mod problems {
         APPLICATION_QUOTA_EXCEEDED,
         UPLOAD_QUOTA_EXCEEDED,
         LENDING_JOB_QUOTA_EXCEEDED,
+        ANALYSIS_RUNNING,
     ];
 }
 

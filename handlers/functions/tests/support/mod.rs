@@ -53,6 +53,7 @@ pub const AUDIT_TABLE: &str = "lendverify-audit";
 pub const UPLOADS_BUCKET: &str = "lendverify-uploads";
 pub const BIOMETRICS_BUCKET: &str = "lendverify-biometrics";
 pub const OUTPUT_BUCKET: &str = "lendverify-textract-output";
+pub const EVIDENCE_BUCKET: &str = "lendverify-evidence";
 pub const KMS_KEY_ARN: &str =
     "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-4333-8444-555555555555";
 pub const TOPIC_ARN: &str = "arn:aws:sns:us-east-1:123456789012:lendverify-lending";
@@ -101,6 +102,7 @@ pub fn aws_settings() -> AwsSettings {
         uploads_bucket: UPLOADS_BUCKET.into(),
         biometrics_bucket: BIOMETRICS_BUCKET.into(),
         textract_output_bucket: OUTPUT_BUCKET.into(),
+        evidence_bucket: EVIDENCE_BUCKET.into(),
         kms_key_arn: KMS_KEY_ARN.into(),
         lending_topic_arn: TOPIC_ARN.into(),
         textract_publish_role_arn: PUBLISH_ROLE_ARN.into(),
@@ -185,6 +187,7 @@ impl Mocks {
         dynamodb_rules.extend(self.audit.rules());
         dynamodb_rules.extend(self.dynamodb.iter().cloned());
         dynamodb_rules.push(no_applicant_records());
+        dynamodb_rules.push(no_erasure());
         dynamodb_rules.push(owned_applications(Vec::new()));
         let dynamodb = mock_client!(
             aws_sdk_dynamodb,
@@ -236,6 +239,8 @@ pub struct AuditTable {
     changes: Puts,
     /// The updates of the changes written (a review takes its case out of the queue).
     pub updates: Arc<Mutex<Vec<aws_sdk_dynamodb::types::Update>>>,
+    /// The condition checks of the changes written (the application is not erased).
+    pub checks: Arc<Mutex<Vec<aws_sdk_dynamodb::types::ConditionCheck>>>,
     transactions: Arc<std::sync::atomic::AtomicUsize>,
 }
 
@@ -295,10 +300,11 @@ impl AuditTable {
                     }))
                     .build()
             });
-        let (events, changes, updates, transactions) = (
+        let (events, changes, updates, checks, transactions) = (
             self.events.clone(),
             self.changes.clone(),
             self.updates.clone(),
+            self.checks.clone(),
             self.transactions.clone(),
         );
         let append = mock!(DynamoDb::transact_write_items).then_compute_output(move |r| {
@@ -306,6 +312,9 @@ impl AuditTable {
             for item in r.transact_items() {
                 if let Some(update) = item.update() {
                     updates.lock().unwrap().push(update.clone());
+                }
+                if let Some(check) = item.condition_check() {
+                    checks.lock().unwrap().push(check.clone());
                 }
                 let Some(put) = item.put() else { continue };
                 if put.table_name() != AUDIT_TABLE {
@@ -409,6 +418,19 @@ pub fn transaction_cancelled(
 }
 
 /// No liveness failures of the applicant (`APPLICANT#` partition), unless a test says otherwise.
+/// No erasure tombstone (read when a change is refused, to tell an erasure from a race); a
+/// test's own rule comes first.
+fn no_erasure() -> Rule {
+    mock!(DynamoDb::get_item)
+        .match_requests(|r| {
+            r.key()
+                .and_then(|k| k.get("sk"))
+                .and_then(|v| v.as_s().ok())
+                .is_some_and(|sk| sk == ERASURE_SK)
+        })
+        .then_output(|| aws_sdk_dynamodb::operation::get_item::GetItemOutput::builder().build())
+}
+
 fn no_applicant_records() -> Rule {
     mock!(DynamoDb::query)
         .match_requests(|r| {
