@@ -448,6 +448,7 @@ module "stateful" {
   primary_origin                 = local.primary_origin
   extra_web_origins              = var.web_origins
   thresholds                     = var.thresholds
+  quotas                         = var.quotas
   deletion_protection            = var.deletion_protection
   uploads_retention_days         = var.uploads_retention_days
   biometrics_retention_days      = var.biometrics_retention_days

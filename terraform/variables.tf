@@ -100,6 +100,18 @@ variable "thresholds" {
   nullable    = false
 }
 
+variable "quotas" {
+  description = "Per-user quotas, each per rolling 24 hours, answered 429 with Retry-After (README, Quotas): applications_per_day (APPLICATIONS_PER_DAY, 5), uploads_per_application (UPLOADS_PER_APPLICATION, 20), lending_jobs_per_application (LENDING_JOBS_PER_APPLICATION, 3) and the upload ceiling max_upload_bytes (MAX_UPLOAD_BYTES, 52428800 = 50 MiB). Omitted attributes keep those defaults; defaults and ranges are modules/stateful's, which builds the handlers' environment."
+  type = object({
+    applications_per_day         = optional(number)
+    uploads_per_application      = optional(number)
+    lending_jobs_per_application = optional(number)
+    max_upload_bytes             = optional(number)
+  })
+  default  = {}
+  nullable = false
+}
+
 # ---------------------------------------------------------------------------------------------
 # Data protection and retention
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ locals {
     "textract_output_retention_days", "log_retention_days", "kms_deletion_window_in_days", "waf_enabled", "waf_anonymous_ip_action",
     "alarms_enabled", "api_throttling", "lambda_memory_size", "identity", "web_origins", "amplify_branch_name",
     "amplify_branch_stage", "audit_retention_days", "waf_token_rate_limit", "function_reserved_concurrency",
-    "personal_data_retention_days", "evidence_retention_days",
+    "personal_data_retention_days", "evidence_retention_days", "quotas",
   ]
 
   # The operator's Cognito mail and MFA inputs win over the environment's identity settings when set.
@@ -29,6 +29,7 @@ module "stack" {
   name_prefix = coalesce(var.name_prefix, "lendverify-${local.environment}")
   web_origins = var.web_origins != null ? var.web_origins : try(local.settings.web_origins, null)
   thresholds  = var.thresholds
+  quotas      = try(local.settings.quotas, null)
 
   artifact = {
     local_path = var.artifact_local_path

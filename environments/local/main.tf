@@ -28,6 +28,17 @@ module "stateful" {
   personal_data_retention_days   = 30
   evidence_retention_days        = 1
 
+  # The end-to-end suites, the contract test and the error walk create hundreds of applications,
+  # uploads and analyses per test user in one run, and a developer may rerun them on one stage
+  # within a day: the counted quotas are at their maximum here. The upload ceiling keeps the
+  # default, so the local stage answers the same 413s as the cloud. The 429s are proven by the
+  # handler tests (handlers/functions/tests/quotas.rs).
+  quotas = {
+    applications_per_day         = 10000
+    uploads_per_application      = 10000
+    lending_jobs_per_application = 1000
+  }
+
   identity = {
     # Threat protection is a paid PLUS-tier feature of real Cognito; locally it would only slow sign-in.
     user_pool_tier         = "ESSENTIALS"

@@ -33,6 +33,10 @@ output "handler_environment" {
     LIVENESS_LOCKOUT_FAILURES       = tostring(var.thresholds.liveness_lockout_failures)
     LIVENESS_LOCKOUT_WINDOW_SECONDS = tostring(var.thresholds.liveness_lockout_window_seconds)
     IDENTITY_MAX_ATTEMPTS           = tostring(var.thresholds.identity_max_attempts)
+    APPLICATIONS_PER_DAY            = tostring(var.quotas.applications_per_day)
+    UPLOADS_PER_APPLICATION         = tostring(var.quotas.uploads_per_application)
+    LENDING_JOBS_PER_APPLICATION    = tostring(var.quotas.lending_jobs_per_application)
+    MAX_UPLOAD_BYTES                = tostring(var.quotas.max_upload_bytes)
   }
 }
 

@@ -132,6 +132,58 @@ variable "thresholds" {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Per-user quotas (handlers/core/src/quotas.rs; README, Quotas)
+# ---------------------------------------------------------------------------------------------
+
+variable "quotas" {
+  description = <<-EOT
+    What one account may make the platform store and pay for, each per rolling 24 hours; a refusal is a
+    429 with Retry-After (README, Quotas). Unset attributes take the handlers' defaults:
+    applications_per_day (APPLICATIONS_PER_DAY, 5, 1-10000): applications one caller may create;
+    uploads_per_application (UPLOADS_PER_APPLICATION, 20, 3-10000): upload URLs one application may request;
+    lending_jobs_per_application (LENDING_JOBS_PER_APPLICATION, 3, 1-1000): Textract lending analyses one
+    application may start; max_upload_bytes (MAX_UPLOAD_BYTES, 52428800 = 50 MiB, 10485760-524288000):
+    the largest upload, below each purpose's service limit (ID images 5 MiB, package images 10 MiB,
+    PDF/TIFF 500 MiB), signed into the presigned PUT's Content-Length.
+  EOT
+  type = object({
+    applications_per_day         = optional(number, 5)
+    uploads_per_application      = optional(number, 20)
+    lending_jobs_per_application = optional(number, 3)
+    max_upload_bytes             = optional(number, 52428800)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition = alltrue([
+      for value in values(var.quotas) : value != null && floor(value) == value
+    ])
+    error_message = "Every quota must be a whole number (null attributes are unset: omit them instead)."
+  }
+
+  validation {
+    condition     = var.quotas.applications_per_day >= 1 && var.quotas.applications_per_day <= 10000
+    error_message = "quotas.applications_per_day must be between 1 and 10000 (0 would refuse every applicant)."
+  }
+
+  validation {
+    condition     = var.quotas.uploads_per_application >= 3 && var.quotas.uploads_per_application <= 10000
+    error_message = "quotas.uploads_per_application must be between 3 (ID front, ID back and a lending package) and 10000."
+  }
+
+  validation {
+    condition     = var.quotas.lending_jobs_per_application >= 1 && var.quotas.lending_jobs_per_application <= 1000
+    error_message = "quotas.lending_jobs_per_application must be between 1 and 1000."
+  }
+
+  validation {
+    condition     = var.quotas.max_upload_bytes >= 10485760 && var.quotas.max_upload_bytes <= 524288000
+    error_message = "quotas.max_upload_bytes must be between 10485760 (10 MiB, the largest package image) and 524288000 (500 MiB, Textract's limit)."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
 # Data protection and retention
 # ---------------------------------------------------------------------------------------------
 

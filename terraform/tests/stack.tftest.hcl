@@ -30,6 +30,7 @@ run "handler_environment_matches_the_readme" {
       "LIVENESS_AUDIT_IMAGES_LIMIT", "UPLOAD_URL_TTL_SECONDS", "REQUIRED_DOCUMENTS", "ALLOWED_ORIGIN",
       "AUDIT_TABLE", "AUDIT_RETENTION_DAYS", "DECISION_EVENTS_TOPIC_ARN", "WEBHOOK_SECRET_ARN", "WEBHOOK_ENDPOINTS",
       "REVIEWERS_GROUP", "LIVENESS_LOCKOUT_FAILURES", "LIVENESS_LOCKOUT_WINDOW_SECONDS", "IDENTITY_MAX_ATTEMPTS",
+      "APPLICATIONS_PER_DAY", "UPLOADS_PER_APPLICATION", "LENDING_JOBS_PER_APPLICATION", "MAX_UPLOAD_BYTES",
       "PERSONAL_DATA_RETENTION_DAYS", "EVIDENCE_BUCKET",
     ])
     error_message = "handler_environment must hold exactly the variables of handlers/README.md, Configuration."
@@ -281,6 +282,25 @@ run "thresholds_reach_the_functions" {
       output.handler_environment.LIVENESS_PASS_THRESHOLD == "90"
     )
     error_message = "Thresholds set on the stack reach every function; the ones left out keep their defaults."
+  }
+}
+
+# The quota defaults and ranges are tested where they are defined (modules/stateful/tests).
+run "quotas_reach_the_functions" {
+  command = plan
+
+  variables {
+    quotas = { applications_per_day = 3 }
+  }
+
+  assert {
+    condition = (
+      output.handler_environment.APPLICATIONS_PER_DAY == "3" &&
+      output.handler_environment.UPLOADS_PER_APPLICATION == "20" &&
+      output.handler_environment.LENDING_JOBS_PER_APPLICATION == "3" &&
+      output.handler_environment.MAX_UPLOAD_BYTES == "52428800"
+    )
+    error_message = "Quotas set on the stack reach every function; the ones left out keep their defaults."
   }
 }
 

@@ -186,6 +186,56 @@ run "lockout_and_attempt_limits_are_validated" {
   expect_failures = [var.thresholds]
 }
 
+run "quotas_reach_the_handlers_with_their_defaults" {
+  command = plan
+
+  assert {
+    condition = (
+      output.handler_environment.APPLICATIONS_PER_DAY == "5" &&
+      output.handler_environment.UPLOADS_PER_APPLICATION == "20" &&
+      output.handler_environment.LENDING_JOBS_PER_APPLICATION == "3" &&
+      output.handler_environment.MAX_UPLOAD_BYTES == "52428800"
+    )
+    error_message = "The quota defaults must be the handlers' (handlers/core/src/quotas.rs)."
+  }
+}
+
+run "a_quota_set_alone_keeps_the_other_defaults" {
+  command = plan
+
+  variables {
+    quotas = { applications_per_day = 3 }
+  }
+
+  assert {
+    condition = (
+      output.handler_environment.APPLICATIONS_PER_DAY == "3" &&
+      output.handler_environment.UPLOADS_PER_APPLICATION == "20"
+    )
+    error_message = "An unset quota attribute must keep its default."
+  }
+}
+
+run "quotas_are_validated" {
+  command = plan
+
+  variables {
+    quotas = { uploads_per_application = 2 }
+  }
+
+  expect_failures = [var.quotas]
+}
+
+run "the_upload_ceiling_stays_within_textracts_limit" {
+  command = plan
+
+  variables {
+    quotas = { max_upload_bytes = 524288001 }
+  }
+
+  expect_failures = [var.quotas]
+}
+
 run "audit_retention_is_validated" {
   command = plan
 
