@@ -213,7 +213,8 @@ mod tests {
     #[test]
     fn rolling_day_table() {
         let q = Quotas::default();
-        let cases: &[(&str, Quota, Vec<i64>, Result<(), QuotaExceeded>)] = &[
+        type Case = (&'static str, Quota, Vec<i64>, Result<(), QuotaExceeded>);
+        let cases: &[Case] = &[
             ("none yet", Quota::Applications, vec![], Ok(())),
             (
                 "four of five",
