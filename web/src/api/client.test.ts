@@ -101,6 +101,19 @@ describe('API client', () => {
     expect(fetchMock).toHaveBeenCalledTimes(1);
   });
 
+  it('does not retry a quota 429: it lifts hours later, and says when', async () => {
+    const { api, fetchMock, sleep } = client([
+      json(429, { type: 'https://lendverify.dev/problems/application-quota-exceeded', status: 429 }, { 'Retry-After': '3600' }),
+    ]);
+    await expect(api.createApplication({ givenName: 'Jane', familyName: 'Doe', dateOfBirth: '1990-05-17' }, 'k1')).rejects.toMatchObject({
+      status: 429,
+      slug: 'application-quota-exceeded',
+      retryAfter: 3600,
+    });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    expect(sleep).not.toHaveBeenCalled();
+  });
+
   it('still retries a throttling 429', async () => {
     const { api, fetchMock, sleep } = client([json(429, { title: 'Too Many Requests' }, { 'Retry-After': '1' }), json(200, { applications: [] })]);
     await expect(api.listApplications()).resolves.toEqual({ applications: [] });

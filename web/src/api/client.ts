@@ -65,8 +65,15 @@ export interface ClientOptions {
 const MAX_RETRY_AFTER_SECONDS = 30;
 
 /** 429 problem types that are decisions about the applicant, not throttling: retrying cannot
- * help (a liveness lockout lasts minutes; the identity attempt cap never resets). */
-export const FINAL_429_PROBLEMS = ['liveness-locked-out', 'identity-attempts-exhausted'];
+ * help (a liveness lockout lasts minutes; the identity attempt cap never resets; a quota lifts
+ * when the oldest counted item is a day old, hours away). */
+export const FINAL_429_PROBLEMS = [
+  'liveness-locked-out',
+  'identity-attempts-exhausted',
+  'application-quota-exceeded',
+  'upload-quota-exceeded',
+  'lending-job-quota-exceeded',
+];
 
 /** Seconds a Retry-After header (delta-seconds or an HTTP date) asks for, uncapped; undefined
  * without a readable one. */

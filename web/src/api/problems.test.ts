@@ -30,6 +30,11 @@ describe('problem+json to messages', () => {
     [problem(429, 'liveness-locked-out', 'x', 45), 'liveness', /in 45 seconds/],
     [problem(429, 'liveness-locked-out'), 'liveness', /wait a few minutes/],
     [problem(429, 'identity-attempts-exhausted'), 'id', /used all your attempts/],
+    [problem(429, 'application-quota-exceeded', 'x', 3600), 'general', /start another in 60 minutes/],
+    [problem(429, 'application-quota-exceeded', 'x', 82_800), 'general', /start another in 23 hours/],
+    [problem(429, 'upload-quota-exceeded', 'x', 84_000), 'id', /send another in 24 hours/],
+    [problem(429, 'lending-job-quota-exceeded', 'x', 120), 'lending', /start another in 2 minutes/],
+    [problem(429, 'lending-job-quota-exceeded'), 'lending', /in 24 hours/],
     [problem(409, 'decision-final', 'the identity decision is final: NEEDS_REVIEW'), 'id', /already been decided \(waiting for a reviewer\)/],
     [problem(409, 'decision-final', 'final'), 'id', /already been decided, and a new submission/],
     [problem(409, 'review-already-decided'), 'review-decision', /already been decided by another reviewer/],
@@ -44,6 +49,7 @@ describe('problem+json to messages', () => {
 
   it('speaks Spanish too', () => {
     expect(messageFor(problem(429, 'liveness-locked-out', '', 170), es, 'liveness')).toMatch(/dentro de 3 minutos/);
+    expect(messageFor(problem(429, 'application-quota-exceeded', '', 7200), es)).toMatch(/dentro de 2 horas/);
     expect(messageFor(new ApiProblem(503, {}), es)).toMatch(/ocupado/);
   });
 

@@ -7,11 +7,17 @@ import { ApiProblem, NetworkError } from './client';
  * 403 on the review queue vs on a reviewer's decision). */
 export type ErrorContext = 'id' | 'lending' | 'liveness' | 'general' | 'review' | 'review-decision';
 
-/** "45 seconds", "3 minutes": how long to wait, rounded up. */
+/** "45 seconds", "3 minutes", "23 hours": how long to wait, rounded up. */
 export function waitText(seconds: number, t: Translate): string {
   const s = Math.max(1, Math.ceil(seconds));
   if (s < 90) return t(s === 1 ? 'unit.second' : 'unit.seconds', { n: s });
-  return t('unit.minutes', { n: Math.ceil(s / 60) });
+  if (s < 90 * 60) return t('unit.minutes', { n: Math.ceil(s / 60) });
+  return t('unit.hours', { n: Math.ceil(s / 3600) });
+}
+
+/** A quota's sentence: the API always sends Retry-After with it; a day is the longest it can be. */
+function quotaMessage(key: string, error: ApiProblem, t: Translate): string {
+  return t(key, { wait: waitText(error.retryAfter ?? 24 * 3600, t) });
 }
 
 /** The identity state a decision-final problem names, in words. */
@@ -30,6 +36,12 @@ function problemMessage(error: ApiProblem, t: Translate, context: ErrorContext):
         : t('error.livenessLockedOut.noWait');
     case 'identity-attempts-exhausted':
       return t('error.identityAttemptsExhausted');
+    case 'application-quota-exceeded':
+      return quotaMessage('error.applicationQuota', error, t);
+    case 'upload-quota-exceeded':
+      return quotaMessage('error.uploadQuota', error, t);
+    case 'lending-job-quota-exceeded':
+      return quotaMessage('error.lendingJobQuota', error, t);
     case 'decision-final': {
       const state = finalState(detail, t);
       return state ? t('error.decisionFinal', { state }) : t('error.decisionFinal.noState');
