@@ -1,7 +1,8 @@
 # The whole LendVerify stack: one customer-managed key, three buckets, the applications and audit
 # tables, the Textract completion path (topic -> queue -> consumer), the decision events path
-# (topic -> queue -> webhook dispatcher), ten functions from one zip, the REST API, Cognito (with the
-# reviewers group), Amplify hosting and alarms. Roots (environments/*) only choose values.
+# (topic -> queue -> webhook dispatcher), twelve functions from one zip (the erasure sweep on an
+# EventBridge schedule), the REST API, Cognito (with the reviewers group), Amplify hosting and alarms.
+# Roots (environments/*) only choose values.
 
 locals {
   tags = merge(var.tags, { Environment = var.environment })
@@ -19,6 +20,7 @@ locals {
   owner_index_arn = module.stateful.owner_index_arn
   job_index_arn   = module.stateful.job_index_arn
   review_index    = module.stateful.review_index_arn
+  sweep_index     = module.stateful.sweep_index_arn
   audit_arn       = module.stateful.audit_table_arn
   decision_topic  = module.stateful.decision_topic_arn
   uploads_arn     = module.stateful.uploads_bucket_arn
@@ -31,11 +33,15 @@ locals {
     biometrics      = "${local.biometrics_arn}/applications/*"
     textract_output = "${local.textract_arn}/applications/*"
   }
+  # Apart from local.objects on purpose: statements that erase take values(local.objects), and no
+  # function may delete evidence (tests/stack.tftest.hcl).
+  evidence_objects = "${module.stateful.evidence_bucket_arn}/applications/*"
 
   # Constant keys and values only: module.functions' for_each must not depend on the key, whose
   # policy names the functions' roles.
   functions = {
-    "applications"                 = "POST/GET /applications, GET/DELETE /applications/{applicationId}, PUT .../consent, GET .../events"
+    "applications"                 = "POST/GET /applications, GET /applications/{applicationId}, PUT .../consent, GET .../events"
+    "erase-application"            = "DELETE /applications/{applicationId}: tombstone, decided evidence to the evidence bucket, then erasure"
     "create-liveness-session"      = "POST /applications/{applicationId}/liveness-sessions"
     "get-liveness-results"         = "GET /applications/{applicationId}/liveness-sessions/{sessionId}"
     "create-upload-url"            = "POST /applications/{applicationId}/uploads"
@@ -45,6 +51,7 @@ locals {
     "lending-analysis-completed"   = "SQS consumer of Textract lending completion notifications"
     "review"                       = "GET /review/cases, GET /review/cases/{applicationId}, POST /review/cases/{applicationId}/decisions, GET /review/cases/{applicationId}/events"
     "deliver-decision-events"      = "SQS consumer of decision events: signed webhooks to lender endpoints"
+    "sweep-erasures"               = "Scheduled: removes late writes under erased applications' prefixes once their sweep is due"
   }
 
   # lambda_function names each function's role after the function. The key and bucket policies name
@@ -56,20 +63,23 @@ locals {
   # (tests/stack.tftest.hcl checks the two agree). The data key: buckets and personal-data tables; the
   # operations key: topics, queues, the webhook secret.
   key_users = {
-    data       = ["applications", "create-liveness-session", "get-liveness-results", "create-upload-url", "verify-identity", "start-lending-analysis", "review"]
+    data       = ["applications", "erase-application", "create-liveness-session", "get-liveness-results", "create-upload-url", "verify-identity", "start-lending-analysis", "review", "sweep-erasures"]
     operations = ["verify-identity", "lending-analysis-completed", "review", "deliver-decision-events"]
   }
 
-  # The only functions that read biometric images (CompareFaces input; the reviewer's presigned GETs).
-  biometrics_readers = ["verify-identity", "review"]
+  # The only functions that read biometric images (CompareFaces input; the reviewer's presigned GETs;
+  # erase-application copies a decided application's liveness audit images into the evidence bucket).
+  biometrics_readers = ["verify-identity", "review", "erase-application"]
 
   # Memory (MB) per function, from `make bench` (README, "Memory: why 256 MB and 128 MB"): every
   # function peaks at ~10 MiB RSS, so memory only buys CPU share (memory / 1,769 MB of a vCPU).
   # The API functions get 256 MB: ~3 ms of CPU-bound init and 1-2 ms per warm request stay ~20 ms
   # and ~5-13 ms of wall time. The consumers are off the applicant's path and wait on Textract or a
-  # lender's endpoint, so 128 MB. var.lambda_memory_size is the floor an environment may raise (dev: 256).
+  # lender's endpoint, so 128 MB; so is the scheduled sweep (nobody waits on it). erase-application
+  # answers an applicant's DELETE: 256 MB like the other API functions. var.lambda_memory_size is the floor an environment may raise (dev: 256).
   function_memory_mb = {
     "applications"                 = 256
+    "erase-application"            = 256
     "create-liveness-session"      = 256
     "get-liveness-results"         = 256
     "create-upload-url"            = 256
@@ -79,6 +89,7 @@ locals {
     "lending-analysis-completed"   = 128
     "review"                       = 256
     "deliver-decision-events"      = 128
+    "sweep-erasures"               = 128
   }
 
   # handlers/README.md, "IAM actions per function": exactly these actions and resources. Logs and
@@ -86,8 +97,11 @@ locals {
   policy_statements = {
     "applications" = [
       {
+        # No DeleteItem: erasure is erase-application's and sweep-erasures' alone. ConditionCheckItem:
+        # every transactional change of an application carries a ConditionCheck that it has no erasure
+        # tombstone (IAM authorises each item of a TransactWriteItems by its own action).
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"]
+        actions   = ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"]
         resources = [local.table_arn, local.owner_index_arn]
       },
       {
@@ -96,6 +110,44 @@ locals {
         sid       = "AuditTrail"
         actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
         resources = [local.audit_arn]
+      },
+      {
+        sid       = "UseKey"
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [local.data_key_arn]
+      },
+    ]
+
+    "erase-application" = [
+      {
+        # Query reads the application's items; PutItem writes the tombstone (in the TransactWriteItems
+        # with the audit event) and updates it; GetItem reads the tombstone a concurrent DELETE wrote
+        # first; DeleteItem erases every other item of the partition.
+        sid       = "ApplicationItems"
+        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
+        resources = [local.table_arn]
+      },
+      {
+        # Appends application.erased (GetItem HEAD, PutItem EVENT and HEAD) and reads the events
+        # (Query) to export them with the evidence; never updates or deletes one: the audit table
+        # keeps them until their own expiry.
+        sid       = "AuditTrail"
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+        resources = [local.audit_arn]
+      },
+      {
+        # CopyObject of the exact versions a decision read (ID images, liveness audit images):
+        # GetObjectVersion because the copy source names a VersionId.
+        sid       = "ReadEvidenceSources"
+        actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+        resources = [local.objects.uploads, local.objects.biometrics]
+      },
+      {
+        # The copies and the JSON records (decision, audit events). Nothing else: no delete, no
+        # retention or legal hold change (the bucket policy denies those to every function anyway).
+        sid       = "WriteEvidence"
+        actions   = ["s3:PutObject"]
+        resources = [local.evidence_objects]
       },
       {
         sid       = "ListApplicationObjects"
@@ -108,11 +160,14 @@ locals {
         }]
       },
       {
+        # Every version under applications/{id}/ (delete markers included) in the three data buckets.
         sid       = "EraseApplicationObjects"
         actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
         resources = values(local.objects)
       },
       {
+        # Decrypt: the table items and the copy sources; GenerateDataKey: the tombstone and the
+        # evidence objects (SSE-KMS with the data key).
         sid       = "UseKey"
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
         resources = [local.data_key_arn]
@@ -154,8 +209,9 @@ locals {
     "get-liveness-results" = [
       {
         # PutItem also records an APPLICANT# liveness failure (counted for the lockout).
+        # ConditionCheckItem: the decision's transaction checks the application has no erasure tombstone.
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
         resources = [local.table_arn]
       },
       {
@@ -199,8 +255,9 @@ locals {
     "verify-identity" = [
       {
         # Query also counts the ATTEMPT# items (the attempt cap); PutItem writes them.
+        # ConditionCheckItem: the decision's transaction checks the application has no erasure tombstone.
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:Query", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
         resources = [local.table_arn]
       },
       {
@@ -256,8 +313,10 @@ locals {
 
     "start-lending-analysis" = [
       {
+        # ConditionCheckItem: marking an unusable upload rejected checks the application has no
+        # erasure tombstone (in the same transaction).
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:Query", "dynamodb:PutItem"]
+        actions   = ["dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
         resources = [local.table_arn]
       },
       {
@@ -325,8 +384,9 @@ locals {
         resources = [local.job_index_arn]
       },
       {
+        # ConditionCheckItem: the result's transaction checks the application has no erasure tombstone.
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:GetItem", "dynamodb:PutItem"]
+        actions   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
         resources = [local.table_arn]
       },
       {
@@ -359,9 +419,10 @@ locals {
       {
         # GetItem/Query read a case; the decision is one TransactWriteItems of an Update of the
         # VERIFICATION item (REMOVE review_queue, condition attribute_exists) and a Put of the REVIEW
-        # item (attribute_not_exists): IAM authorises each contained action, so UpdateItem and PutItem.
+        # item (attribute_not_exists): IAM authorises each contained action, so UpdateItem and PutItem;
+        # and ConditionCheckItem for the check that the application has no erasure tombstone.
         sid       = "ApplicationItems"
-        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"]
+        actions   = ["dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"]
         resources = [local.table_arn]
       },
       {
@@ -397,6 +458,45 @@ locals {
       },
     ]
 
+    "sweep-erasures" = [
+      {
+        # The due erasures: tombstones carrying sweep_queue, by sweep_at.
+        sid       = "SweepQueue"
+        actions   = ["dynamodb:Query"]
+        resources = [local.sweep_index]
+      },
+      {
+        # Query finds items written after the erasure; DeleteItem removes them; PutItem rewrites the
+        # tombstone without its sweep fields (it leaves the sweep-index).
+        sid       = "ApplicationItems"
+        actions   = ["dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"]
+        resources = [local.table_arn]
+      },
+      {
+        sid       = "ListApplicationObjects"
+        actions   = ["s3:ListBucket", "s3:ListBucketVersions"]
+        resources = [local.uploads_arn, local.biometrics_arn, local.textract_arn]
+        conditions = [{
+          test     = "StringLike"
+          variable = "s3:prefix"
+          values   = ["applications/*"]
+        }]
+      },
+      {
+        # Late writes: a presigned PUT used after the erasure, a liveness session's images, Textract
+        # output of a job that finished afterwards. No GetObject: the sweep never reads them.
+        sid       = "EraseApplicationObjects"
+        actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+        resources = values(local.objects)
+      },
+      {
+        # The table is encrypted with the data key (reads and the tombstone write).
+        sid       = "UseKey"
+        actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+        resources = [local.data_key_arn]
+      },
+    ]
+
     "deliver-decision-events" = [
       {
         sid       = "ConsumeDecisionDeliveries"
@@ -422,6 +522,12 @@ locals {
         resources = [local.key_arn]
       },
     ]
+  }
+
+  # The scheduled functions (EventBridge rule -> function, in modules/lambda_function); every other
+  # function is invoked by API Gateway or SQS.
+  schedules = {
+    "sweep-erasures" = var.erasure_sweep_schedule
   }
 
   # The SQS consumers: their queue, timeout and batch size. The queue's visibility timeout is six
@@ -459,6 +565,7 @@ module "stateful" {
   dispatcher_timeout_seconds     = var.dispatcher_timeout_seconds
   audit_retention_days           = var.audit_retention_days
   personal_data_retention_days   = var.personal_data_retention_days
+  longest_job_seconds            = var.longest_job_seconds
   evidence_retention_days        = var.evidence_retention_days
   webhook_endpoints              = var.webhook_endpoints
   webhook_secret_version         = var.webhook_secret_version
@@ -498,6 +605,7 @@ module "functions" {
   log_retention_in_days          = var.log_retention_days
   policy_statements              = local.policy_statements[each.key]
   code_signing_config_arn        = var.code_signing_config_arn
+  schedule_expression            = lookup(local.schedules, each.key, null)
 
   sqs_event_source = contains(keys(local.consumers), each.key) ? {
     queue_arn  = local.consumers[each.key].queue_arn

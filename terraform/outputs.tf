@@ -51,6 +51,16 @@ output "key_user_role_arns" {
   }
 }
 
+output "biometrics_reader_role_arns" {
+  description = "The function roles the biometrics bucket policy lets read images (beside the break-glass role)."
+  value       = [for handler in local.biometrics_readers : local.function_role_arns[handler]]
+}
+
+output "function_schedules" {
+  description = "Schedule expression per scheduled function (EventBridge rule -> function)."
+  value       = local.schedules
+}
+
 output "uploads_bucket_name" {
   description = "Uploads bucket (ID images, lending packages)."
   value       = module.stateful.uploads_bucket_name

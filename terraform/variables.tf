@@ -212,6 +212,25 @@ variable "personal_data_retention_days" {
   nullable    = false
 }
 
+variable "longest_job_seconds" {
+  description = "Seconds a Textract lending job or Face Liveness session started before an erasure may still write under the application's prefixes (LONGEST_JOB_SECONDS): an erasure's sweep is due UPLOAD_URL_TTL_SECONDS + this after it. 7200 (two hours) by default, 300-604800 (range checked in modules/stateful)."
+  type        = number
+  default     = 7200
+  nullable    = false
+}
+
+variable "erasure_sweep_schedule" {
+  description = "EventBridge schedule of sweep-erasures, which removes late writes under erased applications' prefixes once their sweep is due: rate(<n> <unit>) or cron(...). The schedule only bounds how long after it is due a sweep runs; 15 minutes by default."
+  type        = string
+  default     = "rate(15 minutes)"
+  nullable    = false
+
+  validation {
+    condition     = can(regex("^(rate\\((1 (minute|hour|day)|([2-9]|[1-9][0-9]+) (minutes|hours|days))\\)|cron\\([^()]+\\))$", var.erasure_sweep_schedule))
+    error_message = "erasure_sweep_schedule must be rate(<n> <unit>) (1 minute/hour/day, or n >= 2 minutes/hours/days) or cron(<six fields>)."
+  }
+}
+
 variable "evidence_retention_days" {
   description = "Days each evidence version (a decided application's ID images, liveness audit images, decision) is locked under S3 Object Lock (GOVERNANCE) and kept, then destroyed. Null keeps modules/storage's default (1827: five years, US CIP); the range is checked there."
   type        = number
@@ -332,6 +351,7 @@ variable "function_reserved_concurrency" {
   type        = map(number)
   default = {
     "applications"                 = 20
+    "erase-application"            = 5
     "create-liveness-session"      = 10
     "get-liveness-results"         = 10
     "create-upload-url"            = 10
@@ -341,6 +361,8 @@ variable "function_reserved_concurrency" {
     "lending-analysis-completed"   = 5
     "review"                       = 5
     "deliver-decision-events"      = 5
+    # One sweep at a time: two overlapping runs would list and delete the same prefixes.
+    "sweep-erasures" = 1
   }
   nullable = false
 

@@ -9,7 +9,7 @@ locals {
     "textract_output_retention_days", "log_retention_days", "kms_deletion_window_in_days", "waf_enabled", "waf_anonymous_ip_action",
     "alarms_enabled", "api_throttling", "lambda_memory_size", "identity", "web_origins", "amplify_branch_name",
     "amplify_branch_stage", "audit_retention_days", "waf_token_rate_limit", "function_reserved_concurrency",
-    "personal_data_retention_days", "evidence_retention_days", "quotas",
+    "personal_data_retention_days", "evidence_retention_days", "quotas", "longest_job_seconds", "erasure_sweep_schedule",
   ]
 
   # The operator's Cognito mail and MFA inputs win over the environment's identity settings when set.
@@ -48,6 +48,8 @@ module "stack" {
   audit_retention_days           = try(local.settings.audit_retention_days, null)
   personal_data_retention_days   = try(local.settings.personal_data_retention_days, null)
   evidence_retention_days        = try(local.settings.evidence_retention_days, null)
+  longest_job_seconds            = try(local.settings.longest_job_seconds, null)
+  erasure_sweep_schedule         = try(local.settings.erasure_sweep_schedule, null)
   waf_enabled                    = try(local.settings.waf_enabled, null)
   waf_anonymous_ip_action        = try(local.settings.waf_anonymous_ip_action, null)
   waf_token_rate_limit           = try(local.settings.waf_token_rate_limit, null)

@@ -25,6 +25,7 @@ locals {
     waf_token_rate_limit = 100
     function_reserved_concurrency = {
       "applications"                 = 2
+      "erase-application"            = 2
       "create-liveness-session"      = 2
       "get-liveness-results"         = 2
       "create-upload-url"            = 2
@@ -34,6 +35,7 @@ locals {
       "lending-analysis-completed"   = 2
       "review"                       = 2
       "deliver-decision-events"      = 2
+      "sweep-erasures"               = 1
     }
     # Threat protection needs the paid PLUS tier; dev applicants are testers.
     identity = { user_pool_tier = "ESSENTIALS", threat_protection_mode = "OFF" }

@@ -6,6 +6,7 @@ locals {
   # The rendered document is the whole API: routes, authorizer, validators, CORS and gateway responses.
   openapi_document = templatefile("${path.module}/openapi.yaml.tftpl", {
     applications_invoke_arn                 = var.functions["applications"].invoke_arn
+    erase_application_invoke_arn            = var.functions["erase-application"].invoke_arn
     create_liveness_session_invoke_arn      = var.functions["create-liveness-session"].invoke_arn
     get_liveness_results_invoke_arn         = var.functions["get-liveness-results"].invoke_arn
     create_upload_url_invoke_arn            = var.functions["create-upload-url"].invoke_arn
@@ -23,7 +24,7 @@ locals {
     "applications-post"            = { handler = "applications", method = "POST", path = "applications" }
     "applications-list"            = { handler = "applications", method = "GET", path = "applications" }
     "applications-get"             = { handler = "applications", method = "GET", path = "applications/*" }
-    "applications-delete"          = { handler = "applications", method = "DELETE", path = "applications/*" }
+    "applications-delete"          = { handler = "erase-application", method = "DELETE", path = "applications/*" }
     "applications-consent"         = { handler = "applications", method = "PUT", path = "applications/*/consent" }
     "applications-events"          = { handler = "applications", method = "GET", path = "applications/*/events" }
     "create-liveness-session"      = { handler = "create-liveness-session", method = "POST", path = "applications/*/liveness-sessions" }

@@ -16,10 +16,11 @@ variable "tags" {
 
 variable "functions" {
   description = <<-EOT
-    The Lambda functions behind the API, keyed by their `handler` name from handlers/README.md. The eight
-    routed handlers (applications, create-liveness-session, get-liveness-results, create-upload-url,
+    The Lambda functions behind the API, keyed by their `handler` name from handlers/README.md. The nine
+    routed handlers (applications, erase-application, create-liveness-session, get-liveness-results, create-upload-url,
     verify-identity, start-lending-analysis, get-lending-analysis-results, review) are required; other
-    keys (the SQS consumers lending-analysis-completed and deliver-decision-events) are accepted and
+    keys (the SQS consumers lending-analysis-completed and deliver-decision-events, the scheduled
+    sweep-erasures) are accepted and
     ignored, so the lambda_function module outputs can be passed as they are.
   EOT
   type = map(object({
@@ -31,11 +32,11 @@ variable "functions" {
   validation {
     condition = alltrue([
       for h in [
-        "applications", "create-liveness-session", "get-liveness-results", "create-upload-url",
+        "applications", "erase-application", "create-liveness-session", "get-liveness-results", "create-upload-url",
         "verify-identity", "start-lending-analysis", "get-lending-analysis-results", "review",
       ] : contains(keys(var.functions), h)
     ])
-    error_message = "functions must contain every routed handler: applications, create-liveness-session, get-liveness-results, create-upload-url, verify-identity, start-lending-analysis, get-lending-analysis-results, review."
+    error_message = "functions must contain every routed handler: applications, erase-application, create-liveness-session, get-liveness-results, create-upload-url, verify-identity, start-lending-analysis, get-lending-analysis-results, review."
   }
 
   validation {

@@ -65,13 +65,14 @@ run "no_function_may_change_or_delete_audit_events" {
       ]))) if anytrue([for s in statements : contains(s.resources, output.audit_table_arn)])
       }) == jsonencode({
       "applications"               = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
+      "erase-application"          = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
       "create-liveness-session"    = ["dynamodb:GetItem", "dynamodb:PutItem"]
       "get-liveness-results"       = ["dynamodb:GetItem", "dynamodb:PutItem"]
       "verify-identity"            = ["dynamodb:GetItem", "dynamodb:PutItem"]
       "lending-analysis-completed" = ["dynamodb:GetItem", "dynamodb:PutItem"]
       "review"                     = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query"]
     })
-    error_message = "Exactly the functions that record state changes append to the audit table (GetItem HEAD + PutItem), and only applications and review read it (Query)."
+    error_message = "Exactly the functions that record state changes append to the audit table (GetItem HEAD + PutItem), and only applications, erase-application (the evidence export) and review read it (Query)."
   }
 
   assert {

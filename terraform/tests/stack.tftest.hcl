@@ -31,7 +31,7 @@ run "handler_environment_matches_the_readme" {
       "AUDIT_TABLE", "AUDIT_RETENTION_DAYS", "DECISION_EVENTS_TOPIC_ARN", "WEBHOOK_SECRET_ARN", "WEBHOOK_ENDPOINTS",
       "REVIEWERS_GROUP", "LIVENESS_LOCKOUT_FAILURES", "LIVENESS_LOCKOUT_WINDOW_SECONDS", "IDENTITY_MAX_ATTEMPTS",
       "APPLICATIONS_PER_DAY", "UPLOADS_PER_APPLICATION", "LENDING_JOBS_PER_APPLICATION", "MAX_UPLOAD_BYTES",
-      "PERSONAL_DATA_RETENTION_DAYS", "EVIDENCE_BUCKET",
+      "PERSONAL_DATA_RETENTION_DAYS", "EVIDENCE_BUCKET", "LONGEST_JOB_SECONDS",
     ])
     error_message = "handler_environment must hold exactly the variables of handlers/README.md, Configuration."
   }
@@ -54,7 +54,7 @@ run "iam_actions_are_exactly_the_readme_table" {
   command = plan
 
   assert {
-    condition     = length(output.function_names) == 10
+    condition     = length(output.function_names) == 12
     error_message = "One function per handler of the README's Functions table."
   }
 
@@ -62,7 +62,16 @@ run "iam_actions_are_exactly_the_readme_table" {
     # jsonencode: compares values, not list-vs-tuple types; keys come out sorted on both sides.
     condition = jsonencode(output.iam_actions_by_function) == jsonencode({
       "applications" = sort([
-        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem",
+        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem", "kms:Decrypt", "kms:GenerateDataKey",
+      ])
+      "erase-application" = sort([
+        "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:DeleteItem",
+        "s3:GetObject", "s3:GetObjectVersion", "s3:PutObject",
+        "s3:ListBucket", "s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion",
+        "kms:Decrypt", "kms:GenerateDataKey",
+      ])
+      "sweep-erasures" = sort([
+        "dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem",
         "s3:ListBucket", "s3:ListBucketVersions", "s3:DeleteObject", "s3:DeleteObjectVersion",
         "kms:Decrypt", "kms:GenerateDataKey",
       ])
@@ -71,28 +80,28 @@ run "iam_actions_are_exactly_the_readme_table" {
         "kms:GenerateDataKey", "kms:Decrypt",
       ])
       "get-liveness-results" = sort([
-        "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "rekognition:GetFaceLivenessSessionResults",
+        "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "rekognition:GetFaceLivenessSessionResults",
         "kms:Decrypt",
       ])
       "create-upload-url" = sort([
         "dynamodb:Query", "dynamodb:PutItem", "s3:PutObject", "kms:GenerateDataKey",
       ])
       "verify-identity" = sort([
-        "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "rekognition:CompareFaces", "textract:AnalyzeID",
+        "dynamodb:Query", "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:ConditionCheckItem", "rekognition:CompareFaces", "textract:AnalyzeID",
         "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "start-lending-analysis" = sort([
-        "dynamodb:Query", "dynamodb:PutItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket",
+        "dynamodb:Query", "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "textract:StartLendingAnalysis", "s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket",
         "s3:PutObject", "iam:PassRole", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "lending-analysis-completed" = sort([
         "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "dynamodb:Query", "dynamodb:GetItem",
-        "dynamodb:PutItem", "sns:Publish", "textract:GetLendingAnalysis", "textract:GetLendingAnalysisSummary",
+        "dynamodb:PutItem", "dynamodb:ConditionCheckItem", "sns:Publish", "textract:GetLendingAnalysis", "textract:GetLendingAnalysisSummary",
         "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "get-lending-analysis-results" = ["dynamodb:Query"]
       "review" = sort([
-        "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "s3:GetObject",
+        "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem", "s3:GetObject",
         "s3:GetObjectVersion", "sns:Publish", "kms:Decrypt", "kms:GenerateDataKey",
       ])
       "deliver-decision-events" = sort([
@@ -246,7 +255,7 @@ run "dev_may_deploy_a_local_zip" {
   }
 
   assert {
-    condition     = length(output.function_names) == 10
+    condition     = length(output.function_names) == 12
     error_message = "With promoted_artifact_only = false every function deploys from the local zip."
   }
 }
@@ -371,7 +380,103 @@ run "no_function_can_delete_evidence" {
   }
 
   assert {
+    condition = alltrue(flatten([
+      for name, statements in output.iam_statements_by_function : [
+        for s in statements : !anytrue([for a in s.actions : a == "s3:PutObjectLegalHold" || a == "s3:PutObjectRetention" || a == "s3:BypassGovernanceRetention"])
+      ]
+    ]))
+    error_message = "No function role may place or lift a legal hold, change a retention or bypass governance mode anywhere."
+  }
+
+  # The other side: only erase-application writes evidence, and only under applications/.
+  assert {
+    condition = jsonencode(sort(distinct(flatten([
+      for name, statements in output.iam_statements_by_function : [
+        for s in statements : name if anytrue([for r in s.resources : startswith(r, "arn:aws:s3:::lendverify-test-evidence-123456789012")])
+      ]
+      ])))) == jsonencode(["erase-application"]) && anytrue([
+      for s in output.iam_statements_by_function["erase-application"] :
+      jsonencode(s.actions) == jsonencode(["s3:PutObject"]) && jsonencode(s.resources) == jsonencode(["arn:aws:s3:::lendverify-test-evidence-123456789012/applications/*"])
+    ])
+    error_message = "Only erase-application may write to the evidence bucket (PutObject under applications/)."
+  }
+
+  assert {
     condition     = output.handler_environment.EVIDENCE_BUCKET == "lendverify-test-evidence-123456789012" && output.evidence_bucket_name == "lendverify-test-evidence-123456789012"
     error_message = "EVIDENCE_BUCKET must name the evidence bucket."
   }
+}
+
+# The biometrics bucket policy names exactly the functions whose role may read biometric images.
+run "biometrics_readers_are_the_functions_that_read_images" {
+  command = plan
+
+  override_resource {
+    override_during = plan
+    target          = module.stateful.module.storage.aws_s3_bucket.this["biometrics"]
+    values = {
+      id  = "lendverify-test-biometrics-123456789012"
+      arn = "arn:aws:s3:::lendverify-test-biometrics-123456789012"
+    }
+  }
+
+  assert {
+    condition = toset(output.biometrics_reader_role_arns) == toset([
+      for name, statements in output.iam_statements_by_function : "arn:aws:iam::123456789012:role/lendverify-test-${name}"
+      if anytrue([
+        for s in statements : contains(s.actions, "s3:GetObject") && contains(s.resources, "arn:aws:s3:::lendverify-test-biometrics-123456789012/applications/*")
+      ])
+    ])
+    error_message = "The biometrics readers must be exactly the functions whose role reads biometric images."
+  }
+
+  assert {
+    condition     = contains(output.biometrics_reader_role_arns, "arn:aws:iam::123456789012:role/lendverify-test-erase-application")
+    error_message = "erase-application copies liveness audit images into the evidence bucket: it must be a biometrics reader."
+  }
+}
+
+# The erasure sweep runs on its schedule, and nothing else is scheduled.
+run "erasure_sweep_runs_on_its_schedule" {
+  command = plan
+
+  variables {
+    erasure_sweep_schedule = "rate(30 minutes)"
+    longest_job_seconds    = 3600
+  }
+
+  override_resource {
+    override_during = plan
+    target          = module.functions["sweep-erasures"].aws_cloudwatch_event_rule.schedule[0]
+    values = {
+      arn = "arn:aws:events:us-east-1:123456789012:rule/lendverify-test-sweep-erasures"
+    }
+  }
+
+  assert {
+    condition     = output.function_schedules == { "sweep-erasures" = "rate(30 minutes)" }
+    error_message = "Only sweep-erasures runs on a schedule, the one erasure_sweep_schedule names."
+  }
+
+  assert {
+    condition = alltrue([
+      for name, f in module.functions : (f.schedule_rule_arn != null) == (name == "sweep-erasures")
+    ])
+    error_message = "sweep-erasures, and only it, must get an EventBridge rule."
+  }
+
+  assert {
+    condition     = output.handler_environment.LONGEST_JOB_SECONDS == "3600"
+    error_message = "longest_job_seconds must reach the functions as LONGEST_JOB_SECONDS."
+  }
+}
+
+run "erasure_sweep_schedule_is_validated" {
+  command = plan
+
+  variables {
+    erasure_sweep_schedule = "every 15 minutes"
+  }
+
+  expect_failures = [var.erasure_sweep_schedule]
 }

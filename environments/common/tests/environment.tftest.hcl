@@ -62,7 +62,7 @@ run "posture_of_this_environment" {
   }
 
   assert {
-    condition     = length(module.stack.function_names) == 10
+    condition     = length(module.stack.function_names) == 12
     error_message = "Every function deploys from the promoted artifact."
   }
 

@@ -15,7 +15,7 @@ run "dev_accepts_a_local_zip" {
   }
 
   assert {
-    condition     = length(module.stack.function_names) == 10 && !module.stack.protection.promoted_artifact_only
+    condition     = length(module.stack.function_names) == 12 && !module.stack.protection.promoted_artifact_only
     error_message = "Every function deploys from the local zip."
   }
 }

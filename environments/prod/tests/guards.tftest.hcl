@@ -40,7 +40,7 @@ run "prod_plans_with_its_account_and_mfa_on" {
   command = plan
 
   assert {
-    condition     = module.stack.protection.user_pool_deletion && length(module.stack.function_names) == 10
+    condition     = module.stack.protection.user_pool_deletion && length(module.stack.function_names) == 12
     error_message = "prod with its account pin and MFA ON must plan."
   }
 }

@@ -72,9 +72,9 @@ variables {
   log_kms_key_arn       = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
   functions = {
     for h in [
-      "applications", "create-liveness-session", "get-liveness-results", "create-upload-url",
+      "applications", "erase-application", "create-liveness-session", "get-liveness-results", "create-upload-url",
       "verify-identity", "start-lending-analysis", "get-lending-analysis-results", "lending-analysis-completed",
-      "review", "deliver-decision-events",
+      "review", "deliver-decision-events", "sweep-erasures",
       ] : h => {
       function_name = "lendverify-test-${h}"
       function_arn  = "arn:aws:lambda:eu-west-1:123456789012:function:lendverify-test-${h}"
@@ -157,7 +157,7 @@ run "openapi_contract" {
   assert {
     condition = (
       yamldecode(output.openapi_document).paths["/applications/{applicationId}/uploads"].post["x-amazon-apigateway-integration"].uri == var.functions["create-upload-url"].invoke_arn &&
-      yamldecode(output.openapi_document).paths["/applications/{applicationId}"].delete["x-amazon-apigateway-integration"].uri == var.functions["applications"].invoke_arn &&
+      yamldecode(output.openapi_document).paths["/applications/{applicationId}"].delete["x-amazon-apigateway-integration"].uri == var.functions["erase-application"].invoke_arn &&
       yamldecode(output.openapi_document).paths["/applications/{applicationId}/documents/{documentId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-lending-analysis-results"].invoke_arn &&
       yamldecode(output.openapi_document).paths["/applications/{applicationId}/liveness-sessions/{sessionId}"].get["x-amazon-apigateway-integration"].uri == var.functions["get-liveness-results"].invoke_arn &&
       yamldecode(output.openapi_document).paths["/applications/{applicationId}/events"].get["x-amazon-apigateway-integration"].uri == var.functions["applications"].invoke_arn &&
@@ -292,7 +292,8 @@ run "openapi_contract" {
     condition = (
       aws_lambda_permission.api["create-upload-url"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/POST/applications/*/uploads" &&
       aws_lambda_permission.api["create-upload-url"].function_name == "lendverify-test-create-upload-url" &&
-      aws_lambda_permission.api["applications-delete"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/DELETE/applications/*"
+      aws_lambda_permission.api["applications-delete"].source_arn == "arn:aws:execute-api:eu-west-1:123456789012:a1b2c3d4e5/v1/DELETE/applications/*" &&
+      aws_lambda_permission.api["applications-delete"].function_name == "lendverify-test-erase-application"
     )
     error_message = "Invoke permissions must name the right function and route."
   }
