@@ -109,9 +109,9 @@ fn routes_of(op: Op) -> &'static [Route] {
         ],
         Op::GetObject => &[StartDocument, Verify],
         Op::ListObjectVersions | Op::DeleteObjects => &[Erase],
-        // Only the erasure of a decided application copies evidence; the walk erases fresh
+        // Only the erasure of a decided application keeps evidence; the walk erases fresh
         // applications (handlers/functions/tests/erasure.rs answers these errors instead).
-        Op::CopyObject | Op::PutEvidence => &[],
+        Op::PutEvidence => &[],
         Op::PutObject => &[BrowserPut],
         Op::CreateFaceLivenessSession => &[LivenessCreate],
         Op::GetFaceLivenessSessionResults => &[LivenessGet],
@@ -776,14 +776,20 @@ impl<'w> Walk<'w> {
                 .expect(204)?;
             ensure!(
                 self.w.items_of(&app).await?
-                    == vec![(records::application_pk(&app), records::ERASURE_SK.to_string())],
+                    == vec![(
+                        records::application_pk(&app),
+                        records::ERASURE_SK.to_string()
+                    )],
                 "items left beside the tombstone"
             );
             let state = self
                 .item(&records::application_pk(&app), records::ERASURE_SK)
                 .await?
                 .and_then(|t| t.get("state").and_then(|s| s.as_s().ok()).cloned());
-            ensure!(state.as_deref() == Some("ERASED"), "the erasure is recorded: {state:?}");
+            ensure!(
+                state.as_deref() == Some("ERASED"),
+                "the erasure is recorded: {state:?}"
+            );
             ensure!(self.w.objects_of(&app).await?.is_empty(), "objects left");
         }
         let observed = describe(&answer);

@@ -252,7 +252,11 @@ async fn whole_mortgage_flow(w: Arc<World>) -> Result<()> {
     );
     let items = w.items_of(&app).await?;
     ensure!(
-        items == vec![(records::application_pk(&app), records::ERASURE_SK.to_string())],
+        items
+            == vec![(
+                records::application_pk(&app),
+                records::ERASURE_SK.to_string()
+            )],
         "items left after erasure: {items:?}"
     );
     api.get(&format!("/applications/{app}"))
@@ -1184,13 +1188,12 @@ async fn erasure_keeps_decided_evidence_and_sweeps_late_writes(w: Arc<World>) ->
 
     // The evidence: locked copies and the decision record, whose audit chain verifies.
     let evidence_bucket = w.env("EVIDENCE_BUCKET");
-    let listed = w
-        .s3
-        .list_objects_v2()
-        .bucket(&evidence_bucket)
-        .prefix(format!("applications/{app}/"))
-        .send()
-        .await?;
+    let listed =
+        w.s3.list_objects_v2()
+            .bucket(&evidence_bucket)
+            .prefix(format!("applications/{app}/"))
+            .send()
+            .await?;
     let keys: Vec<String> = listed
         .contents()
         .iter()
@@ -1199,17 +1202,18 @@ async fn erasure_keeps_decided_evidence_and_sweeps_late_writes(w: Arc<World>) ->
     ensure!(
         keys.iter().any(|k| k.contains("/uploads/"))
             && keys.iter().any(|k| k.contains("/liveness/"))
-            && keys.iter().any(|k| k.ends_with("evidence/decision-record.json")),
+            && keys
+                .iter()
+                .any(|k| k.ends_with("evidence/decision-record.json")),
         "the ID image, the liveness reference and the decision record are kept: {keys:?}"
     );
     let record_key = format!("applications/{app}/evidence/decision-record.json");
-    let record = w
-        .s3
-        .get_object()
-        .bucket(&evidence_bucket)
-        .key(&record_key)
-        .send()
-        .await?;
+    let record =
+        w.s3.get_object()
+            .bucket(&evidence_bucket)
+            .key(&record_key)
+            .send()
+            .await?;
     let retention = record.object_lock_retain_until_date().is_some();
     let record: serde_json::Value =
         serde_json::from_slice(&record.body.collect().await?.into_bytes())?;
@@ -1237,25 +1241,26 @@ async fn erasure_keeps_decided_evidence_and_sweeps_late_writes(w: Arc<World>) ->
         retention,
         "the evidence bucket's default retention locks the record"
     );
-    let version = w
-        .s3
-        .head_object()
-        .bucket(&evidence_bucket)
-        .key(&record_key)
-        .send()
-        .await?
-        .version_id()
-        .context("a versioned record")?
-        .to_string();
-    let early = w
-        .s3
-        .delete_object()
-        .bucket(&evidence_bucket)
-        .key(&record_key)
-        .version_id(&version)
-        .send()
-        .await;
-    ensure!(early.is_err(), "a locked evidence version was deleted early");
+    let version =
+        w.s3.head_object()
+            .bucket(&evidence_bucket)
+            .key(&record_key)
+            .send()
+            .await?
+            .version_id()
+            .context("a versioned record")?
+            .to_string();
+    let early =
+        w.s3.delete_object()
+            .bucket(&evidence_bucket)
+            .key(&record_key)
+            .version_id(&version)
+            .send()
+            .await;
+    ensure!(
+        early.is_err(),
+        "a locked evidence version was deleted early"
+    );
 
     // The late write lands (the key is free again), and the sweep removes it once it is due.
     let mut put = w.http.put(grant["url"].as_str().context("url")?);

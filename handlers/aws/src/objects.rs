@@ -178,28 +178,50 @@ impl Objects {
     }
 
     /// Copies exactly `source` (its version, when it names one) to `key` in the evidence bucket,
-    /// where the bucket's Object Lock default retention locks the copy on arrival.
+    /// where the bucket's Object Lock default retention locks the copy on arrival; `false` when
+    /// the source is gone (an audit image Rekognition never wrote, say), which the evidence
+    /// record then says.
+    ///
+    /// Read and written rather than `CopyObject`: S3 takes an upload into a bucket with default
+    /// retention only with a checksum of the body (`Content-MD5` or `x-amz-sdk-checksum-algorithm`),
+    /// which a PUT of the bytes carries. The objects are ID and liveness images, at most the
+    /// upload ceiling and usually a few hundred kilobytes.
     pub async fn copy_to_evidence(
         &self,
         source: &S3Location,
         evidence_bucket: &str,
         key: &str,
-    ) -> Result<(), AwsError> {
-        // CopySource is `bucket/key[?versionId=]`, URL-encoded; our keys are ids and `/` only.
-        let mut copy_source = format!("{}/{}", source.bucket, source.key);
-        if let Some(version) = &source.version {
-            copy_source.push_str("?versionId=");
-            copy_source.push_str(version);
-        }
-        self.client
-            .copy_object()
-            .bucket(evidence_bucket)
-            .key(key)
-            .copy_source(copy_source)
+    ) -> Result<bool, AwsError> {
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&source.bucket)
+            .key(&source.key)
+            .set_version_id(source.version.clone())
             .send()
             .await
-            .map(|_| ())
-            .map_err(|e| AwsError::classify(Op::CopyObject, e))
+        {
+            Ok(out) => out,
+            Err(err) => {
+                return match AwsError::classify(Op::GetObject, err) {
+                    AwsError::NotFound { .. } => Ok(false),
+                    other => Err(other),
+                }
+            }
+        };
+        let content_type = out.content_type.clone();
+        let bytes = out.body.collect().await.map_err(|_| {
+            AwsError::from_answer(
+                Op::GetObject,
+                Answer::Transient,
+                "BodyInterrupted",
+                None,
+                None,
+            )
+        })?;
+        self.put_evidence(evidence_bucket, key, content_type, bytes.to_vec())
+            .await?;
+        Ok(true)
     }
 
     /// Writes a JSON record of the evidence (the decision and its audit events) to `key` in the
@@ -210,11 +232,24 @@ impl Objects {
         key: &str,
         body: Vec<u8>,
     ) -> Result<(), AwsError> {
+        self.put_evidence(evidence_bucket, key, Some("application/json".into()), body)
+            .await
+    }
+
+    /// One PUT into the evidence bucket, with the SHA-256 checksum Object Lock requires.
+    async fn put_evidence(
+        &self,
+        evidence_bucket: &str,
+        key: &str,
+        content_type: Option<String>,
+        body: Vec<u8>,
+    ) -> Result<(), AwsError> {
         self.client
             .put_object()
             .bucket(evidence_bucket)
             .key(key)
-            .content_type("application/json")
+            .set_content_type(content_type)
+            .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Sha256)
             .body(body.into())
             .send()
             .await

@@ -130,7 +130,8 @@ async fn finish(
 }
 
 /// Step 2: copies a decided application's evidence to the evidence bucket, under the same keys
-/// as at their source, and writes the decision record beside them; the keys written. Nothing
+/// as at their source, and writes the decision record beside them; the keys written (a source
+/// that is gone is named in the record instead). Nothing
 /// without an identity decision: there is no decision to keep records of.
 async fn keep_evidence(
     state: &AppState,
@@ -143,13 +144,19 @@ async fn keep_evidence(
         return Ok(Vec::new());
     }
     let mut keys = Vec::with_capacity(objects.len() + 1);
+    let mut missing = Vec::new();
     for object in &objects {
-        state
+        let copied = state
             .aws
             .objects
             .copy_to_evidence(object, &settings.evidence_bucket, &object.key)
             .await?;
-        keys.push(object.key.clone());
+        if copied {
+            keys.push(object.key.clone());
+        } else {
+            tracing::warn!(application_id = %id, key = %object.key, "an evidence object is gone; the record says so");
+            missing.push(object.key.clone());
+        }
     }
     let events = state.aws.audit.events(id).await?;
     let record = json!({
@@ -169,6 +176,8 @@ async fn keep_evidence(
             .iter()
             .map(|o| json!({ "sourceBucket": o.bucket, "key": o.key, "sourceVersion": o.version }))
             .collect::<Vec<_>>(),
+        // Read by the decision but no longer stored when the erasure kept the evidence.
+        "missingObjects": missing,
     });
     let key = format!("{}{EVIDENCE_RECORD}", AwsSettings::application_prefix(id));
     let body = serde_json::to_vec_pretty(&record).map_err(|_| {

@@ -102,7 +102,8 @@ async fn case(
 ) -> Result<(String, ApplicationItems, VerificationItem), ApiError> {
     let id = parse_path_id("application", &web::path_param(req, "applicationId")?)?;
     let items = state.aws.store.application_items(&id).await?;
-    let Some(app) = &items.application else {
+    // An application whose erasure has begun is no longer a case (its decision is evidence now).
+    let (Some(app), None) = (&items.application, &items.erasure) else {
         return Err(ApiError::NotFound {
             resource: "application",
         });

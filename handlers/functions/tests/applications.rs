@@ -641,7 +641,6 @@ async fn get_answers_503_with_retry_after_when_dynamodb_throttles_past_the_retri
     );
 }
 
-
 #[tokio::test]
 async fn a_route_of_another_function_is_404_and_calls_nothing() {
     let query = owned_application_with(vec![]);

@@ -127,7 +127,7 @@ async fn erasure_writes_its_tombstone_first_then_deletes_every_version_and_item(
             }
             aws_sdk_s3::operation::delete_objects::DeleteObjectsOutput::builder().build()
         });
-    let copy = mock!(aws_sdk_s3::Client::copy_object)
+    let copy = mock!(aws_sdk_s3::Client::get_object)
         .then_output(|| panic!("an undecided application has no evidence to keep"));
 
     let deleted_keys = Arc::new(Mutex::new(Vec::new()));
@@ -228,69 +228,93 @@ async fn a_decided_applications_evidence_is_kept_at_the_versions_its_decision_re
         item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
         item(&decided),
     ]);
-    let copies = Arc::new(Mutex::new(Vec::new()));
-    let seen = copies.clone();
-    let copy = mock!(aws_sdk_s3::Client::copy_object).then_compute_output(move |req| {
-        seen.lock().unwrap().push((
-            req.bucket().unwrap().to_string(),
-            req.key().unwrap().to_string(),
-            req.copy_source().unwrap().to_string(),
-        ));
-        aws_sdk_s3::operation::copy_object::CopyObjectOutput::builder().build()
+    // Each source is read at the version the decision read; its bytes name it.
+    let reads = Arc::new(Mutex::new(Vec::new()));
+    let seen = reads.clone();
+    let read = mock!(aws_sdk_s3::Client::get_object).then_compute_output(move |req| {
+        let source = format!(
+            "{}/{}?versionId={}",
+            req.bucket().unwrap(),
+            req.key().unwrap(),
+            req.version_id().unwrap_or("")
+        );
+        seen.lock().unwrap().push(source.clone());
+        aws_sdk_s3::operation::get_object::GetObjectOutput::builder()
+            .content_type("image/jpeg")
+            .body(source.into_bytes().into())
+            .build()
     });
     let records = Arc::new(Mutex::new(Vec::new()));
     let seen = records.clone();
     let put_record = mock!(aws_sdk_s3::Client::put_object).then_compute_output(move |req| {
         let body = req.body().bytes().unwrap().to_vec();
-        seen.lock()
-            .unwrap()
-            .push((req.bucket().unwrap().to_string(), req.key().unwrap().to_string(), body));
+        assert_eq!(
+            req.checksum_algorithm(),
+            Some(&aws_sdk_s3::types::ChecksumAlgorithm::Sha256),
+            "Object Lock takes an upload only with a checksum"
+        );
+        seen.lock().unwrap().push((
+            req.bucket().unwrap().to_string(),
+            req.key().unwrap().to_string(),
+            body,
+        ));
         aws_sdk_s3::operation::put_object::PutObjectOutput::builder().build()
     });
     let writes = Writes::new();
     let state = writes
         .add_to(Mocks::new().dynamodb(&query).dynamodb(&delete_item_ok()))
         .s3(&no_versions())
-        .s3(&copy)
+        .s3(&read)
         .s3(&put_record)
         .state();
 
     let answer = call(&state, ERASE, erase_request()).await;
-    assert_eq!(answer.status, 204, "{}", String::from_utf8_lossy(&answer.bytes));
-
-    let copies = copies.lock().unwrap().clone();
-    let front = upload_key(FRONT_UPLOAD_ID);
     assert_eq!(
-        copies,
+        answer.status,
+        204,
+        "{}",
+        String::from_utf8_lossy(&answer.bytes)
+    );
+
+    let front = upload_key(FRONT_UPLOAD_ID);
+    let audit_image = format!("applications/{APP_ID}/liveness/audit-0.jpg");
+    assert_eq!(
+        reads.lock().unwrap().clone(),
         vec![
-            (
-                EVIDENCE_BUCKET.to_string(),
-                front.clone(),
-                format!("{UPLOADS_BUCKET}/{front}?versionId=front-v1")
-            ),
-            (
-                EVIDENCE_BUCKET.to_string(),
-                REFERENCE_KEY.to_string(),
-                format!("{BIOMETRICS_BUCKET}/{REFERENCE_KEY}?versionId=ref-v1")
-            ),
-            (
-                EVIDENCE_BUCKET.to_string(),
-                format!("applications/{APP_ID}/liveness/audit-0.jpg"),
-                format!("{BIOMETRICS_BUCKET}/applications/{APP_ID}/liveness/audit-0.jpg")
-            ),
+            format!("{UPLOADS_BUCKET}/{front}?versionId=front-v1"),
+            format!("{BIOMETRICS_BUCKET}/{REFERENCE_KEY}?versionId=ref-v1"),
+            format!("{BIOMETRICS_BUCKET}/{audit_image}?versionId="),
         ]
     );
     let records = records.lock().unwrap().clone();
-    assert_eq!(records.len(), 1);
-    let (bucket, key, body) = &records[0];
-    assert_eq!(bucket, EVIDENCE_BUCKET);
-    assert_eq!(
-        key,
-        &format!("applications/{APP_ID}/{}", lendverify_functions::erasure::EVIDENCE_RECORD)
+    let written: Vec<(&str, &str)> = records
+        .iter()
+        .map(|(bucket, key, _)| (bucket.as_str(), key.as_str()))
+        .collect();
+    let record_key = format!(
+        "applications/{APP_ID}/{}",
+        lendverify_functions::erasure::EVIDENCE_RECORD
     );
-    let record: serde_json::Value = serde_json::from_slice(body).unwrap();
+    assert_eq!(
+        written,
+        vec![
+            (EVIDENCE_BUCKET, front.as_str()),
+            (EVIDENCE_BUCKET, REFERENCE_KEY),
+            (EVIDENCE_BUCKET, audit_image.as_str()),
+            (EVIDENCE_BUCKET, record_key.as_str()),
+        ]
+    );
+    assert_eq!(
+        records[0].2,
+        format!("{UPLOADS_BUCKET}/{front}?versionId=front-v1").into_bytes(),
+        "the bytes of the version the decision read"
+    );
+    let record: serde_json::Value = serde_json::from_slice(&records[3].2).unwrap();
     assert_eq!(record["verifications"][0]["decision"], "APPROVED");
-    assert_eq!(record["auditEvents"][0]["body"].as_str().map(|b| b.contains("erasure.requested")), Some(true));
+    assert!(record["auditEvents"][0]["body"]
+        .as_str()
+        .unwrap()
+        .contains("erasure.requested"));
 
     // The kept keys are stored before anything is deleted, and stay in the final tombstone.
     let written = tombstones(&writes);
@@ -318,7 +342,10 @@ async fn a_running_analysis_is_409_and_nothing_is_erased() {
 
     let problem = answer.problem(409);
     assert!(
-        problem["type"].as_str().unwrap().ends_with("/analysis-running"),
+        problem["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/analysis-running"),
         "{problem}"
     );
     assert_eq!(list.num_calls(), 0);
@@ -346,7 +373,8 @@ async fn erasure_of_a_foreign_application_is_404_and_touches_nothing() {
 
 #[tokio::test]
 async fn the_owners_repeated_delete_resumes_an_interrupted_erasure_and_others_get_404() {
-    let tombstone = ErasureItem::requested(APP_ID.into(), "2026-11-27T11:59:00Z".into(), OWNER.into());
+    let tombstone =
+        ErasureItem::requested(APP_ID.into(), "2026-11-27T11:59:00Z".into(), OWNER.into());
     // Interrupted after the tombstone: the liveness item is left (the application item went).
     let query = query_application(vec![
         item(&tombstone),
@@ -360,12 +388,20 @@ async fn the_owners_repeated_delete_resumes_an_interrupted_erasure_and_others_ge
     let state = mocks.state();
 
     let answer = call(&state, ERASE, erase_request()).await;
-    assert_eq!(answer.status, 204, "{}", String::from_utf8_lossy(&answer.bytes));
+    assert_eq!(
+        answer.status,
+        204,
+        "{}",
+        String::from_utf8_lossy(&answer.bytes)
+    );
     assert_eq!(delete_item.num_calls(), 1);
     let written = tombstones(&writes);
     assert_eq!(written.len(), 1, "only the final tombstone: {written:?}");
     assert_eq!(written[0].state, ErasureState::Erased);
-    assert_eq!(written[0].erased_at, "2026-11-27T11:59:00Z", "the request's own time stays");
+    assert_eq!(
+        written[0].erased_at, "2026-11-27T11:59:00Z",
+        "the request's own time stays"
+    );
     assert_eq!(mocks.audit.transactions(), 0, "no second erasure.requested");
 
     // Anyone else: the application does not exist.
@@ -385,7 +421,9 @@ async fn once_the_tombstone_exists_every_route_answers_404_and_every_change_is_g
             .app(APP_ID)
             .json(serde_json::json!({ "policyVersion": "biometric-2026-12" })),
     ] {
-        call(&state, Function::Applications, request).await.problem(404);
+        call(&state, Function::Applications, request)
+            .await
+            .problem(404);
     }
     writes.assert_none();
 
@@ -407,7 +445,10 @@ async fn once_the_tombstone_exists_every_route_answers_404_and_every_change_is_g
     let checks = mocks.audit.checks.lock().unwrap().clone();
     assert_eq!(checks.len(), 1, "{checks:?}");
     assert_eq!(checks[0].table_name(), TABLE);
-    assert_eq!(checks[0].key()["pk"].as_s().unwrap(), &application_pk(APP_ID));
+    assert_eq!(
+        checks[0].key()["pk"].as_s().unwrap(),
+        &application_pk(APP_ID)
+    );
     assert_eq!(checks[0].key()["sk"].as_s().unwrap(), ERASURE_SK);
     assert_eq!(checks[0].condition_expression(), "attribute_not_exists(pk)");
 }
@@ -421,7 +462,12 @@ async fn the_sweep_deletes_late_writes_of_due_erasures_and_takes_them_off_the_in
     let index = mock!(DynamoDb::query)
         .match_requests(|r| r.index_name() == Some("sweep-index"))
         .then_compute_output(move |r| {
-            seen.lock().unwrap().push(r.expression_attribute_values().unwrap()[":now"].as_s().unwrap().clone());
+            seen.lock().unwrap().push(
+                r.expression_attribute_values().unwrap()[":now"]
+                    .as_s()
+                    .unwrap()
+                    .clone(),
+            );
             aws_sdk_dynamodb::operation::query::QueryOutput::builder()
                 .items(item(&due))
                 .count(1)
@@ -448,7 +494,12 @@ async fn the_sweep_deletes_late_writes_of_due_erasures_and_takes_them_off_the_in
     let delete_item = delete_item_ok();
     let writes = Writes::new();
     let state = writes
-        .add_to(Mocks::new().dynamodb(&index).dynamodb(&query).dynamodb(&delete_item))
+        .add_to(
+            Mocks::new()
+                .dynamodb(&index)
+                .dynamodb(&query)
+                .dynamodb(&delete_item),
+        )
         .s3(&list)
         .s3(&no_versions())
         .s3(&delete_objects)
@@ -469,6 +520,15 @@ async fn the_sweep_deletes_late_writes_of_due_erasures_and_takes_them_off_the_in
     assert_eq!(written.len(), 1);
     assert_eq!(written[0].sweep_queue, None, "off the index");
     assert_eq!(written[0].swept_at.as_deref(), Some(NOW));
-    assert_eq!((written[0].late_objects_deleted, written[0].late_items_deleted), (1, 1));
-    assert_eq!(written[0].objects_deleted, 3, "the erasure's own counts stay");
+    assert_eq!(
+        (
+            written[0].late_objects_deleted,
+            written[0].late_items_deleted
+        ),
+        (1, 1)
+    );
+    assert_eq!(
+        written[0].objects_deleted, 3,
+        "the erasure's own counts stay"
+    );
 }

@@ -74,6 +74,10 @@ impl World {
     /// [`World::start`] with the stage's options adjusted first (a suite's own webhook receiver,
     /// faster retries).
     pub async fn start_with(configure: impl FnOnce(&mut Options)) -> anyhow::Result<Self> {
+        // The handlers' own logs, as CloudWatch would have them, when asked for (RUST_LOG=info).
+        if std::env::var_os("RUST_LOG").is_some() {
+            lendverify_functions::init_tracing();
+        }
         let root = repo_root().canonicalize()?;
         let mut options = Options::for_repo(root.clone());
         let work = std::env::temp_dir().join(format!("lendverify-e2e-{}", std::process::id()));

@@ -90,10 +90,9 @@ pub enum Op {
     DeleteObjects,
     /// Presigned only: the browser sends the request, S3 answers it.
     PutObject,
-    /// Erasure: a decided application's evidence is copied into the evidence bucket.
-    CopyObject,
-    /// Erasure: the evidence record (the decision and its audit events) is written to the
-    /// evidence bucket: S3's PutObject, sent by us rather than by a browser.
+    /// Erasure: a decided application's evidence (its images, read with GetObject, and the
+    /// record of its decision) is written to the evidence bucket: S3's PutObject, sent by us
+    /// rather than by a browser.
     PutEvidence,
     CreateFaceLivenessSession,
     GetFaceLivenessSessionResults,
@@ -109,7 +108,7 @@ pub enum Op {
 }
 
 impl Op {
-    pub const ALL: [Op; 20] = [
+    pub const ALL: [Op; 19] = [
         Op::GetItem,
         Op::Query,
         Op::PutItem,
@@ -119,7 +118,6 @@ impl Op {
         Op::ListObjectVersions,
         Op::DeleteObjects,
         Op::PutObject,
-        Op::CopyObject,
         Op::PutEvidence,
         Op::CreateFaceLivenessSession,
         Op::GetFaceLivenessSessionResults,
@@ -141,7 +139,6 @@ impl Op {
             | Op::ListObjectVersions
             | Op::DeleteObjects
             | Op::PutObject
-            | Op::CopyObject
             | Op::PutEvidence => Service::S3,
             Op::CreateFaceLivenessSession
             | Op::GetFaceLivenessSessionResults
@@ -167,7 +164,6 @@ impl Op {
             Op::ListObjectVersions => "ListObjectVersions",
             Op::DeleteObjects => "DeleteObjects",
             Op::PutObject | Op::PutEvidence => "PutObject",
-            Op::CopyObject => "CopyObject",
             Op::CreateFaceLivenessSession => "CreateFaceLivenessSession",
             Op::GetFaceLivenessSessionResults => "GetFaceLivenessSessionResults",
             Op::CompareFaces => "CompareFaces",
@@ -192,7 +188,6 @@ impl Op {
             Op::ListObjectVersions => "list_object_versions",
             Op::DeleteObjects => "delete_objects",
             Op::PutObject | Op::PutEvidence => "put_object",
-            Op::CopyObject => "copy_object",
             Op::CreateFaceLivenessSession => "create_face_liveness_session",
             Op::GetFaceLivenessSessionResults => "get_face_liveness_session_results",
             Op::CompareFaces => "compare_faces",
@@ -472,13 +467,7 @@ pub const ROWS: &[Row] = &[
         Browser,
         "not in the model: the presigned URL expired (UPLOAD_URL_TTL_SECONDS)",
     ),
-    // ---- S3 CopyObject and PutObject of the evidence (erasure of a decided application).
-    op(
-        Op::CopyObject,
-        "ObjectNotInActiveTierError",
-        Ours,
-        "evidence sources stay in S3 Standard until they expire; an archived one is looked at",
-    ),
+    // ---- S3 PutObject of the evidence (erasure of a decided application).
     op(Op::PutEvidence, "EncryptionTypeMismatch", Ours, "only for directory buckets, which the evidence bucket is not"),
     op(Op::PutEvidence, "InvalidRequest", Ours, WE_BUILD_IT),
     op(Op::PutEvidence, "InvalidWriteOffset", Ours, "only for appends to directory buckets; we write whole objects"),
