@@ -44,8 +44,15 @@ impl Suite {
     async fn start() -> Result<Self> {
         let receiver = WebhookReceiver::start(0).await?;
         let endpoints = receiver.endpoints_json(ENDPOINT);
-        let world =
-            World::start_with(|options| options.webhook_endpoints = Some(endpoints)).await?;
+        let world = World::start_with(|options| {
+            options.webhook_endpoints = Some(endpoints);
+            // This suite's stage has a dev-like application quota, so a fourth application in a
+            // day is refused on the stage itself (no scenario here makes more than three per user).
+            options
+                .environment_overrides
+                .insert("APPLICATIONS_PER_DAY".into(), APPLICATIONS_PER_DAY.to_string());
+        })
+        .await?;
         ensure!(
             world.stage.outputs.decision_queue_url.is_some(),
             "environments/local has no decision_queue_url: decision events would not be delivered"
@@ -55,6 +62,9 @@ impl Suite {
         Ok(Self { world, receiver })
     }
 }
+
+/// The stage's `APPLICATIONS_PER_DAY`.
+const APPLICATIONS_PER_DAY: usize = 3;
 
 type Scenario = fn(Arc<Suite>) -> Pin<Box<dyn Future<Output = Result<()>> + Send>>;
 
@@ -86,6 +96,7 @@ fn main() {
         sixth_liveness_failure_in_the_window_is_429,
         resubmission_after_rejected_is_409_and_writes_nothing,
         receiver_failing_twice_then_succeeding_gets_one_delivery,
+        a_fourth_application_in_a_day_is_429_with_retry_after,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -1083,4 +1094,42 @@ fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Quotas (issue 12): with `APPLICATIONS_PER_DAY` = 3, one caller's fourth application within 24
+/// hours is a 429 `application-quota-exceeded` whose `Retry-After` is when the oldest of the three
+/// leaves the window, and nothing is written; another caller is not affected.
+async fn a_fourth_application_in_a_day_is_429_with_retry_after(s: Arc<Suite>) -> Result<()> {
+    let w = &s.world;
+    let api = w.user("quinn").await?;
+    for _ in 0..APPLICATIONS_PER_DAY {
+        api.create_application(fixtures::applicant()).await?;
+    }
+    let before = w.item_count().await?;
+    let refused = api
+        .post("/applications", json!({ "applicant": fixtures::applicant() }))
+        .await?;
+    let retry_after: u64 = refused
+        .retry_after
+        .clone()
+        .context("Retry-After")?
+        .parse()
+        .context("Retry-After in seconds")?;
+    let problem = refused.expect_problem(429)?;
+    ensure!(
+        problem["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("/application-quota-exceeded")),
+        "{problem}"
+    );
+    ensure!(
+        (23 * 60 * 60..=24 * 60 * 60).contains(&retry_after),
+        "the oldest application leaves the window in about a day: Retry-After {retry_after}"
+    );
+    ensure!(w.item_count().await? == before, "a refused application wrote an item");
+    w.user("rosa")
+        .await?
+        .create_application(fixtures::applicant())
+        .await?;
+    Ok(())
 }

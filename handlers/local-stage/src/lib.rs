@@ -64,6 +64,9 @@ pub struct Options {
     pub dispatcher_visibility_timeout: Option<Duration>,
     /// How often `sweep-erasures` runs, as its EventBridge schedule does on AWS.
     pub erasure_sweep_interval: Duration,
+    /// Handler variables that replace `environments/local`'s, as an environment root's Terraform
+    /// inputs would (a suite's own quota, say).
+    pub environment_overrides: std::collections::BTreeMap<String, String>,
 }
 
 impl Options {
@@ -86,6 +89,7 @@ impl Options {
             webhook_retry_delays: None,
             dispatcher_visibility_timeout: None,
             erasure_sweep_interval: Duration::from_secs(60),
+            environment_overrides: Default::default(),
         }
     }
 }
@@ -180,7 +184,8 @@ impl LocalStage {
         )
         .await?;
 
-        let environment = outputs.handler_environment.clone();
+        let mut environment = outputs.handler_environment.clone();
+        environment.extend(options.environment_overrides.clone());
         let webhook_endpoints = options.webhook_endpoints.clone();
         let lookup = |name: &str| match name {
             "AWS_REGION" => Some(REGION.to_string()),

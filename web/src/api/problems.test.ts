@@ -30,6 +30,7 @@ describe('problem+json to messages', () => {
     [problem(429, 'liveness-locked-out', 'x', 45), 'liveness', /in 45 seconds/],
     [problem(429, 'liveness-locked-out'), 'liveness', /wait a few minutes/],
     [problem(429, 'identity-attempts-exhausted'), 'id', /used all your attempts/],
+    [problem(409, 'analysis-running'), 'general', /still being analysed/],
     [problem(429, 'application-quota-exceeded', 'x', 3600), 'general', /start another in 60 minutes/],
     [problem(429, 'application-quota-exceeded', 'x', 82_800), 'general', /start another in 23 hours/],
     [problem(429, 'upload-quota-exceeded', 'x', 84_000), 'id', /send another in 24 hours/],

@@ -36,6 +36,8 @@ function problemMessage(error: ApiProblem, t: Translate, context: ErrorContext):
         : t('error.livenessLockedOut.noWait');
     case 'identity-attempts-exhausted':
       return t('error.identityAttemptsExhausted');
+    case 'analysis-running':
+      return t('error.analysisRunning');
     case 'application-quota-exceeded':
       return quotaMessage('error.applicationQuota', error, t);
     case 'upload-quota-exceeded':
