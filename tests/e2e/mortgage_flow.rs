@@ -67,6 +67,7 @@ fn main() {
         racing_identity_submissions_get_one_decision,
         a_presigned_put_is_single_use_and_the_decision_records_its_version,
         erasure_keeps_decided_evidence_and_sweeps_late_writes,
+        erasure_waits_for_a_running_analysis,
     ]
     .into_iter()
     .map(|(name, scenario)| {
@@ -1300,5 +1301,62 @@ async fn erasure_keeps_decided_evidence_and_sweeps_late_writes(w: Arc<World>) ->
         tombstone.contains_key("sweptAt") && !tombstone.contains_key("sweep_queue"),
         "the erasure left the sweep index: {tombstone:?}"
     );
+    Ok(())
+}
+
+/// Erasure and a running lending analysis (issue 12): a DELETE while Textract still runs is
+/// 409 `analysis-running` and erases nothing (the job's output would land after it); once the job
+/// has completed, the erasure goes through, the sweep finds nothing left under the application's
+/// prefixes, and the decided application's evidence is in the evidence store.
+async fn erasure_waits_for_a_running_analysis(w: Arc<World>) -> Result<()> {
+    let (app, document) =
+        start_package(&w, "otto", fixtures::lending_package("Otto Larsen")).await?;
+    let api = w.user("otto").await?;
+    // The emulator's job takes its lending delay; the DELETE is sent at once.
+    let early = api.delete(&format!("/applications/{app}")).await?;
+    let ran = early.status == 409;
+    if ran {
+        let problem = early.expect_problem(409)?;
+        ensure!(
+            problem["type"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("/analysis-running")),
+            "{problem}"
+        );
+        ensure!(
+            w.item(&records::application_pk(&app), records::ERASURE_SK)
+                .await?
+                .is_none(),
+            "a refused erasure wrote its tombstone"
+        );
+    } else {
+        eprintln!(
+            "erasure_waits_for_a_running_analysis: the job ended before the DELETE ({})",
+            early.status
+        );
+    }
+    let done = api.wait_for_document(&app, &document).await?;
+    ensure!(done["status"] == "SUCCEEDED", "{done}");
+    if ran {
+        api.delete(&format!("/applications/{app}"))
+            .await?
+            .expect(204)?;
+    }
+    let mut due = w.stage.state.clone();
+    due.clock = || time::OffsetDateTime::now_utc() + time::Duration::days(8);
+    lendverify_functions::erasure::sweep(&due).await?;
+    ensure!(
+        w.objects_of(&app).await?.is_empty(),
+        "objects left under the application's prefixes"
+    );
+    let kept =
+        w.s3.list_objects_v2()
+            .bucket(w.env("EVIDENCE_BUCKET"))
+            .prefix(format!("applications/{app}/"))
+            .send()
+            .await?
+            .key_count()
+            .unwrap_or_default();
+    ensure!(kept >= 3, "the decided evidence is kept: {kept} objects");
     Ok(())
 }

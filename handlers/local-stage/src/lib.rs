@@ -153,8 +153,13 @@ fn queue_arn(queue_url: &str) -> String {
 impl LocalStage {
     pub async fn start(options: Options) -> anyhow::Result<Self> {
         let logs = options.work_dir.join("logs");
-        let moto =
-            services::start_moto(&options.venv, port_or_free(options.moto_port)?, &logs).await?;
+        let moto = services::start_moto(
+            &options.repo_root,
+            &options.venv,
+            port_or_free(options.moto_port)?,
+            &logs,
+        )
+        .await?;
         let tls =
             services::liveness_tls(&options.repo_root, &options.venv, &options.work_dir).await?;
         let liveness_port = port_or_free(options.liveness_port)?;

@@ -56,8 +56,14 @@ fn log_file(log_dir: &Path, name: &str) -> anyhow::Result<Stdio> {
     Ok(Stdio::from(file))
 }
 
-/// Starts `moto_server` on loopback.
-pub async fn start_moto(venv: &Path, port: u16, log_dir: &Path) -> anyhow::Result<Service> {
+/// Starts `moto_server` on loopback, through `lendverify_emulator.moto_server`, which serves
+/// DynamoDB requests one at a time (moto's transactions are not atomic under concurrency).
+pub async fn start_moto(
+    repo_root: &Path,
+    venv: &Path,
+    port: u16,
+    log_dir: &Path,
+) -> anyhow::Result<Service> {
     let program = venv.join("bin/moto_server");
     if !program.exists() {
         bail!(
@@ -65,8 +71,10 @@ pub async fn start_moto(venv: &Path, port: u16, log_dir: &Path) -> anyhow::Resul
             program.display()
         );
     }
-    let mut child = Command::new(&program)
+    let mut child = Command::new(venv.join("bin/python"))
+        .args(["-m", "lendverify_emulator.moto_server"])
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .env("PYTHONPATH", repo_root.join("emulator"))
         .stdout(log_file(log_dir, "moto")?)
         .stderr(log_file(log_dir, "moto.err")?)
         .kill_on_drop(true)
