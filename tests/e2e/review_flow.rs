@@ -48,9 +48,10 @@ impl Suite {
             options.webhook_endpoints = Some(endpoints);
             // This suite's stage has a dev-like application quota, so a fourth application in a
             // day is refused on the stage itself (no scenario here makes more than three per user).
-            options
-                .environment_overrides
-                .insert("APPLICATIONS_PER_DAY".into(), APPLICATIONS_PER_DAY.to_string());
+            options.environment_overrides.insert(
+                "APPLICATIONS_PER_DAY".into(),
+                APPLICATIONS_PER_DAY.to_string(),
+            );
         })
         .await?;
         ensure!(
@@ -1107,7 +1108,10 @@ async fn a_fourth_application_in_a_day_is_429_with_retry_after(s: Arc<Suite>) ->
     }
     let before = w.item_count().await?;
     let refused = api
-        .post("/applications", json!({ "applicant": fixtures::applicant() }))
+        .post(
+            "/applications",
+            json!({ "applicant": fixtures::applicant() }),
+        )
         .await?;
     let retry_after: u64 = refused
         .retry_after
@@ -1126,7 +1130,10 @@ async fn a_fourth_application_in_a_day_is_429_with_retry_after(s: Arc<Suite>) ->
         (23 * 60 * 60..=24 * 60 * 60).contains(&retry_after),
         "the oldest application leaves the window in about a day: Retry-After {retry_after}"
     );
-    ensure!(w.item_count().await? == before, "a refused application wrote an item");
+    ensure!(
+        w.item_count().await? == before,
+        "a refused application wrote an item"
+    );
     w.user("rosa")
         .await?
         .create_application(fixtures::applicant())
