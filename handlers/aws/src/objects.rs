@@ -53,6 +53,22 @@ pub struct PresignedPut {
     pub headers: BTreeMap<String, String>,
 }
 
+/// A GetObject body, read to the end; a connection lost on the way is transient.
+async fn body_bytes(body: aws_sdk_s3::primitives::ByteStream) -> Result<Vec<u8>, AwsError> {
+    body.collect()
+        .await
+        .map(|bytes| bytes.to_vec())
+        .map_err(|_| {
+            AwsError::from_answer(
+                Op::GetObject,
+                Answer::Transient,
+                "BodyInterrupted",
+                None,
+                None,
+            )
+        })
+}
+
 impl Objects {
     pub fn new(client: impl Into<Lazy<Client>>) -> Self {
         Self {
@@ -162,16 +178,7 @@ impl Objects {
             }
         };
         let version = out.version_id.clone();
-        let bytes = out.body.collect().await.map_err(|_| {
-            AwsError::from_answer(
-                Op::GetObject,
-                Answer::Transient,
-                "BodyInterrupted",
-                None,
-                None,
-            )
-        })?;
-        let mut bytes = bytes.to_vec();
+        let mut bytes = body_bytes(out.body).await?;
         // A server that ignores Range sends everything; only the head is wanted.
         bytes.truncate(usize::try_from(len).unwrap_or(usize::MAX));
         Ok(Some(ObjectHead { bytes, version }))
@@ -210,16 +217,8 @@ impl Objects {
             }
         };
         let content_type = out.content_type.clone();
-        let bytes = out.body.collect().await.map_err(|_| {
-            AwsError::from_answer(
-                Op::GetObject,
-                Answer::Transient,
-                "BodyInterrupted",
-                None,
-                None,
-            )
-        })?;
-        self.put_evidence(evidence_bucket, key, content_type, bytes.to_vec())
+        let bytes = body_bytes(out.body).await?;
+        self.put_evidence(evidence_bucket, key, content_type, bytes)
             .await?;
         Ok(true)
     }
