@@ -983,11 +983,15 @@ impl<'w> Walk<'w> {
         let body = if route == Route::ConsumerErased {
             // A job of an application erased while it ran: without a fault, acknowledged.
             let erased = format!("erased-{}", uuid_like());
-            let record = records::ErasureItem::requested(
+            let application = records::ApplicationItem::new(
                 erased.clone(),
-                "2026-11-27T12:00:00Z".into(),
                 "walker".into(),
+                "2026-11-27T11:00:00Z".into(),
+                None,
+                None,
             );
+            let record =
+                records::ErasureItem::requested(&application, "2026-11-27T12:00:00Z".into());
             self.w
                 .dynamodb
                 .put_item()

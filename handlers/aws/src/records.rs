@@ -676,8 +676,12 @@ pub struct ErasureItem {
     pub sk: String,
     pub application_id: String,
     pub erased_at: String,
-    /// The owner's `sub`: the only caller who may resume the erasure.
-    pub erased_by: String,
+    /// The owner's `sub`, who asked (only the owner erases, and only the owner may resume).
+    /// With `created_at`, it keeps the erased application in the GSI `owner-index`, so it still
+    /// counts against the owner's `APPLICATIONS_PER_DAY`: erasing does not buy a new application.
+    pub owner_sub: String,
+    /// When the erased application was created.
+    pub created_at: String,
     pub state: ErasureState,
     #[serde(default)]
     pub objects_deleted: u32,
@@ -722,14 +726,16 @@ pub enum ErasureState {
 pub const SWEEP_QUEUE: &str = "PENDING";
 
 impl ErasureItem {
-    /// The tombstone of an erasure the owner `erased_by` asked for at `erased_at`.
-    pub fn requested(application_id: String, erased_at: String, erased_by: String) -> Self {
+    /// The tombstone of the erasure of `application`, which its owner asked for at `erased_at`.
+    pub fn requested(application: &ApplicationItem, erased_at: String) -> Self {
+        let application_id = application.application_id.clone();
         Self {
             pk: application_pk(&application_id),
             sk: ERASURE_SK.into(),
             application_id,
             erased_at,
-            erased_by,
+            owner_sub: application.owner_sub.clone(),
+            created_at: application.created_at.clone(),
             state: ErasureState::Erasing,
             objects_deleted: 0,
             items_deleted: 0,

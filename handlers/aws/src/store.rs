@@ -159,6 +159,13 @@ pub struct ReviewPage {
     pub next_token: Option<String>,
 }
 
+/// An item's sort key.
+fn sk_of(item: &Item) -> Option<&str> {
+    item.get("sk")
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
 /// A put that fails instead of overwriting: ids are fresh, so an existing item means a replay.
 const NEW_ITEM: &str = "attribute_not_exists(pk)";
 
@@ -381,11 +388,34 @@ impl Store {
         Ok(items)
     }
 
-    /// The caller's applications, newest first (GSI `owner-index`).
+    /// The caller's applications, newest first (GSI `owner-index`; erased ones are not listed).
     pub async fn owned_applications(
         &self,
         owner_sub: &str,
     ) -> Result<Vec<ApplicationItem>, AwsError> {
+        self.owner_index(owner_sub)
+            .await?
+            .into_iter()
+            .filter(|item| sk_of(item) == Some(APPLICATION_SK))
+            .map(|i| from_item(Op::Query, i))
+            .collect()
+    }
+
+    /// When each application the caller created was created, erased ones included (their
+    /// tombstones stay in `owner-index`), once per application: what `APPLICATIONS_PER_DAY` counts.
+    pub async fn application_creations(&self, owner_sub: &str) -> Result<Vec<String>, AwsError> {
+        let mut seen = std::collections::BTreeMap::new();
+        for item in self.owner_index(owner_sub).await? {
+            let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+            if let (Some(id), Some(created_at)) = (text("applicationId"), text("createdAt")) {
+                seen.insert(id, created_at);
+            }
+        }
+        Ok(seen.into_values().collect())
+    }
+
+    /// Every item of the caller in `owner-index`: applications, and tombstones of erased ones.
+    async fn owner_index(&self, owner_sub: &str) -> Result<Vec<Item>, AwsError> {
         let query = self
             .client
             .query()
@@ -394,11 +424,7 @@ impl Store {
             .key_condition_expression("ownerSub = :owner")
             .expression_attribute_values(":owner", s(owner_sub))
             .scan_index_forward(false);
-        Self::all_pages(query)
-            .await?
-            .into_iter()
-            .map(|i| from_item(Op::Query, i))
-            .collect()
+        Self::all_pages(query).await
     }
 
     /// Every item of a query, following `LastEvaluatedKey` with the SDK's own paginator.

@@ -42,11 +42,12 @@ pub async fn create(state: &AppState, req: &Request) -> Result<Response<Body>, A
     // After the replay: a retry of a created application is answered as the first call was,
     // whatever the quota says now. Counted from the owner index, which is eventually consistent
     // (an application created a moment ago may be missed: a quota bounds abuse, it is no ledger).
-    let owned = state.aws.store.owned_applications(&caller.sub).await?;
+    // Erased applications count too: erasing does not buy another application.
+    let created = state.aws.store.application_creations(&caller.sub).await?;
     within_quota(
         state,
         Quota::Applications,
-        owned.iter().map(|app| app.created_at.as_str()),
+        created.iter().map(String::as_str),
     )?;
 
     let id = uuid::Uuid::new_v4().to_string();

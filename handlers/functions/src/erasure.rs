@@ -18,7 +18,7 @@
 //! Every step can be repeated: the owner's repeated DELETE resumes an interrupted erasure.
 
 use lambda_http::{Body, Request, Response};
-use lendverify_aws::records::{ApplicationItems, ErasureItem, ErasureState};
+use lendverify_aws::records::{ApplicationItem, ApplicationItems, ErasureItem, ErasureState};
 use lendverify_aws::{AwsError, AwsSettings};
 use lendverify_core::audit::EventKind;
 use lendverify_core::error::problems;
@@ -40,10 +40,8 @@ pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
     let items = state.aws.store.application_items(&id).await?;
     let tombstone = match (&items.erasure, &items.application) {
         // Only the owner who asked may resume; to anyone else the application does not exist.
-        (Some(tombstone), _) if tombstone.erased_by == caller.sub => tombstone.clone(),
-        (None, Some(app)) if app.owner_sub == caller.sub => {
-            begin(state, &id, &caller.sub, &items).await?
-        }
+        (Some(tombstone), _) if tombstone.owner_sub == caller.sub => tombstone.clone(),
+        (None, Some(app)) if app.owner_sub == caller.sub => begin(state, app, &items).await?,
         _ => {
             return Err(ApiError::NotFound {
                 resource: "application",
@@ -68,10 +66,10 @@ pub async fn erase(state: &AppState, req: &Request) -> Result<Response<Body>, Ap
 /// Step 1: the tombstone and its event; a concurrent DELETE's tombstone is resumed instead.
 async fn begin(
     state: &AppState,
-    id: &str,
-    owner_sub: &str,
+    app: &ApplicationItem,
     items: &ApplicationItems,
 ) -> Result<ErasureItem, ApiError> {
+    let (id, owner_sub) = (app.application_id.as_str(), app.owner_sub.as_str());
     if items.analysis_running() {
         return Err(ApiError::StateConflict {
             problem: problems::ANALYSIS_RUNNING,
@@ -80,7 +78,7 @@ async fn begin(
                 .into(),
         });
     }
-    let tombstone = ErasureItem::requested(id.to_string(), state.timestamp(), owner_sub.into());
+    let tombstone = ErasureItem::requested(app, state.timestamp());
     let mut draft = audit::draft(
         state,
         EventKind::ErasureRequested,

@@ -617,8 +617,12 @@ async fn an_unknown_job_without_a_tag_is_reported() {
 
 #[tokio::test]
 async fn a_job_of_an_erased_application_is_dropped_quietly() {
-    let record = ErasureItem::requested(APP_ID.into(), "2026-11-27T11:55:00Z".into(), OWNER.into())
-        .erased(3, 4, Vec::new(), "2026-11-27T14:00:00Z".into());
+    let record = ErasureItem::requested(&application(OWNER), "2026-11-27T11:55:00Z".into()).erased(
+        3,
+        4,
+        Vec::new(),
+        "2026-11-27T14:00:00Z".into(),
+    );
     let erasure = get_item(&application_pk(APP_ID), ERASURE_SK, Some(item(&record)));
     let setup = Setup::with(document_by_job(None), summary_ok(), &[&erasure]);
     let body = sns_envelope(&completion(JOB_ID, "SUCCEEDED", Some(APP_ID)));

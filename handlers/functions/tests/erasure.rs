@@ -166,7 +166,7 @@ async fn erasure_writes_its_tombstone_first_then_deletes_every_version_and_item(
     // ERASED with the sweep due after the longest late write.
     let written = tombstones(&writes);
     assert_eq!(written.len(), 2, "{written:?}");
-    let requested = ErasureItem::requested(APP_ID.into(), NOW.into(), OWNER.into());
+    let requested = ErasureItem::requested(&application(OWNER), NOW.into());
     assert_eq!(written[0], requested);
     assert_eq!(mocks.audit.kinds(), vec!["erasure.requested"]);
     let window = settings().late_write_window();
@@ -373,8 +373,7 @@ async fn erasure_of_a_foreign_application_is_404_and_touches_nothing() {
 
 #[tokio::test]
 async fn the_owners_repeated_delete_resumes_an_interrupted_erasure_and_others_get_404() {
-    let tombstone =
-        ErasureItem::requested(APP_ID.into(), "2026-11-27T11:59:00Z".into(), OWNER.into());
+    let tombstone = ErasureItem::requested(&application(OWNER), "2026-11-27T11:59:00Z".into());
     // Interrupted after the tombstone: the liveness item is left (the application item went).
     let query = query_application(vec![
         item(&tombstone),
@@ -411,7 +410,7 @@ async fn the_owners_repeated_delete_resumes_an_interrupted_erasure_and_others_ge
 
 #[tokio::test]
 async fn once_the_tombstone_exists_every_route_answers_404_and_every_change_is_guarded() {
-    let tombstone = ErasureItem::requested(APP_ID.into(), NOW.into(), OWNER.into());
+    let tombstone = ErasureItem::requested(&application(OWNER), NOW.into());
     let query = query_application(vec![item(&application(OWNER)), item(&tombstone)]);
     let writes = Writes::new();
     let state = writes.add_to(Mocks::new().dynamodb(&query)).state();
@@ -455,8 +454,12 @@ async fn once_the_tombstone_exists_every_route_answers_404_and_every_change_is_g
 
 #[tokio::test]
 async fn the_sweep_deletes_late_writes_of_due_erasures_and_takes_them_off_the_index() {
-    let due = ErasureItem::requested(APP_ID.into(), "2026-11-27T09:00:00Z".into(), OWNER.into())
-        .erased(3, 3, Vec::new(), "2026-11-27T11:30:00Z".into());
+    let due = ErasureItem::requested(&application(OWNER), "2026-11-27T09:00:00Z".into()).erased(
+        3,
+        3,
+        Vec::new(),
+        "2026-11-27T11:30:00Z".into(),
+    );
     let asked = Arc::new(Mutex::new(Vec::new()));
     let seen = asked.clone();
     let index = mock!(DynamoDb::query)
@@ -531,4 +534,63 @@ async fn the_sweep_deletes_late_writes_of_due_erasures_and_takes_them_off_the_in
         written[0].objects_deleted, 3,
         "the erasure's own counts stay"
     );
+}
+
+/// The owner index as `POST /applications` reads it: `live` applications and `erased` tombstones.
+fn owner_index(live: Vec<ApplicationItem>, erased: Vec<ErasureItem>) -> Rule {
+    let mut items: Vec<Item> = live.iter().map(item).collect();
+    items.extend(erased.iter().map(item));
+    mock!(DynamoDb::query)
+        .match_requests(|r| r.index_name() == Some("owner-index"))
+        .then_output(move || {
+            aws_sdk_dynamodb::operation::query::QueryOutput::builder()
+                .count(items.len() as i32)
+                .set_items(Some(items.clone()))
+                .build()
+        })
+}
+
+fn created_today(n: usize) -> ApplicationItem {
+    ApplicationItem::new(
+        format!("00000000-0000-4000-8000-00000000000{n}"),
+        OWNER.into(),
+        "2026-11-27T10:00:00Z".into(),
+        None,
+        None,
+    )
+}
+
+#[tokio::test]
+async fn an_erased_application_still_counts_against_the_daily_quota_once() {
+    let create = || {
+        ApiRequest::post("/applications").json(serde_json::json!({
+            "applicant": { "givenName": "Jane", "familyName": "Doe", "dateOfBirth": "1990-05-17" }
+        }))
+    };
+    let limit = settings().quotas.applications_per_day as usize;
+    // limit - 1 live applications and the tombstone of one erased today: the quota is used up.
+    let live: Vec<_> = (1..limit).map(created_today).collect();
+    let erased = ErasureItem::requested(&created_today(limit), NOW.into());
+    let writes = Writes::new();
+    let state = writes
+        .add_to(Mocks::new().dynamodb(&owner_index(live.clone(), vec![erased])))
+        .state();
+    let answer = call(&state, Function::Applications, create()).await;
+    let problem = answer.problem(429);
+    assert!(
+        problem["type"]
+            .as_str()
+            .unwrap()
+            .ends_with("/application-quota-exceeded"),
+        "{problem}"
+    );
+    writes.assert_none();
+
+    // An erasure under way (its application and its tombstone both indexed) counts once.
+    let under_way = ErasureItem::requested(&live[0], NOW.into());
+    let writes = Writes::new();
+    let state = writes
+        .add_to(Mocks::new().dynamodb(&owner_index(live, vec![under_way])))
+        .state();
+    call(&state, Function::Applications, create()).await.ok(201);
 }
