@@ -594,3 +594,45 @@ async fn an_erased_application_still_counts_against_the_daily_quota_once() {
         .state();
     call(&state, Function::Applications, create()).await.ok(201);
 }
+
+#[tokio::test]
+async fn evidence_that_cannot_be_kept_stops_the_erasure_before_anything_is_deleted() {
+    use lendverify_aws::error::Service;
+    let mut decided = verification(Decision::Approved, Vec::new());
+    decided.object_versions = [("idFront".to_string(), "front-v1".to_string())].into();
+    let query = query_application(vec![
+        item(&application(OWNER)),
+        item(&liveness(LivenessStatus::Passed)),
+        item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
+        item(&decided),
+    ]);
+    let read = mock!(aws_sdk_s3::Client::get_object).then_output(|| {
+        aws_sdk_s3::operation::get_object::GetObjectOutput::builder()
+            .body(b"image".to_vec().into())
+            .build()
+    });
+    // S3 throttles every PUT into the evidence bucket, past the SDK's retries.
+    let put = mock!(aws_sdk_s3::Client::put_object)
+        .then_http_response(|| wire_error(Service::S3, "SlowDown"));
+    let list = no_versions();
+    let delete_item = delete_item_ok();
+    let writes = Writes::new();
+    let state = writes
+        .add_to(Mocks::new().dynamodb(&query).dynamodb(&delete_item))
+        .s3(&read)
+        .s3(&put)
+        .s3(&list)
+        .state();
+
+    let answer = call(&state, ERASE, erase_request()).await;
+
+    answer.problem(503);
+    assert!(answer.header("retry-after").is_some());
+    assert_eq!(list.num_calls(), 0, "no object was deleted");
+    assert_eq!(delete_item.num_calls(), 0, "no item was deleted");
+    // Only the tombstone (with its event): the repeated DELETE resumes with the evidence.
+    let written = tombstones(&writes);
+    assert_eq!(written.len(), 1, "{written:?}");
+    assert_eq!(written[0].state, ErasureState::Erasing);
+    assert!(written[0].evidence_keys.is_empty());
+}
