@@ -40,6 +40,8 @@ DEFAULT_MEMORY_MB = {
     "lending-analysis-completed": 128,
     "review": 256,
     "deliver-decision-events": 128,
+    "erase-application": 256,
+    "sweep-erasures": 128,
 }
 
 
@@ -207,11 +209,19 @@ def fixed_monthly(prices: dict) -> list[tuple[str, float]]:
     p = {k: v["price"] for k, v in prices["prices"].items()}
     # Lambda's SQS event source long-polls with 5 pollers, 20 s waits: ~648,000 receives a month.
     sqs_polls = 5 * 3 * 60 * 24 * 30
+    # sweep-erasures on its schedule (every 15 minutes), 128 MB, ~50 ms when nothing is due: the
+    # sweeps that find work are priced with the erasures, which the model leaves out.
+    sweeps = 4 * 24 * 30
+    sweep_gb_s = sweeps * 128 / 1024 * 50 / 1000
     return [
         ("KMS customer managed key", p["kms_key_month"]),
         ("WAF web ACL and its 5 rules", p["waf_web_acl_month"] + 5 * p["waf_rule_month"]),
         ("CloudWatch alarms (43)", 43 * p["cloudwatch_alarm_month"]),
         ("SQS event source polling", sqs_polls * p["sqs_request"]),
+        (
+            f"erasure sweep schedule ({sweeps:,} invocations)",
+            sweeps * p["lambda_request"] + sweep_gb_s * p["lambda_gb_second_arm64"],
+        ),
     ]
 
 

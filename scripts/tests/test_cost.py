@@ -114,7 +114,7 @@ def test_memory_comes_from_terraform(tmp_path):
 
 
 def test_terraform_sets_every_function():
-    """The model prices the memory Terraform deploys: the map in terraform/main.tf names all ten."""
+    """The model prices the memory Terraform deploys: the map in terraform/main.tf names every function."""
     import re
 
     block = re.search(r"function_memory_mb\s*=\s*\{(.*?)\}", cost.TERRAFORM.read_text(), re.S)
