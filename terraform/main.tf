@@ -92,28 +92,6 @@ locals {
     "sweep-erasures"               = 128
   }
 
-  # Erasure's reach in the three data buckets, the same for the erasure and its late-write sweep:
-  # list (s3:prefix under applications/) and delete every version and delete marker there.
-  erase_application_objects = [
-    {
-      sid       = "ListApplicationObjects"
-      actions   = ["s3:ListBucket", "s3:ListBucketVersions"]
-      resources = [local.uploads_arn, local.biometrics_arn, local.textract_arn]
-      conditions = [{
-        test     = "StringLike"
-        variable = "s3:prefix"
-        values   = ["applications/*"]
-      }]
-    },
-    {
-      # Every version under applications/{id}/ (delete markers included): the erasure's own, and the
-      # sweep's late writes (a presigned PUT used afterwards, liveness images, Textract output).
-      sid       = "EraseApplicationObjects"
-      actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
-      resources = values(local.objects)
-    },
-  ]
-
   # handlers/README.md, "IAM actions per function": exactly these actions and resources. Logs and
   # X-Ray statements are added by the lambda_function module.
   policy_statements = {
@@ -140,7 +118,7 @@ locals {
       },
     ]
 
-    "erase-application" = concat([
+    "erase-application" = [
       {
         # Query reads the application's items; PutItem writes the tombstone (in the TransactWriteItems
         # with the audit event) and updates it; GetItem reads the tombstone a concurrent DELETE wrote
@@ -171,7 +149,22 @@ locals {
         actions   = ["s3:PutObject"]
         resources = [local.evidence_objects]
       },
-      ], local.erase_application_objects, [
+      {
+        sid       = "ListApplicationObjects"
+        actions   = ["s3:ListBucket", "s3:ListBucketVersions"]
+        resources = [local.uploads_arn, local.biometrics_arn, local.textract_arn]
+        conditions = [{
+          test     = "StringLike"
+          variable = "s3:prefix"
+          values   = ["applications/*"]
+        }]
+      },
+      {
+        # Every version under applications/{id}/ (delete markers included) in the three data buckets.
+        sid       = "EraseApplicationObjects"
+        actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+        resources = values(local.objects)
+      },
       {
         # Decrypt: the table items and the copy sources; GenerateDataKey: the tombstone and the
         # evidence objects (SSE-KMS with the data key).
@@ -179,7 +172,7 @@ locals {
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
         resources = [local.data_key_arn]
       },
-    ])
+    ]
 
     "create-liveness-session" = [
       {
@@ -465,7 +458,7 @@ locals {
       },
     ]
 
-    "sweep-erasures" = concat([
+    "sweep-erasures" = [
       {
         # The due erasures: tombstones carrying sweep_queue, by sweep_at.
         sid       = "SweepQueue"
@@ -479,14 +472,30 @@ locals {
         actions   = ["dynamodb:Query", "dynamodb:DeleteItem", "dynamodb:PutItem"]
         resources = [local.table_arn]
       },
-      ], local.erase_application_objects, [
+      {
+        sid       = "ListApplicationObjects"
+        actions   = ["s3:ListBucket", "s3:ListBucketVersions"]
+        resources = [local.uploads_arn, local.biometrics_arn, local.textract_arn]
+        conditions = [{
+          test     = "StringLike"
+          variable = "s3:prefix"
+          values   = ["applications/*"]
+        }]
+      },
+      {
+        # Late writes: a presigned PUT used after the erasure, a liveness session's images, Textract
+        # output of a job that finished afterwards. No GetObject: the sweep never reads them.
+        sid       = "EraseApplicationObjects"
+        actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+        resources = values(local.objects)
+      },
       {
         # The table is encrypted with the data key (reads and the tombstone write).
         sid       = "UseKey"
         actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
         resources = [local.data_key_arn]
       },
-    ])
+    ]
 
     "deliver-decision-events" = [
       {
