@@ -283,8 +283,17 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
     draft.state_after = Some(audit::state_name(IdentityState::Reviewed(request.decision)));
     let change = state.aws.store.review_decided(&review)?;
     if audit::record(state, &id, change, draft).await?.is_none() {
-        // A concurrent decision won.
-        return Err(already_decided());
+        // Refused: a decision is stored now, a concurrent request's or this request's own (a
+        // transaction that committed while its response was lost, then retried). The same
+        // decision by the same reviewer is answered as the first; any other is a second one.
+        let stored = state.aws.store.application_items(&id).await?;
+        return match stored.review_of(&verification.verification_id) {
+            Some(stored) if stored.repeats(&review) => {
+                publish_review(state, stored).await?;
+                web::json(201, &review_view(stored))
+            }
+            _ => Err(already_decided()),
+        };
     }
     tracing::info!(application_id = %id, verification_id = %verification.verification_id, decision = request.decision.as_str(), "review decided");
     publish_review(state, &review).await?;
