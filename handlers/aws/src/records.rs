@@ -748,20 +748,14 @@ impl ErasureItem {
         }
     }
 
-    /// The erasure is done; the late-write sweep is due at `sweep_at`.
+    /// The erasure is done (the evidence keys it stored stay); the late-write sweep is due at
+    /// `sweep_at`.
     #[must_use]
-    pub fn erased(
-        self,
-        objects_deleted: u32,
-        items_deleted: u32,
-        evidence_keys: Vec<String>,
-        sweep_at: String,
-    ) -> Self {
+    pub fn erased(self, objects_deleted: u32, items_deleted: u32, sweep_at: String) -> Self {
         Self {
             state: ErasureState::Erased,
             objects_deleted,
             items_deleted,
-            evidence_keys,
             sweep_queue: Some(SWEEP_QUEUE.into()),
             sweep_at: Some(sweep_at),
             ..self

@@ -121,8 +121,7 @@ async fn finish(
     let objects_deleted = erase_objects(state, &id).await?;
     let items_deleted = state.aws.store.delete_application(items).await?;
     let sweep_at = format_timestamp(state.now() + state.settings.late_write_window());
-    let evidence_keys = tombstone.evidence_keys.clone();
-    let erased = tombstone.erased(objects_deleted, items_deleted, evidence_keys, sweep_at);
+    let erased = tombstone.erased(objects_deleted, items_deleted, sweep_at);
     state.aws.store.put(&erased).await?;
     Ok(erased)
 }

@@ -256,15 +256,9 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
         request.note.clone(),
         state.timestamp(),
     );
-    // Decided before: this decision again is a retry (answered as the first time, and its
-    // lenders' event published again: the first publication may have failed); any other
-    // decision is a second one (409). Neither writes.
+    // Decided before: neither a retry nor a second decision writes.
     if let Some(stored) = items.review_of(&verification.verification_id) {
-        if !stored.repeats(&review) {
-            return Err(already_decided());
-        }
-        publish_review(state, stored).await?;
-        return web::json(201, &review_view(stored));
+        return decided_before(state, stored, &review).await;
     }
     let before = audit::identity_state(&items);
     let mut draft = audit::draft(
@@ -288,16 +282,28 @@ pub async fn decide(state: &AppState, req: &Request) -> Result<Response<Body>, A
         // decision by the same reviewer is answered as the first; any other is a second one.
         let stored = state.aws.store.application_items(&id).await?;
         return match stored.review_of(&verification.verification_id) {
-            Some(stored) if stored.repeats(&review) => {
-                publish_review(state, stored).await?;
-                web::json(201, &review_view(stored))
-            }
-            _ => Err(already_decided()),
+            Some(stored) => decided_before(state, stored, &review).await,
+            None => Err(already_decided()),
         };
     }
     tracing::info!(application_id = %id, verification_id = %verification.verification_id, decision = request.decision.as_str(), "review decided");
     publish_review(state, &review).await?;
     web::json(201, &review_view(&review))
+}
+
+/// The answer when `stored` was decided before `review` was asked for: the same decision by the
+/// same reviewer is a retry, answered as the first time and its event published again (the
+/// first publication may have failed); any other decision is a second one (409).
+async fn decided_before(
+    state: &AppState,
+    stored: &ReviewItem,
+    review: &ReviewItem,
+) -> Result<Response<Body>, ApiError> {
+    if !stored.repeats(review) {
+        return Err(already_decided());
+    }
+    publish_review(state, stored).await?;
+    web::json(201, &review_view(stored))
 }
 
 /// The lenders' event of a review decision, at the decision's time.

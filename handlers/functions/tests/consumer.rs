@@ -620,7 +620,6 @@ async fn a_job_of_an_erased_application_is_dropped_quietly() {
     let record = ErasureItem::requested(&application(OWNER), "2026-11-27T11:55:00Z".into()).erased(
         3,
         4,
-        Vec::new(),
         "2026-11-27T14:00:00Z".into(),
     );
     let erasure = get_item(&application_pk(APP_ID), ERASURE_SK, Some(item(&record)));

@@ -175,7 +175,6 @@ async fn erasure_writes_its_tombstone_first_then_deletes_every_version_and_item(
         requested.erased(
             4,
             4,
-            Vec::new(),
             lendverify_functions::state::format_timestamp(now() + window)
         )
     );
@@ -457,7 +456,6 @@ async fn the_sweep_deletes_late_writes_of_due_erasures_and_takes_them_off_the_in
     let due = ErasureItem::requested(&application(OWNER), "2026-11-27T09:00:00Z".into()).erased(
         3,
         3,
-        Vec::new(),
         "2026-11-27T11:30:00Z".into(),
     );
     let asked = Arc::new(Mutex::new(Vec::new()));
