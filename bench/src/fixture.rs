@@ -21,6 +21,13 @@ pub struct Fixture {
     pub document_id: &'static str,
     /// The Textract job of a document still IN_PROGRESS (the consumer completes it).
     pub job_id: &'static str,
+    /// An application nobody has (the stub knows no items under it): a request about it is
+    /// answered 404 after one `Query`.
+    pub unknown_application_id: &'static str,
+    /// A Textract job LendVerify did not start (no document has it).
+    pub unknown_job_id: &'static str,
+    /// A decision event already delivered to the lender's endpoint (an SQS redelivery).
+    pub delivered_event_id: &'static str,
     pub region: &'static str,
     pub uploads_bucket: &'static str,
     pub biometrics_bucket: &'static str,
@@ -37,6 +44,9 @@ impl Default for Fixture {
             package_upload_id: "40516273-8d9e-4fa0-b1c2-3d4e5f607182",
             document_id: "51627384-9eaf-40b1-c2d3-4e5f60718293",
             job_id: "0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d",
+            unknown_application_id: "62738495-afb0-41c2-83e4-5f6071829304",
+            unknown_job_id: "9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a39281706f5e4d3c2b1a0",
+            delivered_event_id: "7c8d9eaf-b0c1-5d2e-8f3a-4b5c6d7e8f90",
             region: "us-east-1",
             uploads_bucket: "bench-uploads",
             biometrics_bucket: "bench-biometrics",
@@ -104,6 +114,26 @@ impl Fixture {
                 m(&[("policyVersion", s("2026-01")), ("givenAt", s(CREATED))]),
             ),
         ])
+    }
+
+    /// `GetItem` of the delivery record of [`Fixture::delivered_event_id`] to the endpoint `sk`
+    /// names: accepted by the lender earlier (`handlers/aws/src/deliveries.rs`).
+    pub fn delivered(&self, sk: &Value) -> String {
+        let sk = sk["S"].as_str().unwrap_or_default();
+        let endpoint = sk.strip_prefix("DELIVERY#").unwrap_or(sk);
+        json!({ "Item": item(&[
+            ("pk", s(&format!("EVENT#{}", self.delivered_event_id))),
+            ("sk", s(sk)),
+            ("eventId", s(self.delivered_event_id)),
+            ("endpoint", s(endpoint)),
+            ("status", s("DELIVERED")),
+            ("claim", s("8d9eafb0-c1d2-4e3f-9a4b-5c6d7e8f9012")),
+            ("leaseUntil", n(0)),
+            ("attempts", n(1)),
+            ("deliveredAt", s("2026-11-27T12:00:01Z")),
+            ("expiresAt", n(1_797_000_000)),
+        ]) })
+        .to_string()
     }
 
     fn reference_image_key(&self) -> String {
@@ -274,14 +304,26 @@ impl Fixture {
 
     /// The SNS envelope Textract's completion arrives in, as the SQS record body.
     pub fn completion_body(&self) -> String {
-        let message = json!({
-            "JobId": self.job_id,
+        self.completion_of(self.job_id, Some(self.application_id))
+    }
+
+    /// Textract's completion of a job LendVerify never started (no `JobTag`).
+    pub fn unknown_completion_body(&self) -> String {
+        self.completion_of(self.unknown_job_id, None)
+    }
+
+    fn completion_of(&self, job_id: &str, job_tag: Option<&str>) -> String {
+        let mut message = json!({
+            "JobId": job_id,
             "Status": "SUCCEEDED",
             "API": "StartLendingAnalysis",
-            "JobTag": self.application_id,
             "Timestamp": 1_795_000_000_000_u64,
             "DocumentLocation": { "S3ObjectName": format!("{}uploads/{}", self.prefix(), self.package_upload_id), "S3Bucket": self.uploads_bucket },
         });
+        // Textract leaves JobTag out of the message when the job was started without one.
+        if let Some(tag) = job_tag {
+            message["JobTag"] = json!(tag);
+        }
         json!({
             "Type": "Notification",
             "MessageId": "9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d",

@@ -233,9 +233,13 @@ async fn run() -> ExitCode {
             "date": context.date,
             "host": context.host,
             "functions": functions.iter().map(|f| json!({
-                "handler": f.handler, "runs": f.runs, "route": f.route, "firstCalls": f.first_calls,
+                "handler": f.handler, "runs": f.runs,
+                "firstRoute": f.first_route, "firstCalls": f.first_calls,
+                "route": f.route, "routeCalls": f.route_calls,
                 "initMs": f.init_ms, "initP90Ms": f.init_p90_ms, "initCpuMs": f.init_cpu_ms,
-                "firstMs": f.first_ms, "firstCpuMs": f.first_cpu_ms, "warmMs": f.warm_ms,
+                "firstMs": f.first_ms, "firstCpuMs": f.first_cpu_ms,
+                "routeFirstMs": f.route_first_ms, "routeFirstCpuMs": f.route_first_cpu_ms,
+                "warmMs": f.warm_ms,
                 "warmCpuMs": f.warm_cpu_ms, "peakRssMib": f.peak_rss_mib,
             })).collect::<Vec<_>>(),
             "routes": routes.iter().map(|r| json!({

@@ -4,9 +4,9 @@
 //!   (what a cold start adds before the first event: exec, configuration, SDK clients, runtime);
 //! - **CPU to first idle**: user + system CPU of every thread (`/proc/<pid>/task/*/schedstat`, ns)
 //!   once the process is blocked in that first `next`;
-//! - **first** and **warm invocation**: from handing the event out on `next` to the
-//!   `POST .../response`, with the CPU the process used for it (until idle again) and the AWS
-//!   calls the stub answered;
+//! - **first invocation** (the function's one-call event), the **main event's first run** and a
+//!   **warm invocation** of it: from handing the event out on `next` to the `POST .../response`,
+//!   with the CPU the process used for it (until idle again) and the AWS calls the stub answered;
 //! - **routes**: every route of the function, invoked warm once each;
 //! - **peak RSS**: `VmHWM` of `/proc/<pid>/status` after all of that.
 
@@ -100,7 +100,12 @@ pub struct ColdStart {
     pub handler: String,
     pub init: Duration,
     pub init_cpu: Duration,
+    /// The first invocation: the function's one-call event.
     pub first: Invoke,
+    /// The main event's first run in the process (`first` itself when that is the one-call event):
+    /// what building the rest of its SDK clients and connections adds.
+    pub first_primary: Invoke,
+    /// The main event again, warm.
     pub warm: Invoke,
     /// Every route, warm.
     pub routes: Vec<Invoke>,
@@ -428,7 +433,16 @@ impl Bench {
         let init_cpu = cpu_when_idle(pid).await?;
 
         let primary = scenario.primary();
-        let (first, deliver) = self.invoke(handler, &mut process, deliver, primary).await?;
+        let (first, deliver) = self
+            .invoke(handler, &mut process, deliver, scenario.first_event())
+            .await?;
+        let (first_primary, deliver) = match scenario.one_call {
+            Some(_) => {
+                let (run, next) = self.invoke(handler, &mut process, deliver, primary).await?;
+                (Some(run), next)
+            }
+            None => (None, deliver),
+        };
         let (warm, mut deliver) = self.invoke(handler, &mut process, deliver, primary).await?;
         let mut routes = Vec::new();
         if all_routes {
@@ -445,6 +459,7 @@ impl Bench {
             handler: handler.to_string(),
             init,
             init_cpu,
+            first_primary: first_primary.unwrap_or_else(|| first.clone()),
             first,
             warm,
             routes,

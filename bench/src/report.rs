@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::measure::ColdStart;
 use crate::stats::{median, percentile};
 
-/// The targets: median init and first invocation, per function.
+/// The targets: median init, and median first invocation with one AWS call, per function.
 pub const INIT_TARGET_MS: f64 = 5.0;
 pub const FIRST_INVOCATION_TARGET_MS: f64 = 2.0;
 
@@ -29,13 +29,20 @@ fn ms(d: Duration) -> f64 {
 pub struct FunctionSummary {
     pub handler: String,
     pub runs: usize,
-    pub route: String,
+    /// The first invocation's event (the one-call event) and the AWS calls it made.
+    pub first_route: String,
     pub first_calls: Vec<String>,
+    /// The main event and its AWS calls.
+    pub route: String,
+    pub route_calls: Vec<String>,
     pub init_ms: f64,
     pub init_p90_ms: f64,
     pub init_cpu_ms: f64,
     pub first_ms: f64,
     pub first_cpu_ms: f64,
+    /// The main event's first run.
+    pub route_first_ms: f64,
+    pub route_first_cpu_ms: f64,
     pub warm_ms: f64,
     pub warm_cpu_ms: f64,
     pub peak_rss_mib: f64,
@@ -46,8 +53,9 @@ impl FunctionSummary {
         self.init_ms <= INIT_TARGET_MS
     }
 
+    /// The target is for a first invocation with one AWS call.
     pub fn meets_first_invocation_target(&self) -> bool {
-        self.first_ms <= FIRST_INVOCATION_TARGET_MS
+        self.first_calls.len() == 1 && self.first_ms <= FIRST_INVOCATION_TARGET_MS
     }
 
     pub fn meets_targets(&self) -> bool {
@@ -95,13 +103,17 @@ pub fn summarize(runs: &[ColdStart]) -> (Vec<FunctionSummary>, Vec<RouteSummary>
         functions.push(FunctionSummary {
             handler: handler.to_string(),
             runs: runs.len(),
-            route: runs[0].first.route.clone(),
+            first_route: runs[0].first.route.clone(),
             first_calls: runs[0].first.aws_calls.clone(),
+            route: runs[0].first_primary.route.clone(),
+            route_calls: runs[0].first_primary.aws_calls.clone(),
             init_ms: median(&init).unwrap_or(f64::NAN),
             init_p90_ms: percentile(&init, 90.0).unwrap_or(f64::NAN),
             init_cpu_ms: med(runs.iter().map(|r| ms(r.init_cpu))),
             first_ms: med(runs.iter().map(|r| ms(r.first.wall))),
             first_cpu_ms: med(runs.iter().map(|r| ms(r.first.cpu))),
+            route_first_ms: med(runs.iter().map(|r| ms(r.first_primary.wall))),
+            route_first_cpu_ms: med(runs.iter().map(|r| ms(r.first_primary.cpu))),
             warm_ms: med(runs.iter().map(|r| ms(r.warm.wall))),
             warm_cpu_ms: med(runs.iter().map(|r| ms(r.warm.cpu))),
             peak_rss_mib: med(runs.iter().map(|r| r.peak_rss_kib as f64 / 1024.0)),
@@ -186,28 +198,36 @@ pub fn markdown(
     );
     let _ = writeln!(
         out,
-        "- medians of {runs} cold starts per function, functions interleaved; targets: init ≤ {INIT_TARGET_MS} ms, first invocation ≤ {FIRST_INVOCATION_TARGET_MS} ms\n"
+        "- medians of {runs} cold starts per function, functions interleaved; targets: init ≤ {INIT_TARGET_MS} ms, first invocation with one AWS call ≤ {FIRST_INVOCATION_TARGET_MS} ms"
     );
     let _ = writeln!(
         out,
-        "| function | cold-start event | AWS calls (first invocation) | init ms (p90) | CPU to first idle ms | first invocation ms (CPU) | warm invocation ms (CPU) | peak RSS MiB | init / first target |"
+        "- a new process is handed the function's one-call event first (its main event when that makes one AWS call), then its main event (its first run: the other SDK clients are built), then the main event again (warm)\n"
     );
     let _ = writeln!(
         out,
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
+        "| function | init ms (p90) | CPU to first idle ms | first invocation: one-call event | first invocation ms (CPU) | main event: AWS calls | its first run ms (CPU) | warm ms (CPU) | peak RSS MiB | init / first target |"
+    );
+    let _ = writeln!(
+        out,
+        "| --- | ---: | ---: | --- | ---: | --- | ---: | ---: | ---: | --- |"
     );
     for f in functions {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {:.2} ({:.2}) | {:.2} | {:.2} ({:.2}) | {:.2} ({:.2}) | {:.1} | {} / {} |",
+            "| `{}` | {:.2} ({:.2}) | {:.2} | {} ({}) | {:.2} ({:.2}) | {} ({}) | {:.2} ({:.2}) | {:.2} ({:.2}) | {:.1} | {} / {} |",
             f.handler,
-            f.route,
-            calls(&f.first_calls),
             f.init_ms,
             f.init_p90_ms,
             f.init_cpu_ms,
+            f.first_route,
+            calls(&f.first_calls),
             f.first_ms,
             f.first_cpu_ms,
+            f.route,
+            calls(&f.route_calls),
+            f.route_first_ms,
+            f.route_first_cpu_ms,
             f.warm_ms,
             f.warm_cpu_ms,
             f.peak_rss_mib,
@@ -281,8 +301,9 @@ mod tests {
             handler: handler.into(),
             init: Duration::from_micros(init_us),
             init_cpu: Duration::from_micros(init_us / 2),
-            first: invoke("GET /a", 1500, 900, &["Query"]),
-            warm: invoke("GET /a", 500, 300, &["Query"]),
+            first: invoke("GET /x", 1500, 900, &["Query"]),
+            first_primary: invoke("GET /a", 2500, 1900, &["Query", "GetItem"]),
+            warm: invoke("GET /a", 500, 300, &["Query", "GetItem"]),
             routes: vec![
                 invoke("GET /a", 400, 250, &["Query"]),
                 invoke(
@@ -312,11 +333,20 @@ mod tests {
         assert!((functions[0].init_p90_ms - 5.0).abs() < 1e-9);
         assert!((functions[0].first_ms - 1.5).abs() < 1e-9);
         assert!((functions[0].peak_rss_mib - 8.0).abs() < 1e-9);
+        assert!((functions[0].route_first_ms - 2.5).abs() < 1e-9);
         assert!(functions[0].meets_targets());
         assert!(!functions[1].meets_targets(), "9 ms init misses 5 ms");
         assert_eq!(routes.len(), 4);
         assert_eq!(routes[1].route, "DELETE /a");
         assert!((routes[1].warm_cpu_ms - 0.6).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_first_invocation_target_is_for_one_aws_call() {
+        let mut two_calls = run("a", 3000);
+        two_calls.first = invoke("GET /a", 1500, 900, &["Query", "GetItem"]);
+        let (functions, _) = summarize(&[two_calls]);
+        assert!(!functions[0].meets_first_invocation_target());
     }
 
     #[test]
@@ -340,7 +370,7 @@ mod tests {
             &functions,
             &routes,
         );
-        assert!(text.contains("| `a` | GET /a | 1: Query | 3.00 (3.00) | 1.50 | 1.50 (0.90) | 0.50 (0.30) | 8.0 | met / met |"), "{text}");
+        assert!(text.contains("| `a` | 3.00 (3.00) | 1.50 | GET /x (1: Query) | 1.50 (0.90) | GET /a (2: Query, GetItem) | 2.50 (1.90) | 0.50 (0.30) | 8.0 | met / met |"), "{text}");
         assert!(
             text.contains("| `a` | DELETE /a | 3: Query, DeleteItem ×2 |"),
             "{text}"

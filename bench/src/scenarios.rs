@@ -1,8 +1,13 @@
 //! One scenario per function: the events it is invoked with and what a correct answer is.
 //!
-//! The first route of a scenario is its cold-start event: the request a new container most often
-//! meets first. Every route of the function is also invoked warm, once per cold start, so each
-//! route's CPU time is measured. The list covers every `handler` the bootstrap serves; the
+//! The first route of a scenario is its main event: the request a new container most often meets
+//! first. A new container is first handed the function's one-call event instead, a real request it
+//! answers after exactly one AWS call (the first-invocation target is set for one AWS
+//! call): where the main event makes more, that is a request about an application, job or event
+//! that needs no more (an unknown application is 404 after its `Query`). The main event follows,
+//! so its first run (the other SDK clients built on their first use) is measured too. Every route
+//! of the function is also invoked warm, once per cold start, so each route's CPU time is
+//! measured. The list covers every `handler` the bootstrap serves; the
 //! smoke test checks that against `lendverify_functions::routes::Function::ALL`.
 
 use serde_json::{json, Value};
@@ -19,6 +24,8 @@ pub enum Expect {
     NoBatchFailures,
     /// A scheduled function's JSON result (not a Lambda error).
     Completed,
+    /// An SQS batch response reporting its one record (left for SQS to redeliver, then the DLQ).
+    ReportedFailure,
 }
 
 #[derive(Clone, Debug)]
@@ -34,12 +41,19 @@ pub struct Scenario {
     /// The function's `handler` attribute (`_HANDLER`).
     pub handler: &'static str,
     pub routes: Vec<Route>,
+    /// The one-call event, when the main event makes more than one AWS call.
+    pub one_call: Option<Route>,
 }
 
 impl Scenario {
-    /// The cold-start event.
+    /// The main event.
     pub fn primary(&self) -> &Route {
         &self.routes[0]
+    }
+
+    /// The event a new container is handed first: one AWS call.
+    pub fn first_event(&self) -> &Route {
+        self.one_call.as_ref().unwrap_or_else(|| self.primary())
     }
 }
 
@@ -77,6 +91,7 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
     vec![
         Scenario {
             handler: "applications",
+            one_call: None,
             routes: vec![
                 api(ApiRequest::new("GET", applications).param("applicationId", app), 200, fixture),
                 api(
@@ -104,6 +119,7 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "review",
+            one_call: None,
             routes: vec![
                 reviewer_api(ApiRequest::new("GET", "/review/cases"), 200),
                 reviewer_api(
@@ -125,6 +141,13 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "create-liveness-session",
+            one_call: Some(api(
+                ApiRequest::new("POST", "/applications/{applicationId}/liveness-sessions")
+                    .param("applicationId", fixture.unknown_application_id)
+                    .json(json!({})),
+                404,
+                fixture,
+            )),
             routes: vec![api(
                 ApiRequest::new("POST", "/applications/{applicationId}/liveness-sessions")
                     .param("applicationId", app)
@@ -135,6 +158,16 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "get-liveness-results",
+            one_call: Some(api(
+                ApiRequest::new(
+                    "GET",
+                    "/applications/{applicationId}/liveness-sessions/{sessionId}",
+                )
+                .param("applicationId", fixture.unknown_application_id)
+                .param("sessionId", fixture.open_session_id),
+                404,
+                fixture,
+            )),
             routes: vec![api(
                 ApiRequest::new(
                     "GET",
@@ -148,6 +181,13 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "create-upload-url",
+            one_call: Some(api(
+                ApiRequest::new("POST", "/applications/{applicationId}/uploads")
+                    .param("applicationId", fixture.unknown_application_id)
+                    .json(json!({ "purpose": "LENDING_PACKAGE", "contentType": "application/pdf", "contentLength": 2_345_678 })),
+                404,
+                fixture,
+            )),
             routes: vec![api(
                 ApiRequest::new("POST", "/applications/{applicationId}/uploads")
                     .param("applicationId", app)
@@ -158,6 +198,13 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "verify-identity",
+            one_call: Some(api(
+                ApiRequest::new("POST", "/applications/{applicationId}/identity-verifications")
+                    .param("applicationId", fixture.unknown_application_id)
+                    .json(json!({ "idFrontUploadId": fixture.id_front_upload_id })),
+                404,
+                fixture,
+            )),
             routes: vec![api(
                 ApiRequest::new("POST", "/applications/{applicationId}/identity-verifications")
                     .param("applicationId", app)
@@ -168,6 +215,13 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "start-lending-analysis",
+            one_call: Some(api(
+                ApiRequest::new("POST", "/applications/{applicationId}/documents")
+                    .param("applicationId", fixture.unknown_application_id)
+                    .json(json!({ "uploadId": fixture.package_upload_id })),
+                404,
+                fixture,
+            )),
             routes: vec![api(
                 ApiRequest::new("POST", "/applications/{applicationId}/documents")
                     .param("applicationId", app)
@@ -178,6 +232,7 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "get-lending-analysis-results",
+            one_call: None,
             routes: vec![api(
                 ApiRequest::new("GET", "/applications/{applicationId}/documents/{documentId}")
                     .param("applicationId", app)
@@ -188,6 +243,14 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "lending-analysis-completed",
+            one_call: Some(Route {
+                name: "SQS completion of a job LendVerify did not start (reported)".into(),
+                event: sqs_event(
+                    &fixture.unknown_completion_body(),
+                    "16a2b3c4-d5e6-4f70-8192-a3b4c5d6e7f8",
+                ),
+                expect: Expect::ReportedFailure,
+            }),
             routes: vec![Route {
                 name: "SQS lending completion (7-page package)".into(),
                 event: sqs_event(
@@ -199,6 +262,12 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "erase-application",
+            one_call: Some(api(
+                ApiRequest::new("DELETE", applications)
+                    .param("applicationId", fixture.unknown_application_id),
+                404,
+                fixture,
+            )),
             // The bench application has no identity decision: nothing is kept as evidence.
             routes: vec![api(
                 ApiRequest::new("DELETE", applications).param("applicationId", app),
@@ -208,6 +277,7 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "sweep-erasures",
+            one_call: None,
             routes: vec![Route {
                 name: "EventBridge schedule (no erasure due)".into(),
                 event: json!({
@@ -226,6 +296,21 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
         },
         Scenario {
             handler: "deliver-decision-events",
+            one_call: Some(Route {
+                name: "SQS redelivery of a delivered decision event".into(),
+                event: sqs_event(
+                    &json!({
+                        "id": fixture.delivered_event_id,
+                        "type": "identity.decided",
+                        "occurredAt": "2026-11-27T12:00:00Z",
+                        "applicationId": app,
+                        "data": { "decision": "APPROVED", "reasonCodes": [] },
+                    })
+                    .to_string(),
+                    "27b3c4d5-e6f7-4081-92a3-b4c5d6e7f809",
+                ),
+                expect: Expect::NoBatchFailures,
+            }),
             routes: vec![Route {
                 name: "SQS decision event (one signed webhook)".into(),
                 event: sqs_event(
@@ -268,6 +353,10 @@ pub fn check(expect: Expect, response: &[u8]) -> Result<(), String> {
         Expect::NoBatchFailures => match value["batchItemFailures"].as_array() {
             Some(failures) if failures.is_empty() => Ok(()),
             _ => Err(format!("batch item failures: {value}")),
+        },
+        Expect::ReportedFailure => match value["batchItemFailures"].as_array() {
+            Some(failures) if failures.len() == 1 => Ok(()),
+            _ => Err(format!("expected the record reported: {value}")),
         },
         Expect::Completed if value.is_object() && value.get("errorType").is_none() => Ok(()),
         Expect::Completed => Err(format!("not a result: {value}")),

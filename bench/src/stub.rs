@@ -175,13 +175,22 @@ fn dynamodb(canned: &Canned, operation: &str, request: &Value) -> Answer {
         "Query" if request["IndexName"].as_str() == Some("sweep-index") => NO_ITEMS.to_string(),
         "Query" => match request["IndexName"].as_str() {
             Some("owner-index") => canned.owned.clone(),
-            Some("job-index") => canned.by_job.clone(),
-            _ => canned.application_items.clone(),
+            Some("job-index")
+                if request["ExpressionAttributeValues"][":job"]["S"].as_str()
+                    == Some(canned.fixture.job_id) =>
+            {
+                canned.by_job.clone()
+            }
+            None if pk == canned.fixture.pk() => canned.application_items.clone(),
+            // Nothing else exists: an unknown application or job has no items.
+            _ => NO_ITEMS.to_string(),
         },
         "GetItem" => {
             let pk = request["Key"]["pk"]["S"].as_str().unwrap_or_default();
             if pk == canned.fixture.pk() {
                 canned.application.clone()
+            } else if pk == format!("EVENT#{}", canned.fixture.delivered_event_id) {
+                canned.fixture.delivered(&request["Key"]["sk"])
             } else {
                 // Erasure records and idempotency keys: none exist.
                 "{}".to_string()
@@ -417,7 +426,8 @@ mod tests {
             let body: Value = serde_json::from_slice(&a.body).unwrap();
             body["Items"].as_array().unwrap().clone()
         };
-        let partition = items(call("DynamoDB_20120810.Query", json!({})));
+        let query = |pk: String| json!({ "ExpressionAttributeValues": { ":pk": { "S": pk } } });
+        let partition = items(call("DynamoDB_20120810.Query", query(fixture.pk())));
         assert_eq!(partition.len(), fixture.application_items().len());
         assert!(partition
             .iter()
@@ -427,12 +437,34 @@ mod tests {
             json!({ "IndexName": "owner-index" }),
         ));
         assert_eq!(owned[0]["ownerSub"]["S"], json!(fixture.sub));
-        let by_job = items(call(
-            "DynamoDB_20120810.Query",
-            json!({ "IndexName": "job-index" }),
-        ));
-        assert_eq!(by_job[0]["textractJobId"]["S"], json!(fixture.job_id));
-        assert_eq!(by_job[0]["status"]["S"], json!("IN_PROGRESS"));
+        let by_job = |job: &str| {
+            items(call(
+                "DynamoDB_20120810.Query",
+                json!({ "IndexName": "job-index", "ExpressionAttributeValues": { ":job": { "S": job } } }),
+            ))
+        };
+        let document = by_job(fixture.job_id);
+        assert_eq!(document[0]["textractJobId"]["S"], json!(fixture.job_id));
+        assert_eq!(document[0]["status"]["S"], json!("IN_PROGRESS"));
+        // What nobody has is not there.
+        assert!(by_job(fixture.unknown_job_id).is_empty());
+        let unknown = format!("APP#{}", fixture.unknown_application_id);
+        assert!(items(call("DynamoDB_20120810.Query", query(unknown))).is_empty());
+    }
+
+    #[test]
+    fn a_delivered_event_has_its_delivery_record() {
+        let fixture = Fixture::default();
+        let answer = call(
+            "DynamoDB_20120810.GetItem",
+            json!({ "Key": {
+                "pk": { "S": format!("EVENT#{}", fixture.delivered_event_id) },
+                "sk": { "S": "DELIVERY#bench-lender" },
+            } }),
+        );
+        let body: Value = serde_json::from_slice(&answer.body).unwrap();
+        assert_eq!(body["Item"]["status"]["S"], json!("DELIVERED"));
+        assert_eq!(body["Item"]["endpoint"]["S"], json!("bench-lender"));
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! Lambda sets `_HANDLER` from the function's `handler` attribute; one zip therefore serves all
 //! functions, is built once, and its SHA-256 is promoted unchanged from dev to prod.
 //!
-//! Cold start (measured by `make bench`, see the README): init reads the configuration and starts
-//! the runtime loop, nothing more. SDK clients are built by the first request that needs them, TLS
-//! is set up by the first connection, and the trust store is the system's one CA bundle.
+//! Cold start (measured by `make bench`, see the README): init reads the configuration, loads the
+//! trust store (the system's one CA bundle) once, and starts the runtime loop. SDK clients are
+//! built by the first request that needs them, each TLS connector by its client's first request.
 
 use std::convert::Infallible;
 
