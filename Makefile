@@ -22,7 +22,7 @@ include mk/web.mk
 include mk/contract.mk
 include mk/local-stage.mk
 
-.PHONY: help setup local token test rust-fmt rust-lint workflow-audit rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench cost load redrive clean
+.PHONY: help setup local token test rust-fmt rust-lint workflow-audit rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench bench-floor cost load redrive clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -75,6 +75,7 @@ scripts-test: setup ## Unit tests of scripts/ (the smoke test's SRP sign-in, fix
 	$(VENV)/bin/python -m pytest -q scripts/tests
 
 lambda-zip: setup ## Build the arm64 provided.al2023 bootstrap zip once, with SHA256SUMS
+	@rustup target list --installed | grep -qx aarch64-unknown-linux-gnu || rustup target add aarch64-unknown-linux-gnu
 	cargo lambda build --release --arm64 --output-format zip -p lendverify-functions --bin bootstrap --lambda-dir $(BUILD)/cargo-lambda
 	mkdir -p $(LAMBDA)
 	cp $(BUILD)/cargo-lambda/bootstrap/bootstrap.zip $(LAMBDA)/bootstrap.zip
@@ -86,6 +87,9 @@ lambda-zip: setup ## Build the arm64 provided.al2023 bootstrap zip once, with SH
 # reported when make lambda-zip has built it.
 bench: setup ## Cold starts of every function on the Lambda Runtime API harness -> build/bench.md (RUNS=20)
 	bash scripts/bench.sh
+
+bench-floor: setup ## The floor under a per-function binary: runtime-floor's init beside bootstrap's -> build/bench-floor.md
+	bash scripts/bench.sh --floor
 
 cost: ## AWS cost of one application and of 10,000 and 1,000,000 a month (prices: pricing/us-east-1.json)
 	python3 scripts/cost.py

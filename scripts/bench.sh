@@ -13,6 +13,22 @@ cd "$root"
 cargo build --release --quiet -p lendverify-functions --bin bootstrap
 cargo build --profile bench-harness --quiet -p lendverify-bench
 
+# make bench-floor: the floor under a per-function binary. `runtime-floor` (the Runtime API client
+# and tokio, nothing else; same release profile) stands in for `sweep-erasures`, interleaved with
+# `applications` on the multi-call bootstrap.
+if [ "${1:-}" = "--floor" ]; then
+  shift
+  cargo build --release --quiet -p lendverify-bench --bin runtime-floor
+  exec ./target/bench-harness/lendverify-bench \
+    --bootstrap target/release/bootstrap \
+    --binary sweep-erasures=target/release/runtime-floor \
+    --only applications --only sweep-erasures --no-routes \
+    --runs "${RUNS:-20}" \
+    --out build/bench-floor.md --log-dir build/bench/logs \
+    --command "make bench-floor${RUNS:+ RUNS=$RUNS}" \
+    "$@"
+fi
+
 mkdir -p build/bench
 native_zip=build/bench/bootstrap-native.zip
 rm -f "$native_zip"

@@ -10,6 +10,7 @@ pub mod decisions;
 pub mod deliveries;
 pub mod error;
 pub mod faces;
+pub mod https;
 pub mod id_documents;
 pub mod lazy;
 pub mod lending;
@@ -21,6 +22,7 @@ pub mod webhooks;
 
 pub use config::AwsSettings;
 pub use error::AwsError;
+pub use https::http_client;
 pub use lazy::Lazy;
 
 use std::time::Duration;
@@ -28,16 +30,6 @@ use std::time::Duration;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_smithy_http_client::proxy::ProxyConfig;
-use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
-use aws_smithy_http_client::{Builder as HttpClientBuilder, ConnectorBuilder};
-use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
-};
-use aws_smithy_runtime_api::client::runtime_components::{
-    RuntimeComponents, RuntimeComponentsBuilder,
-};
-use aws_smithy_types::config_bag::ConfigBag;
 
 /// Every adapter the handlers use, built once per Lambda container; their SDK clients are built on
 /// first use.
@@ -84,40 +76,12 @@ pub async fn load_sdk_config() -> SdkConfig {
     loader.load().await
 }
 
-/// The SDK's default HTTPS client (hyper 1.x, rustls with aws-lc, proxies from the environment),
-/// with the trust store loaded once per process, here, instead of by every SDK client.
-///
-/// Loading the trust store (reading and decoding the system CA bundle, ~150 PEM certificates) is
-/// the largest one-time cost of a cold start: measured by `make bench`, it made a first invocation
-/// with one AWS call take 3.3 ms instead of 1.5 ms. The SDK caches the decoded certificates per
-/// process, but its client builds a throwaway TLS connector in `validate_base_client_config` of
-/// every SDK client it is given to. Here that happens exactly once, when the configuration is
-/// loaded at init; each SDK client then skips it (`TrustStoreLoaded`) and builds its connector
-/// from the cached certificates on its first request (~0.1 ms).
-pub fn http_client() -> SharedHttpClient {
-    let client = HttpClientBuilder::new().build_with_connector_fn(|settings, components| {
-        let mut builder =
-            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
-        builder.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            builder.set_sleep_impl(components.sleep_impl());
-        }
-        builder.set_proxy_config(Some(ProxyConfig::from_env()));
-        builder.build()
-    });
-    // The SDK's own eager connector build, once: it never fails (the result is always Ok).
-    let _ = client.validate_base_client_config(
-        &RuntimeComponentsBuilder::new("lendverify trust store"),
-        &ConfigBag::base(),
-    );
-    SharedHttpClient::new(TrustStoreLoaded(client))
-}
-
-/// Points the TLS trust store at the system's one CA bundle file, unless `SSL_CERT_FILE` or
-/// `SSL_CERT_DIR` already say where to look. Without either, rustls-native-certs reads the bundle
-/// and then every file of `/etc/ssl/certs` and `/etc/pki/tls/certs`, which on Amazon Linux 2023
-/// (`provided.al2023`) hold the same bundle twice more: three parses of ~150 certificates, the
-/// largest part of a cold start's first request. The certificates trusted are the same.
+/// Points the system trust store (which the webhook sender uses for lenders' endpoints, and the
+/// SDK's client behind a proxy: see [`https`]) at the system's one CA bundle file, unless
+/// `SSL_CERT_FILE` or `SSL_CERT_DIR` already say where to look. Without either,
+/// rustls-native-certs reads the bundle and then every file of `/etc/ssl/certs` and
+/// `/etc/pki/tls/certs`, which on Amazon Linux 2023 (`provided.al2023`) hold the same bundle twice
+/// more: three parses of ~150 certificates. The certificates trusted are the same.
 ///
 /// Sets a process environment variable, so call it first thing in `main`, before any thread is
 /// started.
@@ -140,27 +104,6 @@ const SYSTEM_CA_BUNDLES: [&str; 3] = [
     "/etc/pki/tls/certs/ca-bundle.crt",
     "/etc/ssl/certs/ca-certificates.crt",
 ];
-
-/// Delegates everything but the eager connector build of `validate_base_client_config`, which
-/// [`http_client`] has already run once for the whole process.
-#[derive(Debug)]
-struct TrustStoreLoaded(SharedHttpClient);
-
-impl HttpClient for TrustStoreLoaded {
-    fn http_connector(
-        &self,
-        settings: &HttpConnectorSettings,
-        components: &RuntimeComponents,
-    ) -> SharedHttpConnector {
-        self.0.http_connector(settings, components)
-    }
-
-    fn connector_metadata(
-        &self,
-    ) -> Option<aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata> {
-        self.0.connector_metadata()
-    }
-}
 
 /// Three attempts with exponential backoff and jitter: enough to ride out a throttle burst while
 /// the API Gateway's 29-second integration timeout is still far away.

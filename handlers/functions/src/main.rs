@@ -3,9 +3,10 @@
 //! Lambda sets `_HANDLER` from the function's `handler` attribute; one zip therefore serves all
 //! functions, is built once, and its SHA-256 is promoted unchanged from dev to prod.
 //!
-//! Cold start (measured by `make bench`, see the README): init reads the configuration, loads the
-//! trust store (the system's one CA bundle) once, and starts the runtime loop. SDK clients are
-//! built by the first request that needs them, each TLS connector by its client's first request.
+//! Cold start (measured by `make bench`, see the README): init reads the configuration and starts
+//! the runtime loop, nothing more. SDK clients are built by the first request that needs them, and
+//! TLS trusts the Mozilla roots compiled into the binary (`lendverify_aws::https`): no CA bundle
+//! is read or decoded.
 
 use std::convert::Infallible;
 

@@ -124,9 +124,11 @@ fn port_or_free(port: u16) -> anyhow::Result<u16> {
 
 /// The SDK configuration of the local stage: moto as every service's endpoint (Rekognition and
 /// Textract clients override it with the emulator's), test credentials, and the same retry and
-/// timeout policy as the Lambdas. The end-to-end tests use it too, to read moto directly.
+/// timeout policy and HTTP client as the Lambdas. The end-to-end tests use it too, to read moto
+/// directly.
 pub async fn sdk_config(moto_url: &str) -> aws_config::SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
+        .http_client(lendverify_aws::http_client())
         .region(Region::new(REGION))
         .credentials_provider(aws_sdk_sqs::config::Credentials::new(
             "test",
