@@ -26,7 +26,7 @@ export TF_PROVIDER_MIRROR
 
 mkdir -p "$_lv_root/.tools/terraform-plugin-cache"
 export TF_CLI_CONFIG_FILE="$_lv_root/.tools/terraformrc"
-cat >"$TF_CLI_CONFIG_FILE" <<CFG
+_lv_config="$(cat <<CFG
 plugin_cache_dir = "$_lv_root/.tools/terraform-plugin-cache"
 disable_checkpoint = true
 provider_installation {
@@ -39,6 +39,15 @@ provider_installation {
   }
 }
 CFG
+)"
+# Replaced by a rename, and only when it changes: the end-to-end stages source this file side by
+# side, and a terraform reading the file while another shell truncated it would find no mirror
+# and go to the registry.
+if [ "$(cat "$TF_CLI_CONFIG_FILE" 2>/dev/null)" != "$_lv_config" ]; then
+  _lv_tmp="$(mktemp "$TF_CLI_CONFIG_FILE.XXXXXX")"
+  printf '%s\n' "$_lv_config" >"$_lv_tmp"
+  mv -f "$_lv_tmp" "$TF_CLI_CONFIG_FILE"
+fi
 export TF_IN_AUTOMATION=1
 export TF_INPUT=0
-unset _lv_provider _lv_root
+unset _lv_provider _lv_root _lv_config _lv_tmp
