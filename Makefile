@@ -22,7 +22,7 @@ include mk/web.mk
 include mk/contract.mk
 include mk/local-stage.mk
 
-.PHONY: help setup local token test rust-fmt rust-lint workflow-audit rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip bench bench-floor cost load redrive clean
+.PHONY: help setup local token test rust-fmt rust-lint workflow-audit rust-test emulator-test tf-local-apply smoke smoke-local scripts-test lambda-zip lambda-zip-check bench bench-floor cost load redrive clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-16s %s\n", $$1, $$2}'
@@ -81,6 +81,11 @@ lambda-zip: setup ## Build the arm64 provided.al2023 bootstrap zip once, with SH
 	cp $(BUILD)/cargo-lambda/bootstrap/bootstrap.zip $(LAMBDA)/bootstrap.zip
 	cd $(LAMBDA) && sha256sum bootstrap.zip > SHA256SUMS && cat SHA256SUMS
 	@ls -l $(LAMBDA)/bootstrap.zip
+
+# Not in make test: it needs the arm64 release build (minutes here) and qemu-user. The deploy
+# workflow's build job runs it on the zip it publishes.
+lambda-zip-check: ## Boot the arm64 bootstrap of build/lambda/bootstrap.zip under qemu: every function answers its events
+	bash scripts/lambda-zip-check.sh
 
 # Not in make test (a release build takes minutes here); one cold start per function on the same
 # harness is, in cargo test (handlers/functions/tests/cold_start.rs). The arm64 zip's size is
