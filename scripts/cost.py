@@ -23,6 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PRICES = ROOT / "pricing" / "us-east-1.json"
 TERRAFORM = ROOT / "terraform" / "main.tf"
+# CloudWatch alarms of a staging or prod stack (dev has none): the count in their offline plans, which
+# the plan checks compare with this (scripts/lendverify_terraform/plan_checks.py).
+CLOUDWATCH_ALARMS = 29
 
 ML = "ML calls"
 INFRA = "infrastructure"
@@ -216,7 +219,7 @@ def fixed_monthly(prices: dict) -> list[tuple[str, float]]:
     return [
         ("KMS customer managed key", p["kms_key_month"]),
         ("WAF web ACL and its 5 rules", p["waf_web_acl_month"] + 5 * p["waf_rule_month"]),
-        ("CloudWatch alarms (43)", 43 * p["cloudwatch_alarm_month"]),
+        (f"CloudWatch alarms ({CLOUDWATCH_ALARMS})", CLOUDWATCH_ALARMS * p["cloudwatch_alarm_month"]),
         ("SQS event source polling", sqs_polls * p["sqs_request"]),
         (
             f"erasure sweep schedule ({sweeps:,} invocations)",

@@ -14,7 +14,9 @@ Each property is enforced once, in the place best suited to it. Properties delib
 
 from __future__ import annotations
 
+import ast
 import json
+from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .tool import CheckFailed
@@ -63,6 +65,15 @@ def policy_documents(resources: Iterable[Mapping[str, Any]]) -> Iterable[tuple[s
         for attr, value in (r.get("values") or {}).items():
             if isinstance(value, str) and value.lstrip().startswith("{") and '"Statement"' in value:
                 yield f"{r['address']}.{attr}", json.loads(value)
+
+
+def cost_model_alarms() -> int:
+    """The alarm count `make cost` prices: CLOUDWATCH_ALARMS in scripts/cost.py, read without running it."""
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "cost.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CLOUDWATCH_ALARMS" for t in node.targets):
+            return ast.literal_eval(node.value)
+    raise CheckFailed("scripts/cost.py has no CLOUDWATCH_ALARMS")
 
 
 def check(env: str, plan: Mapping[str, Any]) -> str:
@@ -116,6 +127,10 @@ def check(env: str, plan: Mapping[str, Any]) -> str:
     expect(all((f["values"].get("reserved_concurrent_executions") or -1) >= 1 for f in functions),
            "every function needs reserved concurrency (>= 1)")
     expect((len(alarms) > 0) == protected, f"alarm count {len(alarms)}")
+    if protected:
+        priced = cost_model_alarms()
+        expect(len(alarms) == priced,
+               f"alarm count {len(alarms)}, but make cost prices {priced} (scripts/cost.py CLOUDWATCH_ALARMS)")
     retention = MIN_LOG_RETENTION[env]
     expect(all(g["values"]["retention_in_days"] >= retention for g in of_type("aws_cloudwatch_log_group")),
            f"log retention below {retention} days")

@@ -47,7 +47,8 @@ def plan(env, extra=()):
     resources.append(resource("aws_s3_bucket_object_lock_configuration", "evidence",
                               {"rule": [{"default_retention": [{"mode": "GOVERNANCE", "days": 1827}]}]}))
     if protected:
-        resources.append(resource("aws_cloudwatch_metric_alarm", "a", {}))
+        # As many alarms as make cost prices (scripts/cost.py CLOUDWATCH_ALARMS).
+        resources += [resource("aws_cloudwatch_metric_alarm", f"a{i}", {}) for i in range(plan_checks.cost_model_alarms())]
     resources += list(extra)
     changes = [{"address": r["address"], "mode": "managed", "change": {
         "after": r["values"], "after_unknown": {"kms_key_id": True} if r["type"] == "aws_cloudwatch_log_group" else {}}}
@@ -123,4 +124,12 @@ def test_the_evidence_store_must_be_locked_in_governance_mode():
         if r["type"] == "aws_s3_bucket_object_lock_configuration":
             r["values"]["rule"][0]["default_retention"][0]["mode"] = "COMPLIANCE"
     with pytest.raises(CheckFailed, match="GOVERNANCE"):
+        plan_checks.check("prod", p)
+
+
+def test_the_alarms_planned_are_the_alarms_priced():
+    p = plan("prod")
+    alarms = [r for r in p["planned_values"]["root_module"]["resources"] if r["type"] == "aws_cloudwatch_metric_alarm"]
+    p["planned_values"]["root_module"]["resources"].remove(alarms[0])
+    with pytest.raises(CheckFailed, match="make cost prices"):
         plan_checks.check("prod", p)
