@@ -90,6 +90,11 @@ impl Fixture {
         format!("APP#{}", self.application_id)
     }
 
+    /// The partition of [`Fixture::delivered_event_id`]'s delivery records.
+    pub fn delivered_event_pk(&self) -> String {
+        format!("EVENT#{}", self.delivered_event_id)
+    }
+
     fn prefix(&self) -> String {
         format!("applications/{}/", self.application_id)
     }
@@ -122,7 +127,7 @@ impl Fixture {
         let sk = sk["S"].as_str().unwrap_or_default();
         let endpoint = sk.strip_prefix("DELIVERY#").unwrap_or(sk);
         json!({ "Item": item(&[
-            ("pk", s(&format!("EVENT#{}", self.delivered_event_id))),
+            ("pk", s(&self.delivered_event_pk())),
             ("sk", s(sk)),
             ("eventId", s(self.delivered_event_id)),
             ("endpoint", s(endpoint)),

@@ -436,12 +436,10 @@ impl Bench {
         let (first, deliver) = self
             .invoke(handler, &mut process, deliver, scenario.first_event())
             .await?;
-        let (first_primary, deliver) = match scenario.one_call {
-            Some(_) => {
-                let (run, next) = self.invoke(handler, &mut process, deliver, primary).await?;
-                (Some(run), next)
-            }
-            None => (None, deliver),
+        let (first_primary, deliver) = if scenario.one_call.is_some() {
+            self.invoke(handler, &mut process, deliver, primary).await?
+        } else {
+            (first.clone(), deliver)
         };
         let (warm, mut deliver) = self.invoke(handler, &mut process, deliver, primary).await?;
         let mut routes = Vec::new();
@@ -459,8 +457,8 @@ impl Bench {
             handler: handler.to_string(),
             init,
             init_cpu,
-            first_primary: first_primary.unwrap_or_else(|| first.clone()),
             first,
+            first_primary,
             warm,
             routes,
             peak_rss_kib,

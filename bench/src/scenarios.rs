@@ -84,6 +84,21 @@ fn reviewer_api(request: ApiRequest, expect: u16) -> Route {
     }
 }
 
+/// A function whose one route is about the bench application. Its one-call event is the same
+/// request about an application nobody has: 404 after the ownership `Query`.
+fn application_scenario(
+    handler: &'static str,
+    expect: u16,
+    fixture: &Fixture,
+    request: impl Fn(&str) -> ApiRequest,
+) -> Scenario {
+    Scenario {
+        handler,
+        one_call: Some(api(request(fixture.unknown_application_id), 404, fixture)),
+        routes: vec![api(request(fixture.application_id), expect, fixture)],
+    }
+}
+
 /// Every function's scenario, in the order of `handlers/README.md`.
 pub fn all(fixture: &Fixture) -> Vec<Scenario> {
     let app = fixture.application_id;
@@ -139,97 +154,34 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
                 ),
             ],
         },
-        Scenario {
-            handler: "create-liveness-session",
-            one_call: Some(api(
-                ApiRequest::new("POST", "/applications/{applicationId}/liveness-sessions")
-                    .param("applicationId", fixture.unknown_application_id)
-                    .json(json!({})),
-                404,
-                fixture,
-            )),
-            routes: vec![api(
-                ApiRequest::new("POST", "/applications/{applicationId}/liveness-sessions")
-                    .param("applicationId", app)
-                    .json(json!({})),
-                201,
-                fixture,
-            )],
-        },
-        Scenario {
-            handler: "get-liveness-results",
-            one_call: Some(api(
-                ApiRequest::new(
-                    "GET",
-                    "/applications/{applicationId}/liveness-sessions/{sessionId}",
-                )
-                .param("applicationId", fixture.unknown_application_id)
-                .param("sessionId", fixture.open_session_id),
-                404,
-                fixture,
-            )),
-            routes: vec![api(
-                ApiRequest::new(
-                    "GET",
-                    "/applications/{applicationId}/liveness-sessions/{sessionId}",
-                )
-                .param("applicationId", app)
-                .param("sessionId", fixture.open_session_id),
-                200,
-                fixture,
-            )],
-        },
-        Scenario {
-            handler: "create-upload-url",
-            one_call: Some(api(
-                ApiRequest::new("POST", "/applications/{applicationId}/uploads")
-                    .param("applicationId", fixture.unknown_application_id)
-                    .json(json!({ "purpose": "LENDING_PACKAGE", "contentType": "application/pdf", "contentLength": 2_345_678 })),
-                404,
-                fixture,
-            )),
-            routes: vec![api(
-                ApiRequest::new("POST", "/applications/{applicationId}/uploads")
-                    .param("applicationId", app)
-                    .json(json!({ "purpose": "LENDING_PACKAGE", "contentType": "application/pdf", "contentLength": 2_345_678 })),
-                201,
-                fixture,
-            )],
-        },
-        Scenario {
-            handler: "verify-identity",
-            one_call: Some(api(
-                ApiRequest::new("POST", "/applications/{applicationId}/identity-verifications")
-                    .param("applicationId", fixture.unknown_application_id)
-                    .json(json!({ "idFrontUploadId": fixture.id_front_upload_id })),
-                404,
-                fixture,
-            )),
-            routes: vec![api(
-                ApiRequest::new("POST", "/applications/{applicationId}/identity-verifications")
-                    .param("applicationId", app)
-                    .json(json!({ "idFrontUploadId": fixture.id_front_upload_id })),
-                200,
-                fixture,
-            )],
-        },
-        Scenario {
-            handler: "start-lending-analysis",
-            one_call: Some(api(
-                ApiRequest::new("POST", "/applications/{applicationId}/documents")
-                    .param("applicationId", fixture.unknown_application_id)
-                    .json(json!({ "uploadId": fixture.package_upload_id })),
-                404,
-                fixture,
-            )),
-            routes: vec![api(
-                ApiRequest::new("POST", "/applications/{applicationId}/documents")
-                    .param("applicationId", app)
-                    .json(json!({ "uploadId": fixture.package_upload_id })),
-                202,
-                fixture,
-            )],
-        },
+        application_scenario("create-liveness-session", 201, fixture, |id| {
+            ApiRequest::new("POST", "/applications/{applicationId}/liveness-sessions")
+                .param("applicationId", id)
+                .json(json!({}))
+        }),
+        application_scenario("get-liveness-results", 200, fixture, |id| {
+            ApiRequest::new(
+                "GET",
+                "/applications/{applicationId}/liveness-sessions/{sessionId}",
+            )
+            .param("applicationId", id)
+            .param("sessionId", fixture.open_session_id)
+        }),
+        application_scenario("create-upload-url", 201, fixture, |id| {
+            ApiRequest::new("POST", "/applications/{applicationId}/uploads")
+                .param("applicationId", id)
+                .json(json!({ "purpose": "LENDING_PACKAGE", "contentType": "application/pdf", "contentLength": 2_345_678 }))
+        }),
+        application_scenario("verify-identity", 200, fixture, |id| {
+            ApiRequest::new("POST", "/applications/{applicationId}/identity-verifications")
+                .param("applicationId", id)
+                .json(json!({ "idFrontUploadId": fixture.id_front_upload_id }))
+        }),
+        application_scenario("start-lending-analysis", 202, fixture, |id| {
+            ApiRequest::new("POST", "/applications/{applicationId}/documents")
+                .param("applicationId", id)
+                .json(json!({ "uploadId": fixture.package_upload_id }))
+        }),
         Scenario {
             handler: "get-lending-analysis-results",
             one_call: None,
@@ -260,21 +212,10 @@ pub fn all(fixture: &Fixture) -> Vec<Scenario> {
                 expect: Expect::NoBatchFailures,
             }],
         },
-        Scenario {
-            handler: "erase-application",
-            one_call: Some(api(
-                ApiRequest::new("DELETE", applications)
-                    .param("applicationId", fixture.unknown_application_id),
-                404,
-                fixture,
-            )),
-            // The bench application has no identity decision: nothing is kept as evidence.
-            routes: vec![api(
-                ApiRequest::new("DELETE", applications).param("applicationId", app),
-                204,
-                fixture,
-            )],
-        },
+        // The bench application has no identity decision: nothing is kept as evidence.
+        application_scenario("erase-application", 204, fixture, |id| {
+            ApiRequest::new("DELETE", applications).param("applicationId", id)
+        }),
         Scenario {
             handler: "sweep-erasures",
             one_call: None,

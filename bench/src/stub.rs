@@ -189,7 +189,7 @@ fn dynamodb(canned: &Canned, operation: &str, request: &Value) -> Answer {
             let pk = request["Key"]["pk"]["S"].as_str().unwrap_or_default();
             if pk == canned.fixture.pk() {
                 canned.application.clone()
-            } else if pk == format!("EVENT#{}", canned.fixture.delivered_event_id) {
+            } else if pk == canned.fixture.delivered_event_pk() {
                 canned.fixture.delivered(&request["Key"]["sk"])
             } else {
                 // Erasure records and idempotency keys: none exist.
@@ -458,7 +458,7 @@ mod tests {
         let answer = call(
             "DynamoDB_20120810.GetItem",
             json!({ "Key": {
-                "pk": { "S": format!("EVENT#{}", fixture.delivered_event_id) },
+                "pk": { "S": fixture.delivered_event_pk() },
                 "sk": { "S": "DELIVERY#bench-lender" },
             } }),
         );

@@ -78,20 +78,16 @@ fn sdk_http_client_with_proxy() -> SharedHttpClient {
 
 /// rustls with aws-lc and the compiled-in roots, built once per process, on the first connector.
 static TLS: LazyLock<rustls::ClientConfig> = LazyLock::new(|| {
-    tls_config(rustls::RootCertStore {
-        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
-    })
-});
-
-fn tls_config(roots: rustls::RootCertStore) -> rustls::ClientConfig {
     rustls::ClientConfig::builder_with_provider(Arc::new(
         rustls::crypto::aws_lc_rs::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .expect("aws-lc supports TLS 1.2 and 1.3")
-    .with_root_certificates(roots)
+    .with_root_certificates(rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    })
     .with_no_client_auth()
-}
+});
 
 /// Connectors by (connect timeout, read timeout): the SDK asks for one per request attempt.
 #[derive(Debug, Default)]
