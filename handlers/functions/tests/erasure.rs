@@ -212,21 +212,30 @@ async fn erasure_writes_its_tombstone_first_then_deletes_every_version_and_item(
     );
 }
 
-#[tokio::test]
-async fn a_decided_applications_evidence_is_kept_at_the_versions_its_decision_read() {
+/// The owner's application with its liveness `session`, an ID front upload, and an approved
+/// identity decision that read the objects at `versions` (object name, version id).
+fn decided_application(session: LivenessItem, versions: &[(&str, &str)]) -> Rule {
     let mut decided = verification(Decision::Approved, Vec::new());
-    decided.object_versions = [("idFront", "front-v1"), ("livenessReference", "ref-v1")]
-        .into_iter()
+    decided.object_versions = versions
+        .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let mut session = liveness(LivenessStatus::Passed);
-    session.audit_image_keys = vec![format!("applications/{APP_ID}/liveness/audit-0.jpg")];
-    let query = query_application(vec![
+    query_application(vec![
         item(&application(OWNER)),
         item(&session),
         item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
         item(&decided),
-    ]);
+    ])
+}
+
+#[tokio::test]
+async fn a_decided_applications_evidence_is_kept_at_the_versions_its_decision_read() {
+    let mut session = liveness(LivenessStatus::Passed);
+    session.audit_image_keys = vec![format!("applications/{APP_ID}/liveness/audit-0.jpg")];
+    let query = decided_application(
+        session,
+        &[("idFront", "front-v1"), ("livenessReference", "ref-v1")],
+    );
     // Each source is read at the version the decision read; its bytes name it.
     let reads = Arc::new(Mutex::new(Vec::new()));
     let seen = reads.clone();
@@ -596,14 +605,7 @@ async fn an_erased_application_still_counts_against_the_daily_quota_once() {
 #[tokio::test]
 async fn evidence_that_cannot_be_kept_stops_the_erasure_before_anything_is_deleted() {
     use lendverify_aws::error::Service;
-    let mut decided = verification(Decision::Approved, Vec::new());
-    decided.object_versions = [("idFront".to_string(), "front-v1".to_string())].into();
-    let query = query_application(vec![
-        item(&application(OWNER)),
-        item(&liveness(LivenessStatus::Passed)),
-        item(&upload(FRONT_UPLOAD_ID, UploadPurpose::IdFront)),
-        item(&decided),
-    ]);
+    let query = decided_application(liveness(LivenessStatus::Passed), &[("idFront", "front-v1")]);
     let read = mock!(aws_sdk_s3::Client::get_object).then_output(|| {
         aws_sdk_s3::operation::get_object::GetObjectOutput::builder()
             .body(b"image".to_vec().into())
