@@ -23,10 +23,9 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use lendverify_aws::config::WebhookEndpoint;
 use lendverify_aws::error::table::Service;
 use lendverify_aws::records;
-use lendverify_aws::Aws;
 use lendverify_e2e::fault_proxy::{Fault, FaultProxy};
 use lendverify_e2e::fault_stage::{
-    serve_gateway, settings_with_silent_topic, with_decision_event_clients, Receiver,
+    faulted_aws, own_retry_quota, serve_gateway, settings_with_silent_topic, Endpoints, Receiver,
 };
 use lendverify_e2e::{fixtures, repo_root, World};
 use lendverify_functions::{consumer, dispatcher, AppState};
@@ -354,38 +353,18 @@ impl FaultedApi {
                     .build(),
             )
             .build();
-        let url = |d: Dependency| proxies[&d].url.clone();
-        let via = |d: Dependency| sdk.clone().into_builder().endpoint_url(url(d)).build();
-        let secrets = aws_sdk_secretsmanager::Client::new(&via(Dependency::SecretsManager));
-        let aws = Aws::from_clients(
-            aws_settings.clone(),
-            aws_sdk_dynamodb::Client::from_conf(
-                aws_sdk_dynamodb::config::Builder::from(&sdk)
-                    .endpoint_url(url(Dependency::DynamoDb))
-                    .build(),
-            ),
-            aws_sdk_s3::Client::from_conf(
-                aws_sdk_s3::config::Builder::from(&sdk)
-                    .endpoint_url(url(Dependency::S3))
-                    .force_path_style(true)
-                    .build(),
-            ),
-            aws_sdk_rekognition::Client::from_conf(
-                aws_sdk_rekognition::config::Builder::from(&sdk)
-                    .endpoint_url(url(Dependency::Rekognition))
-                    .build(),
-            ),
-            aws_sdk_textract::Client::from_conf(
-                aws_sdk_textract::config::Builder::from(&sdk)
-                    .endpoint_url(url(Dependency::Textract))
-                    .build(),
-            ),
-        );
-        let mut aws =
-            with_decision_event_clients(aws, Aws::new(&via(Dependency::Sns), aws_settings.clone()));
-        aws.signing_secret = lendverify_aws::webhooks::SigningSecret::new(
-            secrets.clone(),
-            aws_settings.decision_events.webhook_secret_arn.clone(),
+        let url = |d: Dependency| proxies[&d].url.as_str();
+        let (aws, secrets) = faulted_aws(
+            &sdk,
+            aws_settings,
+            &Endpoints {
+                dynamodb: url(Dependency::DynamoDb),
+                s3: url(Dependency::S3),
+                rekognition: url(Dependency::Rekognition),
+                textract: url(Dependency::Textract),
+                sns: url(Dependency::Sns),
+                secrets_manager: url(Dependency::SecretsManager),
+            },
         );
         let state = AppState {
             aws,
@@ -856,14 +835,22 @@ async fn fault_matrix_every_dependency_of_every_route(w: Arc<World>) -> Result<(
                     None => route.prepare(&w, user).await?,
                 };
                 let token = token_of(&call);
-                faulted.proxies[&dependency].arm(fault, u32::MAX);
+                let proxy = &faulted.proxies[&dependency];
+                let requests_before = proxy.requests();
+                proxy.arm(fault, u32::MAX);
                 let started = Instant::now();
                 let reply = send(&w, &faulted.url, &token, &call).await;
                 faulted.disarm();
                 let elapsed = started.elapsed();
+                let requests = proxy.requests() - requests_before;
                 let reply = reply?;
                 let (mut outcome, mut passed) = match (reply.status, &reply.retry_after) {
-                    (503, Some(after)) => (format!("503, Retry-After {after}"), true),
+                    // Refused only after the whole retry policy: every attempt of the failing
+                    // call reached the dependency.
+                    (503, Some(after)) => (
+                        format!("503 after {requests} requests, Retry-After {after}"),
+                        requests >= u64::from(lendverify_aws::retry_config().max_attempts()),
+                    ),
                     (s, _) if s == clean.status => (format!("{s} (succeeded)"), true),
                     (s, after) => (format!("{s} {} (Retry-After {after:?})", reply.body), false),
                 };
@@ -1078,7 +1065,11 @@ async fn consumer_cells(w: &World, faulted: &FaultedApi, token: &str) -> Result<
         sqs_proxy.arm(fault, u32::MAX);
         let loop_task = tokio::spawn(lendverify_local_stage::queue::run(
             faulted.state.clone(),
-            aws_sdk_sqs::Client::new(&sdk),
+            aws_sdk_sqs::Client::from_conf(
+                aws_sdk_sqs::config::Builder::from(&sdk)
+                    .retry_partition(own_retry_quota("sqs"))
+                    .build(),
+            ),
             queue.clone(),
             format!("arn:aws:sqs:{REGION}:123456789012:{queue_name}"),
             Some(REDELIVERY),
@@ -1102,7 +1093,12 @@ async fn consumer_cells(w: &World, faulted: &FaultedApi, token: &str) -> Result<
             tokio::time::sleep(Duration::from_millis(200)).await;
             status = document_status(w, &app).await?;
         }
-        let drained = visible(w, &queue).await? == 0;
+        // The document is stored before its message is deleted, and a receive that timed out
+        // while SQS answered it leaves the message in flight until its visibility timeout: the
+        // queue drains shortly after, not at the same instant.
+        let left = w
+            .wait_until_drained(&queue, Duration::from_secs(10))
+            .await?;
         stop.cancel();
         let _ = loop_task.await;
         cells.push(Cell {
@@ -1111,12 +1107,12 @@ async fn consumer_cells(w: &World, faulted: &FaultedApi, token: &str) -> Result<
             fault,
             outcome: format!(
                 "receive failed and was retried ({attempts} requests in 2 s), document \
-                 {status_while_failing}; once back: document {status}, queue drained: {drained}"
+                 {status_while_failing}; once back: document {status}, queue holds {left}"
             ),
             passed: status_while_failing == "IN_PROGRESS"
                 && attempts > 0
                 && status == "SUCCEEDED"
-                && drained,
+                && left.is_empty(),
         });
     }
     Ok(cells)

@@ -1005,41 +1005,18 @@ async fn expect_delivery_record(w: &World, event_id: &str, attempts: u64) -> Res
 
 /// Waits until the decision deliveries queue holds nothing, visible or in flight.
 async fn decision_queue_drained(w: &World) -> Result<()> {
-    use aws_sdk_sqs::types::QueueAttributeName as Q;
     let queue = w
         .stage
         .outputs
         .decision_queue_url
         .as_deref()
         .context("decision_queue_url")?;
-    let deadline = Instant::now() + DELIVERY_DEADLINE;
-    loop {
-        let attrs = w
-            .sqs
-            .get_queue_attributes()
-            .queue_url(queue)
-            .attribute_names(Q::All)
-            .send()
-            .await?;
-        let get = |name: Q| {
-            attrs
-                .attributes()
-                .and_then(|a| a.get(&name))
-                .and_then(|v| v.parse::<u64>().ok())
-                .unwrap_or(0)
-        };
-        let (visible, in_flight) = (
-            get(Q::ApproximateNumberOfMessages),
-            get(Q::ApproximateNumberOfMessagesNotVisible),
-        );
-        if visible == 0 && in_flight == 0 {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            bail!("the decision deliveries queue still holds {visible} + {in_flight} in flight after {DELIVERY_DEADLINE:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    let left = w.wait_until_drained(queue, DELIVERY_DEADLINE).await?;
+    ensure!(
+        left.is_empty(),
+        "the decision deliveries queue still holds {left} after {DELIVERY_DEADLINE:?}"
+    );
+    Ok(())
 }
 
 fn expect_type(problem: &Value, slug: &str) -> Result<()> {

@@ -7,7 +7,8 @@
 //!   faults are the emulator's own control API);
 //! - the production retry policy (3 attempts) with a 1 ms backoff, as the handler tests use, so
 //!   hundreds of throttles take seconds (the real backoff is proven by
-//!   `throttled_aws_is_retried_then_503` on the stage itself);
+//!   `throttled_aws_is_retried_then_503` on the stage itself), and each client with a retry
+//!   quota of its own ([`own_retry_quota`]);
 //! - Textract's completion topic is one without subscribers, so a lending job the walk starts
 //!   never reaches the stage's queue; the walk feeds the consumer its own completions.
 
@@ -15,6 +16,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use aws_config::SdkConfig;
+use aws_sdk_dynamodb::config::retry::{RetryPartition, TokenBucket};
 use lendverify_aws::{Aws, AwsSettings};
 use lendverify_core::config::Settings;
 use lendverify_functions::AppState;
@@ -46,33 +49,21 @@ impl FaultStage {
                 lendverify_aws::retry_config().with_initial_backoff(Duration::from_millis(1)),
             )
             .build();
-        let s3 = aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::config::Builder::from(&sdk)
-                .force_path_style(true)
-                .build(),
-        );
-        let emulator = &world.stage.emulator_url;
-        let rekognition = aws_sdk_rekognition::Client::from_conf(
-            aws_sdk_rekognition::config::Builder::from(&sdk)
-                .endpoint_url(emulator)
-                .build(),
-        );
-        let textract = aws_sdk_textract::Client::from_conf(
-            aws_sdk_textract::config::Builder::from(&sdk)
-                .endpoint_url(emulator)
-                .build(),
+        let (proxy_url, emulator) = (proxy.url.as_str(), world.stage.emulator_url.as_str());
+        let (aws, secrets) = faulted_aws(
+            &sdk,
+            aws_settings,
+            &Endpoints {
+                dynamodb: proxy_url,
+                s3: proxy_url,
+                rekognition: emulator,
+                textract: emulator,
+                sns: proxy_url,
+                secrets_manager: proxy_url,
+            },
         );
         let state = AppState {
-            aws: with_decision_event_clients(
-                Aws::from_clients(
-                    aws_settings.clone(),
-                    aws_sdk_dynamodb::Client::new(&sdk),
-                    s3,
-                    rekognition,
-                    textract,
-                ),
-                Aws::new(&sdk, aws_settings),
-            ),
+            aws,
             settings,
             clock: time::OffsetDateTime::now_utc,
         };
@@ -81,20 +72,82 @@ impl FaultStage {
             api_url,
             state,
             proxy,
-            secrets: aws_sdk_secretsmanager::Client::new(&sdk),
+            secrets,
             stop: Some(stop),
         })
     }
 }
 
-/// `aws` with the decision event adapters (SNS Publish, Secrets Manager GetSecretValue) of
-/// `events`, an `Aws::new` over the faulted endpoint's SDK configuration: the same as
-/// `Aws::with_decision_event_clients` with that configuration's clients (`Aws::new` builds them
-/// lazily), without an SNS SDK in the e2e manifest. Without them every publish fails as ours.
-pub fn with_decision_event_clients(mut aws: Aws, events: Aws) -> Aws {
-    aws.decision_events = events.decision_events;
-    aws.signing_secret = events.signing_secret;
-    aws
+/// Where each client of a faulted API sends its requests: a fault proxy, or the emulator.
+pub struct Endpoints<'a> {
+    pub dynamodb: &'a str,
+    pub s3: &'a str,
+    pub rekognition: &'a str,
+    pub textract: &'a str,
+    pub sns: &'a str,
+    pub secrets_manager: &'a str,
+}
+
+/// The handlers' adapters for `settings` over clients of `sdk` at `endpoints`, each client with
+/// a retry quota of its own ([`own_retry_quota`]); and the Secrets Manager client, through
+/// which a test reaches a signing secret not read yet (it is cached once read).
+pub fn faulted_aws(
+    sdk: &SdkConfig,
+    settings: AwsSettings,
+    endpoints: &Endpoints,
+) -> (Aws, aws_sdk_secretsmanager::Client) {
+    let dynamodb = aws_sdk_dynamodb::config::Builder::from(sdk)
+        .endpoint_url(endpoints.dynamodb)
+        .retry_partition(own_retry_quota("dynamodb"))
+        .build();
+    let s3 = aws_sdk_s3::config::Builder::from(sdk)
+        .endpoint_url(endpoints.s3)
+        .force_path_style(true)
+        .retry_partition(own_retry_quota("s3"))
+        .build();
+    let rekognition = aws_sdk_rekognition::config::Builder::from(sdk)
+        .endpoint_url(endpoints.rekognition)
+        .retry_partition(own_retry_quota("rekognition"))
+        .build();
+    let textract = aws_sdk_textract::config::Builder::from(sdk)
+        .endpoint_url(endpoints.textract)
+        .retry_partition(own_retry_quota("textract"))
+        .build();
+    let sns = aws_sdk_sns::config::Builder::from(sdk)
+        .endpoint_url(endpoints.sns)
+        .retry_partition(own_retry_quota("sns"))
+        .build();
+    let secrets = aws_sdk_secretsmanager::Client::from_conf(
+        aws_sdk_secretsmanager::config::Builder::from(sdk)
+            .endpoint_url(endpoints.secrets_manager)
+            .retry_partition(own_retry_quota("secretsmanager"))
+            .build(),
+    );
+    let aws = Aws::from_clients(
+        settings,
+        aws_sdk_dynamodb::Client::from_conf(dynamodb),
+        aws_sdk_s3::Client::from_conf(s3),
+        aws_sdk_rekognition::Client::from_conf(rekognition),
+        aws_sdk_textract::Client::from_conf(textract),
+    )
+    .with_decision_event_clients(aws_sdk_sns::Client::from_conf(sns), secrets.clone());
+    (aws, secrets)
+}
+
+/// An unlimited retry quota of its own, for one client of a faulted API.
+///
+/// The SDK's standard retry strategy keeps one retry quota per service for the whole process: a
+/// bucket of 500 tokens, of which each retry takes 5 (10 after a timeout), given back only when
+/// the retry succeeds. A Lambda process meets a fault with its own quota. A test process serves
+/// the stage and hundreds of faulted requests: they emptied the quota within about ten routes of
+/// the fault matrix, and from then on every request to that service, from this API and from the
+/// stage, was tried once, so that one slow answer from moto failed a clean request. With a quota
+/// of its own per faulted client, every fault meets the whole retry policy, and the stage's
+/// clients keep theirs.
+pub fn own_retry_quota(client: &str) -> RetryPartition {
+    RetryPartition::custom(format!("faulted-{client}"))
+        .token_bucket(TokenBucket::unlimited())
+        .build()
 }
 
 /// The stage's handler settings with Textract's completion topic replaced by `silent_topic`, a

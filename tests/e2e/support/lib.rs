@@ -19,6 +19,25 @@ pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// What a queue holds, as SQS approximates it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueueDepth {
+    pub visible: u64,
+    pub in_flight: u64,
+}
+
+impl QueueDepth {
+    pub fn is_empty(&self) -> bool {
+        self.visible == 0 && self.in_flight == 0
+    }
+}
+
+impl std::fmt::Display for QueueDepth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} visible + {} in flight", self.visible, self.in_flight)
+    }
+}
+
 /// Names the lock file that lets the end-to-end binaries run side by side (`make rust-test`,
 /// scripts/cargo-test.sh): their stages start at the same time, since a start is mostly
 /// `terraform apply` waiting out the AWS provider's propagation checks, while their scenarios
@@ -293,31 +312,50 @@ impl World {
     }
 
     /// Waits until the lending queue is empty and nothing is in flight.
+    /// Waits until the lending queue holds nothing, visible or in flight.
     pub async fn queue_drained(&self) -> anyhow::Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let within = Duration::from_secs(30);
+        let left = self
+            .wait_until_drained(&self.stage.outputs.queue_url, within)
+            .await?;
+        ensure!(
+            left.is_empty(),
+            "the lending queue still holds {left} after {within:?}"
+        );
+        Ok(())
+    }
+
+    /// Waits up to `within` until `queue_url` holds nothing, visible or in flight (a message is
+    /// in flight from its receive until its delete, or until its visibility timeout sends it
+    /// back), and answers what it held last.
+    pub async fn wait_until_drained(
+        &self,
+        queue_url: &str,
+        within: Duration,
+    ) -> anyhow::Result<QueueDepth> {
+        use aws_sdk_sqs::types::QueueAttributeName as Q;
+        let deadline = Instant::now() + within;
         loop {
             let attrs = self
                 .sqs
                 .get_queue_attributes()
-                .queue_url(&self.stage.outputs.queue_url)
-                .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+                .queue_url(queue_url)
+                .attribute_names(Q::All)
                 .send()
                 .await?;
-            let get = |name: aws_sdk_sqs::types::QueueAttributeName| {
+            let get = |name: Q| {
                 attrs
                     .attributes()
                     .and_then(|a| a.get(&name))
                     .and_then(|v| v.parse::<u64>().ok())
                     .unwrap_or(0)
             };
-            use aws_sdk_sqs::types::QueueAttributeName as Q;
-            if get(Q::ApproximateNumberOfMessages) == 0
-                && get(Q::ApproximateNumberOfMessagesNotVisible) == 0
-            {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                bail!("the lending queue did not drain within 30 s");
+            let depth = QueueDepth {
+                visible: get(Q::ApproximateNumberOfMessages),
+                in_flight: get(Q::ApproximateNumberOfMessagesNotVisible),
+            };
+            if depth.is_empty() || Instant::now() > deadline {
+                return Ok(depth);
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
