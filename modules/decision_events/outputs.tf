@@ -1,46 +1,46 @@
 output "topic_arn" {
   description = "ARN of the decision events topic: `DECISION_EVENTS_TOPIC_ARN` (the deciding functions need sns:Publish on it)."
-  value       = aws_sns_topic.this.arn
+  value       = module.topic_queue.topic_arn
 }
 
 output "topic_name" {
   description = "Name of the decision events topic (known at plan time, for the delivery-failure alarm)."
-  value       = aws_sns_topic.this.name
+  value       = module.topic_queue.topic_name
 }
 
 output "queue_arn" {
   description = "ARN of the deliveries queue (event source of `deliver-decision-events`)."
-  value       = aws_sqs_queue.this.arn
+  value       = module.topic_queue.queue_arn
 }
 
 output "queue_url" {
   description = "URL of the deliveries queue (the local stage drains it)."
-  value       = aws_sqs_queue.this.url
+  value       = module.topic_queue.queue_url
 }
 
 output "queue_name" {
   description = "Name of the deliveries queue."
-  value       = aws_sqs_queue.this.name
+  value       = module.topic_queue.queue_name
 }
 
 output "dlq_arn" {
   description = "ARN of the deliveries dead-letter queue."
-  value       = aws_sqs_queue.dlq.arn
+  value       = module.topic_queue.dlq_arn
 }
 
 output "dlq_url" {
   description = "URL of the deliveries dead-letter queue."
-  value       = aws_sqs_queue.dlq.url
+  value       = module.topic_queue.dlq_url
 }
 
 output "dlq_name" {
   description = "Name of the deliveries dead-letter queue (for a messages-visible alarm)."
-  value       = aws_sqs_queue.dlq.name
+  value       = module.topic_queue.dlq_name
 }
 
 output "visibility_timeout_seconds" {
   description = "Visibility timeout of the deliveries queue (6 x dispatcher_timeout_seconds)."
-  value       = aws_sqs_queue.this.visibility_timeout_seconds
+  value       = module.topic_queue.visibility_timeout_seconds
 }
 
 output "webhook_secret_arn" {

@@ -20,26 +20,41 @@ locals {
 }
 
 # ---------------------------------------------------------------------------------------------
-# Topic Textract publishes job completion to
+# Topic Textract publishes job completion to, and the queue the consumer Lambda reads, with its
+# dead-letter queue
 # ---------------------------------------------------------------------------------------------
 
-resource "aws_sns_topic" "this" {
-  name              = local.topic_name
-  kms_master_key_id = var.kms_key_arn
+module "topic_queue" {
+  source = "../topic_queue"
 
-  tags = merge(var.tags, { Name = local.topic_name })
+  topic_name          = local.topic_name
+  queue_name          = local.queue_name
+  dlq_name            = local.dlq_name
+  kms_key_arn         = var.kms_key_arn
+  publish_policy_json = data.aws_iam_policy_document.publish.json
+
+  visibility_timeout_seconds        = local.visibility_timeout_seconds
+  max_receive_count                 = var.max_receive_count
+  message_retention_seconds         = var.message_retention_seconds
+  kms_data_key_reuse_period_seconds = var.kms_data_key_reuse_period_seconds
+  dlq_redrive_allow_policy_enabled  = var.dlq_redrive_allow_policy_enabled
+
+  # The consumer reads the SNS envelope (Message holds Textract's JSON), hence no raw delivery.
+  raw_message_delivery = false
+
+  tags = var.tags
 }
 
 # Only Textract, through the publish role it assumes (StartLendingAnalysis NotificationChannel), may
 # publish: a completion message is what the consumer acts on. The Allow names the role; the Deny stops
 # any other principal of the account whose own IAM policy allows sns:Publish (within one account an
 # identity policy alone would suffice).
-data "aws_iam_policy_document" "topic" {
+data "aws_iam_policy_document" "publish" {
   statement {
     sid       = "TextractPublishRolePublishes"
     effect    = "Allow"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [module.topic_queue.topic_arn]
 
     principals {
       type        = "AWS"
@@ -51,7 +66,7 @@ data "aws_iam_policy_document" "topic" {
     sid       = "DenyPublishByAnyoneElse"
     effect    = "Deny"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [module.topic_queue.topic_arn]
 
     principals {
       type        = "*"
@@ -64,129 +79,6 @@ data "aws_iam_policy_document" "topic" {
       values   = [aws_iam_role.textract_publish.arn]
     }
   }
-
-  statement {
-    sid       = "DenyPublishWithoutTls"
-    effect    = "Deny"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_sns_topic_policy" "this" {
-  arn    = aws_sns_topic.this.arn
-  policy = data.aws_iam_policy_document.topic.json
-}
-
-# ---------------------------------------------------------------------------------------------
-# Queue the consumer Lambda reads, and its dead-letter queue
-# ---------------------------------------------------------------------------------------------
-
-resource "aws_sqs_queue" "dlq" {
-  name                              = local.dlq_name
-  message_retention_seconds         = 1209600
-  kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = var.kms_data_key_reuse_period_seconds
-
-  tags = merge(var.tags, { Name = local.dlq_name })
-}
-
-resource "aws_sqs_queue" "this" {
-  name                              = local.queue_name
-  visibility_timeout_seconds        = local.visibility_timeout_seconds
-  message_retention_seconds         = var.message_retention_seconds
-  kms_master_key_id                 = var.kms_key_arn
-  kms_data_key_reuse_period_seconds = var.kms_data_key_reuse_period_seconds
-
-  redrive_policy = jsonencode({
-    deadLetterTargetArn = aws_sqs_queue.dlq.arn
-    maxReceiveCount     = var.max_receive_count
-  })
-
-  tags = merge(var.tags, { Name = local.queue_name })
-}
-
-resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
-  count = var.dlq_redrive_allow_policy_enabled ? 1 : 0
-
-  queue_url = aws_sqs_queue.dlq.id
-
-  redrive_allow_policy = jsonencode({
-    redrivePermission = "byQueue"
-    sourceQueueArns   = [aws_sqs_queue.this.arn]
-  })
-}
-
-data "aws_iam_policy_document" "queue" {
-  statement {
-    sid       = "TopicDeliversToQueue"
-    effect    = "Allow"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["sns.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [aws_sns_topic.this.arn]
-    }
-  }
-
-  statement {
-    sid    = "DenyWithoutTls"
-    effect = "Deny"
-    actions = [
-      "sqs:ChangeMessageVisibility",
-      "sqs:DeleteMessage",
-      "sqs:GetQueueAttributes",
-      "sqs:PurgeQueue",
-      "sqs:ReceiveMessage",
-      "sqs:SendMessage",
-    ]
-    resources = [aws_sqs_queue.this.arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
-resource "aws_sqs_queue_policy" "this" {
-  queue_url = aws_sqs_queue.this.id
-  policy    = data.aws_iam_policy_document.queue.json
-}
-
-# The consumer reads the SNS envelope (Message holds Textract's JSON), hence no raw delivery.
-resource "aws_sns_topic_subscription" "queue" {
-  topic_arn            = aws_sns_topic.this.arn
-  protocol             = "sqs"
-  endpoint             = aws_sqs_queue.this.arn
-  raw_message_delivery = false
-
-  # Deliveries before the queue policy exists would be rejected and lost.
-  depends_on = [aws_sqs_queue_policy.this]
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -232,7 +124,7 @@ data "aws_iam_policy_document" "textract_publish" {
     sid       = "PublishCompletion"
     effect    = "Allow"
     actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.this.arn]
+    resources = [module.topic_queue.topic_arn]
   }
 
   # SNS encrypts the message with the topic's key on behalf of the publisher.

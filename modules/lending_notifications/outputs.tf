@@ -1,46 +1,46 @@
 output "topic_arn" {
   description = "ARN of the SNS topic Textract publishes completion to: `LENDING_TOPIC_ARN`."
-  value       = aws_sns_topic.this.arn
+  value       = module.topic_queue.topic_arn
 }
 
 output "topic_name" {
   description = "Name of the SNS topic (known at plan time, e.g. for the observability module's delivery-failure alarm)."
-  value       = aws_sns_topic.this.name
+  value       = module.topic_queue.topic_name
 }
 
 output "queue_arn" {
   description = "ARN of the completion queue (event source of `lending-analysis-completed`)."
-  value       = aws_sqs_queue.this.arn
+  value       = module.topic_queue.queue_arn
 }
 
 output "queue_url" {
   description = "URL of the completion queue."
-  value       = aws_sqs_queue.this.url
+  value       = module.topic_queue.queue_url
 }
 
 output "queue_name" {
   description = "Name of the completion queue."
-  value       = aws_sqs_queue.this.name
+  value       = module.topic_queue.queue_name
 }
 
 output "dlq_arn" {
   description = "ARN of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.arn
+  value       = module.topic_queue.dlq_arn
 }
 
 output "dlq_url" {
   description = "URL of the dead-letter queue."
-  value       = aws_sqs_queue.dlq.url
+  value       = module.topic_queue.dlq_url
 }
 
 output "dlq_name" {
   description = "Name of the dead-letter queue (for a messages-visible alarm)."
-  value       = aws_sqs_queue.dlq.name
+  value       = module.topic_queue.dlq_name
 }
 
 output "visibility_timeout_seconds" {
   description = "Visibility timeout of the completion queue (6 x consumer_timeout_seconds)."
-  value       = aws_sqs_queue.this.visibility_timeout_seconds
+  value       = module.topic_queue.visibility_timeout_seconds
 }
 
 output "textract_publish_role_arn" {

@@ -123,11 +123,18 @@ def load(path: str) -> dict[str, Any]:
 MOVED_BLOCK = re.compile(r'moved\s*\{\s*from\s*=\s*([^\s}]+)\s*to\s*=\s*([^\s}]+)\s*\}')
 
 
+MODULE_CALL = re.compile(r'module\s+"([^"]+)"\s*\{[^{}]*?source\s*=\s*"(\.{1,2}/[^"]+)"')
+
+
 def moves_in(directory: pathlib.Path, module_prefix: str = "") -> dict[str, str]:
-    """The `moved` blocks of a module's .tf files, as plan addresses under `module_prefix`
-    (e.g. "module.stack." for the stack as the environments call it)."""
+    """The `moved` blocks of a module's .tf files and of the local modules it calls, as plan
+    addresses under `module_prefix` (e.g. "module.stack." for the stack as the environments call
+    it)."""
     moves = {}
     for tf in sorted(directory.glob("*.tf")):
-        for old, new in MOVED_BLOCK.findall(tf.read_text(encoding="utf-8")):
+        text = tf.read_text(encoding="utf-8")
+        for old, new in MOVED_BLOCK.findall(text):
             moves[module_prefix + old] = module_prefix + new
+        for name, source in MODULE_CALL.findall(text):
+            moves.update(moves_in((directory / source).resolve(), f"{module_prefix}module.{name}."))
     return moves

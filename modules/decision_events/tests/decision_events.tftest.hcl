@@ -43,7 +43,7 @@ mock_provider "aws" {
 
 override_resource {
   override_during = plan
-  target          = aws_sqs_queue.this
+  target          = module.topic_queue.aws_sqs_queue.this
   values = {
     arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-decision-deliveries"
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-decision-deliveries"
@@ -53,7 +53,7 @@ override_resource {
 
 override_resource {
   override_during = plan
-  target          = aws_sqs_queue.dlq
+  target          = module.topic_queue.aws_sqs_queue.dlq
   values = {
     arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-decision-deliveries-dlq"
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-decision-deliveries-dlq"
@@ -66,51 +66,40 @@ variables {
   kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 }
 
+# The topic, the queue and the DLQ themselves are modules/topic_queue's, tested there.
 run "topic_queue_and_dlq" {
   command = plan
 
   assert {
-    condition     = aws_sns_topic.this.name == "lendverify-test-decision-events" && aws_sns_topic.this.kms_master_key_id == var.kms_key_arn
-    error_message = "The topic is decision-events, encrypted with the key."
+    condition     = output.topic_name == "lendverify-test-decision-events" && output.queue_name == "lendverify-test-decision-deliveries" && output.dlq_name == "lendverify-test-decision-deliveries-dlq"
+    error_message = "The topic is decision-events, its queue decision-deliveries, with a DLQ."
   }
 
   assert {
-    condition     = aws_sqs_queue.this.name == "lendverify-test-decision-deliveries" && aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && aws_sqs_queue.dlq.kms_master_key_id == var.kms_key_arn
-    error_message = "The queue and its DLQ are encrypted with the key."
-  }
-
-  assert {
-    condition     = jsondecode(aws_sqs_queue.this.redrive_policy).maxReceiveCount == 5 && jsondecode(aws_sqs_queue.this.redrive_policy).deadLetterTargetArn == "arn:aws:sqs:us-east-1:123456789012:lendverify-test-decision-deliveries-dlq"
-    error_message = "The queue redrives to its DLQ after 5 receives."
-  }
-
-  assert {
-    condition     = aws_sqs_queue.this.visibility_timeout_seconds == 360 && aws_sqs_queue.this.visibility_timeout_seconds > var.dispatcher_timeout_seconds
+    condition     = output.visibility_timeout_seconds == 360 && output.visibility_timeout_seconds > var.dispatcher_timeout_seconds
     error_message = "The visibility timeout is six times the dispatcher's timeout."
   }
 
   assert {
-    condition     = aws_sns_topic_subscription.queue.raw_message_delivery && aws_sns_topic_subscription.queue.protocol == "sqs"
-    error_message = "The queue subscribes with raw message delivery: the body is the published event."
-  }
-
-  assert {
-    condition     = length(aws_sqs_queue_redrive_allow_policy.dlq) == 1
-    error_message = "The DLQ admits only this queue as redrive source."
+    condition     = output.queue_arn == "arn:aws:sqs:us-east-1:123456789012:lendverify-test-decision-deliveries" && output.dlq_arn == "arn:aws:sqs:us-east-1:123456789012:lendverify-test-decision-deliveries-dlq"
+    error_message = "The outputs name the module's queue and DLQ."
   }
 }
 
-run "queue_policy_admits_only_the_topic" {
+run "account_principals_publish" {
   command = plan
 
   assert {
-    condition = anytrue([
-      for s in data.aws_iam_policy_document.queue.statement : (
-        s.effect == "Allow" && s.actions == toset(["sqs:SendMessage"]) &&
-        anytrue([for c in s.condition : c.test == "ArnEquals" && c.variable == "aws:SourceArn" && c.values == tolist([aws_sns_topic.this.arn])])
-      )
-    ])
-    error_message = "Only the decision topic may send to the queue."
+    condition = [
+      for s in data.aws_iam_policy_document.publish.statement : flatten([for p in s.principals : p.identifiers])
+      if s.effect == "Allow" && toset(s.actions) == toset(["sns:Publish"]) && s.resources == toset([output.topic_arn])
+    ] == [["arn:aws:iam::123456789012:root"]]
+    error_message = "Account principals whose own IAM policy allows it may publish to the topic; nobody else."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.publish.statement) == 1
+    error_message = "The publish policy is that one statement (modules/topic_queue adds the TLS deny)."
   }
 }
 

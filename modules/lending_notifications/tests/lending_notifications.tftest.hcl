@@ -49,7 +49,7 @@ mock_provider "aws" {
 
 override_resource {
   override_during = plan
-  target          = aws_sqs_queue.this
+  target          = module.topic_queue.aws_sqs_queue.this
   values = {
     arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed"
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-lending-analysis-completed"
@@ -59,7 +59,7 @@ override_resource {
 
 override_resource {
   override_during = plan
-  target          = aws_sqs_queue.dlq
+  target          = module.topic_queue.aws_sqs_queue.dlq
   values = {
     arn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed-dlq"
     id  = "https://sqs.us-east-1.amazonaws.com/123456789012/lendverify-test-lending-analysis-completed-dlq"
@@ -73,26 +73,8 @@ variables {
   tags        = { Project = "lendverify" }
 }
 
-run "everything_is_kms_encrypted" {
-  command = plan
-
-  assert {
-    condition     = aws_sns_topic.this.kms_master_key_id == var.kms_key_arn
-    error_message = "The topic must be encrypted with the given key."
-  }
-
-  assert {
-    condition     = aws_sqs_queue.this.kms_master_key_id == var.kms_key_arn && aws_sqs_queue.dlq.kms_master_key_id == var.kms_key_arn
-    error_message = "The queue and the DLQ must be encrypted with the given key."
-  }
-
-  assert {
-    condition     = aws_sqs_queue.this.kms_data_key_reuse_period_seconds == 300 && aws_sqs_queue.dlq.kms_data_key_reuse_period_seconds == 300
-    error_message = "kms_data_key_reuse_period_seconds must default to 300 on both queues."
-  }
-}
-
-run "visibility_timeout_redrive_and_dlq" {
+# The topic, the queue and the DLQ themselves are modules/topic_queue's, tested there.
+run "topic_queue_and_dlq" {
   command = plan
 
   variables {
@@ -100,70 +82,18 @@ run "visibility_timeout_redrive_and_dlq" {
   }
 
   assert {
-    condition     = aws_sqs_queue.this.visibility_timeout_seconds >= 6 * var.consumer_timeout_seconds && aws_sqs_queue.this.visibility_timeout_seconds == 720
+    condition     = output.topic_name == "lendverify-test-lending-analysis" && output.queue_name == "lendverify-test-lending-analysis-completed" && output.dlq_name == "lendverify-test-lending-analysis-completed-dlq"
+    error_message = "The topic is lending-analysis, its queue lending-analysis-completed, with a DLQ."
+  }
+
+  assert {
+    condition     = output.visibility_timeout_seconds >= 6 * var.consumer_timeout_seconds && output.visibility_timeout_seconds == 720
     error_message = "Visibility timeout must be 6 x consumer_timeout_seconds."
   }
 
   assert {
-    condition = jsondecode(aws_sqs_queue.this.redrive_policy) == {
-      deadLetterTargetArn = "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed-dlq"
-      maxReceiveCount     = 5
-    }
-    error_message = "The queue must redrive to the DLQ after max_receive_count (default 5) receives."
-  }
-
-  assert {
-    condition     = aws_sqs_queue.dlq.message_retention_seconds == 1209600
-    error_message = "The DLQ must keep messages for 14 days."
-  }
-
-  assert {
-    condition = jsondecode(aws_sqs_queue_redrive_allow_policy.dlq[0].redrive_allow_policy) == {
-      redrivePermission = "byQueue"
-      sourceQueueArns   = ["arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed"]
-    }
-    error_message = "Only the completion queue may redrive into the DLQ."
-  }
-}
-
-run "queue_policy_only_admits_this_topic" {
-  command = plan
-
-  assert {
-    condition = length([
-      for s in data.aws_iam_policy_document.queue.statement : s if s.effect == "Allow"
-    ]) == 1
-    error_message = "The queue policy must have exactly one Allow statement."
-  }
-
-  assert {
-    condition = alltrue([
-      for s in data.aws_iam_policy_document.queue.statement :
-      toset(s.actions) == toset(["sqs:SendMessage"]) &&
-      flatten([for p in s.principals : p.identifiers]) == ["sns.amazonaws.com"] &&
-      flatten([for c in s.condition : c.values if c.variable == "aws:SourceArn"]) == [aws_sns_topic.this.arn]
-      if s.effect == "Allow"
-    ])
-    error_message = "Only sns.amazonaws.com may SendMessage, and only with aws:SourceArn equal to the topic ARN."
-  }
-
-  assert {
-    condition     = aws_sns_topic.this.arn == "arn:aws:sns:us-east-1:123456789012:lendverify-test-lending-analysis"
-    error_message = "Mocked topic ARN expected (guards the SourceArn assertion above)."
-  }
-}
-
-run "subscription_keeps_sns_envelope" {
-  command = plan
-
-  assert {
-    condition     = aws_sns_topic_subscription.queue.protocol == "sqs" && aws_sns_topic_subscription.queue.raw_message_delivery == false
-    error_message = "The subscription must deliver the SNS envelope (raw_message_delivery = false) to SQS."
-  }
-
-  assert {
-    condition     = aws_sns_topic_subscription.queue.endpoint == aws_sqs_queue.this.arn && aws_sns_topic_subscription.queue.topic_arn == aws_sns_topic.this.arn
-    error_message = "The subscription must connect the topic to the completion queue."
+    condition     = output.queue_arn == "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed" && output.dlq_arn == "arn:aws:sqs:us-east-1:123456789012:lendverify-test-lending-analysis-completed-dlq"
+    error_message = "The outputs name the module's queue and DLQ."
   }
 }
 
@@ -172,7 +102,7 @@ run "topic_policy_limits_publishers" {
 
   assert {
     condition = toset(flatten([
-      for s in data.aws_iam_policy_document.topic.statement : [for p in s.principals : p.identifiers] if s.effect == "Allow"
+      for s in data.aws_iam_policy_document.publish.statement : [for p in s.principals : p.identifiers] if s.effect == "Allow"
     ])) == toset(["arn:aws:iam::123456789012:role/lendverify-test-textract-publish"])
     error_message = "Only the Textract publish role may be allowed to publish (not the account)."
   }
@@ -180,7 +110,7 @@ run "topic_policy_limits_publishers" {
   # Within one account an identity policy alone would allow sns:Publish: the Deny closes that.
   assert {
     condition = length([
-      for s in data.aws_iam_policy_document.topic.statement : s
+      for s in data.aws_iam_policy_document.publish.statement : s
       if s.effect == "Deny" && toset(s.actions) == toset(["sns:Publish"]) &&
       flatten([for p in s.principals : p.identifiers]) == ["*"] &&
       alltrue([for c in s.condition : c.test == "StringNotEquals" && c.variable == "aws:PrincipalArn" && toset(c.values) == toset(["arn:aws:iam::123456789012:role/lendverify-test-textract-publish"])]) &&
@@ -191,8 +121,8 @@ run "topic_policy_limits_publishers" {
 
   assert {
     condition = alltrue([
-      for s in data.aws_iam_policy_document.topic.statement :
-      toset(s.actions) == toset(["sns:Publish"]) && s.resources == toset([aws_sns_topic.this.arn])
+      for s in data.aws_iam_policy_document.publish.statement :
+      toset(s.actions) == toset(["sns:Publish"]) && s.resources == toset([output.topic_arn])
     ])
     error_message = "The topic policy may only concern sns:Publish on this topic."
   }
@@ -221,7 +151,7 @@ run "textract_role_is_confined" {
   assert {
     condition = toset(flatten([
       for s in data.aws_iam_policy_document.textract_publish.statement : s.resources
-    ])) == toset([aws_sns_topic.this.arn, var.kms_key_arn])
+    ])) == toset([output.topic_arn, var.kms_key_arn])
     error_message = "The publish role must be limited to the topic and the key."
   }
 

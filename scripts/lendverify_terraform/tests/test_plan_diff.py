@@ -36,3 +36,13 @@ def test_an_ignored_attribute_is_not_compared():
 def test_moves_are_read_from_the_moved_blocks(tmp_path: pathlib.Path):
     (tmp_path / "moved.tf").write_text('moved {\n  from = module.kms\n  to   = module.stateful.module.kms\n}\n')
     assert plan_diff.moves_in(tmp_path, "module.stack.") == {"module.stack.module.kms": "module.stack.module.stateful.module.kms"}
+
+
+def test_moves_of_called_modules_are_read_under_their_call(tmp_path: pathlib.Path):
+    (tmp_path / "root").mkdir()
+    (tmp_path / "child").mkdir()
+    (tmp_path / "root" / "main.tf").write_text('module "events" {\n  source = "../child"\n}\n')
+    (tmp_path / "child" / "moved.tf").write_text(
+        'moved {\n  from = aws_sqs_queue.this\n  to   = module.topic_queue.aws_sqs_queue.this\n}\n')
+    assert plan_diff.moves_in(tmp_path / "root", "module.stack.") == {
+        "module.stack.module.events.aws_sqs_queue.this": "module.stack.module.events.module.topic_queue.aws_sqs_queue.this"}
