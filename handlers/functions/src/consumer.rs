@@ -199,8 +199,15 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
         {
             Ok(Outcome::Erased)
         }
-        // A concurrent delivery recorded it (and publishes it).
-        None => Ok(Outcome::Duplicate),
+        // Recorded already: by a concurrent delivery, or by this delivery's own write whose answer
+        // was lost, so that its retry found the condition false (DynamoDB answers that retry as a
+        // success through the SDK's ClientRequestToken; moto does not). Its lenders' event is
+        // published here as on a redelivery, since the publish after the first write may never
+        // have happened; the dispatcher delivers each event once per endpoint.
+        None => {
+            publish_analysis(state, &updated).await?;
+            Ok(Outcome::Duplicate)
+        }
     }
 }
 

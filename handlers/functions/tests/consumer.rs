@@ -548,7 +548,7 @@ async fn the_same_message_twice_in_one_batch_is_not_a_failure() {
 }
 
 #[tokio::test]
-async fn a_lost_conditional_write_is_treated_as_a_duplicate() {
+async fn a_lost_conditional_write_is_a_duplicate_whose_event_is_published() {
     // Rules match in order, so this cancelled transaction shadows the in-memory table.
     let put = change_cancelled("ConditionalCheckFailed");
     let setup = Setup::with(document_by_job(Some(in_progress())), summary_ok(), &[&put]);
@@ -560,6 +560,13 @@ async fn a_lost_conditional_write_is_treated_as_a_duplicate() {
     assert_eq!(put.num_calls(), 1, "a failed condition is not retried");
     assert_eq!(setup.writes.written(), 0);
     assert_eq!(setup.summary.num_calls(), 1);
+    // The write that won may be this delivery's own, whose answer was lost: nobody else
+    // publishes its event.
+    let messages = setup.published.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(messages[0]["type"], "document.analysed");
+    assert_eq!(messages[0]["data"]["documentId"], DOCUMENT_ID);
+    assert_eq!(messages[0]["data"]["status"], "SUCCEEDED");
 }
 
 #[tokio::test]
