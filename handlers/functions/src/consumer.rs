@@ -183,11 +183,8 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
     }
     let draft = analysis_draft(state, &updated, model_version);
     let change = state.aws.store.in_progress_replaced(&updated)?;
-    match audit::record(state, &updated.application_id, change, draft).await? {
-        Some(_) => {
-            publish_analysis(state, &updated).await?;
-            Ok(Outcome::Recorded(updated.status))
-        }
+    let outcome = match audit::record(state, &updated.application_id, change, draft).await? {
+        Some(_) => Outcome::Recorded(updated.status),
         // The application's erasure has begun: its analysis is not recorded (the sweep removes
         // the output).
         None if state
@@ -197,18 +194,17 @@ pub async fn process(state: &AppState, record: &SqsMessage) -> Result<Outcome, R
             .await?
             .is_some() =>
         {
-            Ok(Outcome::Erased)
+            return Ok(Outcome::Erased);
         }
         // Recorded already: by a concurrent delivery, or by this delivery's own write whose answer
         // was lost, so that its retry found the condition false (DynamoDB answers that retry as a
         // success through the SDK's ClientRequestToken; moto does not). Its lenders' event is
-        // published here as on a redelivery, since the publish after the first write may never
-        // have happened; the dispatcher delivers each event once per endpoint.
-        None => {
-            publish_analysis(state, &updated).await?;
-            Ok(Outcome::Duplicate)
-        }
-    }
+        // published as on a redelivery, since the publish after the first write may never have
+        // happened; the dispatcher delivers each event once per endpoint.
+        None => Outcome::Duplicate,
+    };
+    publish_analysis(state, &updated).await?;
+    Ok(outcome)
 }
 
 /// The audit event of a completed analysis, by the system.
